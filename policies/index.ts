@@ -1,0 +1,2 @@
+// Wiring only: see rules/.
+export {};
