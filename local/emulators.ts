@@ -1,0 +1,189 @@
+/**
+ * The local stand-ins for Azure's data plane: a Cosmos DB server (@vercel/cosmosdb-server) and Azurite's blob
+ * service, both in this process, both on 127.0.0.1. The real `@azure/cosmos` and `@azure/storage-blob` SDKs talk to
+ * them, so the services run unchanged against them. `createPlatformData` creates exactly what
+ * `components/data-layout.ts` declares, as the Azure components do.
+ */
+import { createRequire } from "node:module";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { CosmosClient } from "@azure/cosmos";
+import { BlobServiceClient } from "@azure/storage-blob";
+import { platformBlobContainers, platformContainers, platformDatabaseId } from "../components/data-layout";
+
+/**
+ * The Cosmos DB emulator's well-known master key. The local server accepts any key; the SDK still signs requests
+ * with one, so we use the value every Cosmos DB emulator documents (it is public and grants nothing on Azure).
+ */
+export const cosmosEmulatorKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+
+/** Azurite's well-known development account (public, documented, local only). */
+export const azuriteAccount = {
+  name: "devstoreaccount1",
+  key: "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+} as const;
+
+/** Options of {@link startCosmosEmulator}. */
+export interface CosmosEmulatorOptions {
+  /** TCP port; `0` (the default) picks a free one, so parallel test files never collide. */
+  port?: number;
+  /** Interface to bind. Only loopback is offered: the emulator has no authentication. */
+  host?: "127.0.0.1";
+}
+
+/** A running Cosmos DB emulator. */
+export interface CosmosEmulator {
+  /** `https://127.0.0.1:<port>/`; the certificate is self-signed (see `cosmosEmulatorAgent`). */
+  endpoint: string;
+  /** The key clients sign with ({@link cosmosEmulatorKey}). */
+  key: string;
+  /** The underlying HTTPS server. */
+  server: https.Server;
+  /** Stops listening and drops open connections. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts an in-memory Cosmos DB server on 127.0.0.1 (HTTPS, self-signed certificate). Data lives until `stop()`.
+ */
+export async function startCosmosEmulator(opts: CosmosEmulatorOptions = {}): Promise<CosmosEmulator> {
+  const load = createRequire(__filename);
+  const cosmosServer = load("@vercel/cosmosdb-server") as {
+    createHttpsServer(options?: https.ServerOptions & { keepAlive?: boolean }): https.Server;
+  };
+  const server = cosmosServer.createHttpsServer({ keepAlive: true });
+  const host = opts.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint: `https://${host}:${port}/`,
+    key: cosmosEmulatorKey,
+    server,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return stopped;
+    },
+  };
+}
+
+/** Options of {@link startAzurite}. */
+export interface AzuriteOptions {
+  /** TCP port; `0` (the default) picks a free one. */
+  port?: number;
+  /** Directory for blob data and metadata; created if missing. Data persists across restarts with the same dir. */
+  location: string;
+}
+
+/** A running Azurite blob service. */
+export interface Azurite {
+  /** `http://127.0.0.1:<port>/devstoreaccount1`. */
+  blobEndpoint: string;
+  /** A connection string with the development account's key, for `BlobServiceClient.fromConnectionString`. */
+  connectionString: string;
+  /** Closes the server and its metadata stores. Idempotent. */
+  stop(): Promise<void>;
+}
+
+interface AzuriteBlobServer {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  getHttpServerAddress(): string;
+}
+
+/** Starts Azurite's blob service in this process on 127.0.0.1, persisting under `opts.location`. */
+export async function startAzurite(opts: AzuriteOptions): Promise<Azurite> {
+  mkdirSync(opts.location, { recursive: true });
+  const load = createRequire(__filename);
+  const { default: BlobServer } = load("azurite/dist/src/blob/BlobServer") as {
+    default: new (config: unknown) => AzuriteBlobServer;
+  };
+  const { default: BlobConfiguration } = load("azurite/dist/src/blob/BlobConfiguration") as {
+    default: new (...args: unknown[]) => unknown;
+  };
+  const config = new BlobConfiguration(
+    "127.0.0.1",
+    opts.port ?? 0,
+    5,
+    join(opts.location, "__azurite_db_blob__.json"),
+    join(opts.location, "__azurite_db_blob_extent__.json"),
+    [{ locationId: "Default", locationPath: join(opts.location, "__blobstorage__"), maxConcurrency: 10 }],
+    false, // access log
+    undefined,
+    false, // debug log
+    undefined,
+    false, // loose
+    true, // skip API version check: the SDK may be newer than this Azurite
+  );
+  const server = new BlobServer(config);
+  await server.start();
+  const blobEndpoint = `${server.getHttpServerAddress()}/${azuriteAccount.name}`;
+  let stopped: Promise<void> | undefined;
+  return {
+    blobEndpoint,
+    connectionString:
+      `DefaultEndpointsProtocol=http;AccountName=${azuriteAccount.name};` +
+      `AccountKey=${azuriteAccount.key};BlobEndpoint=${blobEndpoint};`,
+    stop() {
+      stopped ??= server.close();
+      return stopped;
+    },
+  };
+}
+
+/** What {@link createPlatformData} needs: the emulators' endpoints and keys. */
+export interface LocalDataConnection {
+  cosmos: { endpoint: string; key: string; database?: string };
+  storage: { connectionString: string };
+}
+
+/**
+ * An HTTPS agent that accepts the Cosmos emulator's self-signed certificate. Only ever for a loopback emulator.
+ */
+export function cosmosEmulatorAgent(): https.Agent {
+  return new https.Agent({ rejectUnauthorized: false, keepAlive: true });
+}
+
+/**
+ * Creates the platform's database, containers (partition keys, TTL, indexing as in `platformContainers`) and blob
+ * containers in the emulators. Idempotent: existing ones are kept.
+ */
+export async function createPlatformData(conn: LocalDataConnection): Promise<void> {
+  const client = new CosmosClient({ endpoint: conn.cosmos.endpoint, key: conn.cosmos.key, agent: cosmosEmulatorAgent() });
+  try {
+    const { database } = await client.databases.createIfNotExists({ id: conn.cosmos.database ?? platformDatabaseId });
+    for (const c of platformContainers) {
+      await database.containers.createIfNotExists({
+        id: c.id,
+        partitionKey: { paths: [...c.partitionKeyPaths] },
+        ...(c.defaultTtl === undefined ? {} : { defaultTtl: c.defaultTtl }),
+        ...(c.indexingPolicy === undefined
+          ? {}
+          : {
+              indexingPolicy: {
+                indexingMode: c.indexingPolicy.indexingMode,
+                includedPaths: c.indexingPolicy.includedPaths.map((p) => ({ path: p.path })),
+                excludedPaths: c.indexingPolicy.excludedPaths.map((p) => ({ path: p.path })),
+              },
+            }),
+      });
+    }
+  } finally {
+    client.dispose();
+  }
+  const blobs = BlobServiceClient.fromConnectionString(conn.storage.connectionString);
+  for (const name of Object.values(platformBlobContainers)) {
+    await blobs.getContainerClient(name).createIfNotExists();
+  }
+}
