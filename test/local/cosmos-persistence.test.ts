@@ -1,0 +1,113 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CosmosClient } from "@azure/cosmos";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { cosmosEmulatorAgent } from "../../local/emulators";
+import { startPersistentCosmos, type PersistentCosmos } from "../../local/cosmos-server";
+import { CorruptDataError } from "../../local/errors";
+
+const dirs: string[] = [];
+const running: PersistentCosmos[] = [];
+const clients: CosmosClient[] = [];
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "cosmos-persist-"));
+  dirs.push(dir);
+  return dir;
+}
+
+async function start(snapshotDir: string): Promise<{ cosmos: PersistentCosmos; client: CosmosClient }> {
+  const cosmos = await startPersistentCosmos({ snapshotDir, saveDelayMs: 10, onSaveError: (e) => { throw e; } });
+  running.push(cosmos);
+  const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, agent: cosmosEmulatorAgent() });
+  clients.push(client);
+  return { cosmos, client };
+}
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.dispose();
+  await Promise.all(running.splice(0).map((c) => c.stop()));
+});
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("startPersistentCosmos", () => {
+  it("restores every database, container and item with its _rid, _etag, _ts and order", async () => {
+    const dir = tempDir();
+    const first = await start(dir);
+    const { database } = await first.client.databases.create({ id: "ai-platform" });
+    const { container: models } = await database.containers.create({ id: "models", partitionKey: { paths: ["/name"] } });
+    const { container: rows } = await database.containers.create({
+      id: "datasets",
+      partitionKey: { paths: ["/dataset"] },
+      indexingPolicy: { indexingMode: "consistent", includedPaths: [{ path: "/dataset/?" }], excludedPaths: [{ path: "/*" }] },
+    });
+    await models.items.create({ id: "iris@counter", name: "iris", next: 1 });
+    await models.items.create({ id: "iris@aliases", name: "iris", aliases: { production: 1 } });
+    for (const n of [3, 1, 2]) await rows.items.create({ id: `r${n}`, dataset: "iris", x: n });
+    const { resource: counter } = await models.item("iris@counter", "iris").read();
+    await models.item("iris@counter", "iris").replace({ id: "iris@counter", name: "iris", next: 2 }, {
+      accessCondition: { type: "IfMatch", condition: counter!._etag },
+    });
+    const before = (await models.items.readAll().fetchAll()).resources;
+    const rowsBefore = (await rows.items.query("SELECT * FROM c").fetchAll()).resources;
+    const containerBefore = (await rows.read()).resource;
+    await first.cosmos.stop();
+    expect(readdirSync(dir)).toEqual(["ai-platform.json"]);
+
+    const second = await start(dir);
+    expect(second.cosmos.restoredDatabases).toBe(1);
+    const db2 = second.client.database("ai-platform");
+    expect((await db2.container("models").items.readAll().fetchAll()).resources).toEqual(before);
+    expect((await db2.container("datasets").items.query("SELECT * FROM c").fetchAll()).resources).toEqual(rowsBefore);
+    expect((await db2.container("datasets").read()).resource).toEqual(containerBefore);
+
+    // An ETag read before the restart still guards a conditional write after it, once.
+    const aliases = before.find((d) => d.id === "iris@aliases")!;
+    const models2 = db2.container("models");
+    const replaced = await models2.item("iris@aliases", "iris").replace(
+      { id: "iris@aliases", name: "iris", aliases: { production: 2 } },
+      { accessCondition: { type: "IfMatch", condition: aliases._etag } },
+    );
+    expect(replaced.resource!._etag).not.toBe(aliases._etag);
+    await expect(
+      models2.item("iris@aliases", "iris").replace(
+        { id: "iris@aliases", name: "iris", aliases: { production: 3 } },
+        { accessCondition: { type: "IfMatch", condition: aliases._etag } },
+      ),
+    ).rejects.toMatchObject({ code: 412 });
+
+    // New items get fresh _rids, never one a restored item has.
+    const { resource: fresh } = await db2.container("datasets").items.create({ id: "r4", dataset: "iris", x: 4 });
+    expect(rowsBefore.map((r) => r._rid)).not.toContain(fresh!._rid);
+  });
+
+  it("saves shortly after a write, so a crash keeps what was written", async () => {
+    const dir = tempDir();
+    const { cosmos, client } = await start(dir);
+    await client.databases.create({ id: "db1" });
+    await cosmos.save();
+    const saved = JSON.parse(readFileSync(join(dir, "db1.json"), "utf8"));
+    expect(saved.resource.id).toBe("db1");
+    expect(saved.format).toBe("ai-platform.cosmos-snapshot");
+  });
+
+  it("reports a corrupted snapshot by file and never deletes it", async () => {
+    const dir = tempDir();
+    const file = join(dir, "ai-platform.json");
+    writeFileSync(file, '{"format":"ai-platform.cosmos-snapshot","version":1');
+    const error = await startPersistentCosmos({ snapshotDir: dir, dataDir: "/data/.platform" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorruptDataError);
+    expect((error as Error).message).toContain(`${file} is corrupted`);
+    expect((error as Error).message).toContain("npm start -- --reset");
+    expect(readFileSync(file, "utf8")).toBe('{"format":"ai-platform.cosmos-snapshot","version":1');
+  });
+
+  it("names the bad field of a snapshot that parses but is not valid", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "x.json"), JSON.stringify({ format: "ai-platform.cosmos-snapshot", version: 1, savedAt: "", accountRidCount: 1, resource: { id: "x", _rid: "a", _etag: 5, _ts: 1 }, containerRidCount: 0, containers: [] }));
+    await expect(startPersistentCosmos({ snapshotDir: dir })).rejects.toThrow(/x\.json is corrupted: resource\._etag: /);
+  });
+});
