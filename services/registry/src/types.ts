@@ -1,0 +1,89 @@
+/**
+ * The records the model registry keeps. One Cosmos DB container (`models`, partition key `/name`) holds, per model
+ * name: its versions (`type: "version"`, id `${name}@${version}`), the version counter, the alias map and the audit
+ * trail. Both services read these shapes; only the training service writes them.
+ */
+
+/** Open Inference Protocol datatypes the platform's models use. */
+export type TensorDatatype = "FP32" | "FP64" | "INT64" | "INT32" | "BOOL" | "BYTES";
+
+/** One named tensor of a model's signature, in the Open Inference Protocol's metadata form. */
+export interface TensorSpec {
+  name: string;
+  datatype: TensorDatatype;
+  /** Dimensions; `-1` is dynamic (the batch dimension). */
+  shape: number[];
+}
+
+/** Where the training baseline of one input feature lies, for drift detection. */
+export interface FeatureBaseline {
+  name: string;
+  mean: number;
+  std: number;
+  /** Histogram bin edges (length = bins + 1) over the training split. */
+  binEdges: number[];
+  /** Fraction of training rows in each bin (sums to 1). */
+  binFractions: number[];
+}
+
+/** Lifecycle of a model version: registered as a candidate, `production` while it holds that alias, then archived. */
+export type ModelStatus = "candidate" | "production" | "archived";
+
+/** What a caller supplies to register a version; the registry assigns `version`, `createdAt` and `status`. */
+export interface NewModelVersion {
+  name: string;
+  createdBy: string;
+  artifact: { uri: string; sha256: string; sizeBytes: number; format: "onnx"; opset: number; irVersion: number };
+  signature: { inputs: TensorSpec[]; outputs: TensorSpec[] };
+  task: "classification" | "regression";
+  /** Class names in the order of the `probabilities` columns (classification only). */
+  labels?: string[];
+  algorithm: string;
+  hyperparameters: Record<string, number | string | boolean>;
+  /** Metrics on the untouched test split (e.g. accuracy, f1_macro, log_loss, roc_auc; mse, mae, r2). */
+  metrics: Record<string, number>;
+  /** Lineage: exactly the data the model saw. */
+  dataset: { name: string; version: string; rowCount: number; contentHash: string };
+  baseline: { features: FeatureBaseline[] };
+  report?: { uri: string; sha256: string };
+}
+
+/** A registered model version as stored (`type: "version"`). */
+export interface ModelVersion extends NewModelVersion {
+  id: string;
+  type: "version";
+  version: number;
+  status: ModelStatus;
+  createdAt: string;
+}
+
+/** One entry of a model's audit trail: who changed what, when. */
+export interface RegistryEvent {
+  id: string;
+  type: "event";
+  name: string;
+  /** `register` (a new version) or `set-alias` (promotion, rollback, staging). */
+  action: "register" | "set-alias";
+  version: number;
+  alias?: string;
+  /** The version the alias pointed at before, if any. */
+  previousVersion?: number;
+  actor: string;
+  reason?: string;
+  at: string;
+}
+
+/** Thrown when a conditional write loses a race (ETag mismatch): nothing was changed; re-read and decide again. */
+export class RegistryConflictError extends Error {
+  override readonly name = "RegistryConflictError";
+}
+
+/** Thrown when an artifact's bytes do not hash to the sha256 the registry recorded. */
+export class ArtifactIntegrityError extends Error {
+  override readonly name = "ArtifactIntegrityError";
+}
+
+/** Thrown for a model, version or alias that does not exist. */
+export class RegistryNotFoundError extends Error {
+  override readonly name = "RegistryNotFoundError";
+}
