@@ -113,14 +113,32 @@ function azureState(args: pulumi.runtime.MockResourceArgs): Record<string, any> 
  * before importing or constructing any component.
  */
 export async function installMocks(options: { project?: string; stack?: string; preview?: boolean } = {}): Promise<void> {
+  await installMocksWith(options);
+}
+
+/**
+ * Computes extra outputs for a resource on top of what `installMocks` returns (for example a
+ * digest for an image build); return `undefined` to keep the default state.
+ */
+export type ExtraMockState = (args: pulumi.runtime.MockResourceArgs, state: Record<string, any>) => Record<string, any> | undefined;
+
+/**
+ * `installMocks` with extra outputs for resource types the shared mocks echo back unchanged.
+ * The offline plan (`npm run plan`) uses it for image builds; `installMocks()` is this with no extras.
+ */
+export async function installMocksWith(
+  options: { project?: string; stack?: string; preview?: boolean } = {},
+  extraState?: ExtraMockState,
+): Promise<void> {
   recorded.length = 0;
   calls.length = 0;
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        const state = args.type.startsWith("azure-native:")
+        const base = args.type.startsWith("azure-native:")
           ? azureState(args)
           : { ...(args.inputs as Record<string, any>) };
+        const state = { ...base, ...(extraState?.(args, base) ?? {}) };
         const id = (state.id as string | undefined) ?? `${args.name}-id`;
         recorded.push({ type: args.type, name: args.name, inputs: args.inputs, state, provider: args.provider });
         return { id, state };

@@ -1,0 +1,118 @@
+/**
+ * The plan's child process: runs a Pulumi program the way the Node.js language host does
+ * (`@pulumi/pulumi/cmd/run`: config in the runtime, `require(<main>/)` inside `runInPulumiStack`,
+ * a default-exported function awaited), but against Pulumi mocks in preview mode instead of an
+ * engine, and writes what was registered to a JSON file.
+ *
+ * Usage (plan.ts spawns it): `node --import tsx tools/plan/runner.ts <projectDir> <stack> <outFile>`.
+ * A fresh process per plan keeps the Pulumi runtime's globals (mocks, stack, config) from leaking
+ * between stacks, exactly as separate `pulumi preview` runs would.
+ */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import { allRegistered, installMocksWith, type ExtraMockState } from "../../test/support/pulumi-mocks";
+import { loadProject, loadStackConfig } from "./project";
+import type { PlanResult, PlannedResource } from "./types";
+
+const [projectDir, stack, outFile] = process.argv.slice(2);
+
+function fail(message: string): never {
+  if (outFile) fs.writeFileSync(outFile, JSON.stringify({ error: message }));
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof pulumi.RunError || error instanceof pulumi.ResourceError) return error.message;
+  if (!(error instanceof Error)) return String(error);
+  // Point at the program's own frame (not the runtime's or this runner's), as `pulumi preview` does.
+  const frame = (error.stack ?? "").split("\n").find((l) => /^\s+at /.test(l) && !/node_modules|node:|tools\/plan\//.test(l));
+  const where = frame ? ` (${frame.trim().replace(/^at (.* \()?/, "").replace(/\)$/, "")})` : "";
+  return `${error.message}${where}`;
+}
+
+function sha256(text: string): string {
+  return crypto.createHash("sha256").update(text).digest("hex");
+}
+
+/** Outputs the shared mocks echo back unchanged but a real deployment computes: image digests. */
+const extraState: ExtraMockState = (args) => {
+  const inputs = args.inputs as { tags?: string[]; registryName?: string; runRequest?: { imageNames?: string[] } };
+  if (args.type === "docker-build:index:Image") {
+    const tag = String(inputs.tags?.[0] ?? `${args.name}:latest`);
+    const digest = `sha256:${sha256(`image:${tag}`)}`;
+    return { digest, ref: `${tag.replace(/:[^:/]+$/, "")}@${digest}` };
+  }
+  if (args.type === "azure-native:containerregistry:TaskRun") {
+    const images = (inputs.runRequest?.imageNames ?? []).map((image) => {
+      const [repository = image, tag = "latest"] = image.split(":");
+      return { registry: `${inputs.registryName}.azurecr.io`, repository, tag, digest: `sha256:${sha256(`image:${image}`)}` };
+    });
+    return { runResult: { status: "Succeeded", runType: "QuickRun", outputImages: images } };
+  }
+  return undefined;
+};
+
+interface ParentInfo { parent?: string; parentType?: string }
+
+async function unwrapOutputs(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    const output = value as pulumi.Output<unknown> & { isSecret: Promise<boolean>; promise(): Promise<unknown> };
+    if (await output.isSecret) return "[secret]";
+    return unwrapOutputs(await output.promise());
+  }
+  if (pulumi.Resource.isInstance(value)) return undefined;
+  if (Array.isArray(value)) return Promise.all(value.map(unwrapOutputs));
+  if (typeof value === "object" && value !== null) {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await unwrapOutputs(v)] as const));
+    return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+  }
+  return value;
+}
+
+async function main(): Promise<void> {
+  if (!projectDir || !stack || !outFile) fail("usage: runner.ts <projectDir> <stack> <outFile>");
+  const project = loadProject(projectDir);
+  const { config, secretKeys } = loadStackConfig(project, stack);
+
+  // The language host reports an error thrown anywhere (an apply, a registration) and fails the run.
+  process.on("unhandledRejection", (error) => fail(`program error: ${describe(error)}`));
+  process.on("uncaughtException", (error) => fail(`program error: ${describe(error)}`));
+
+  await installMocksWith({ project: project.name, stack, preview: true }, extraState);
+  pulumi.runtime.setAllConfig(config, secretKeys);
+
+  const parents = new Map<string, ParentInfo[]>();
+  let exported: unknown;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    // Mocks do not see parents; a stack transformation sees every resource's options as constructed.
+    pulumi.runtime.registerStackTransformation((args) => {
+      const parent = args.opts.parent as (pulumi.Resource & { __name?: string; __pulumiType?: string }) | undefined;
+      const info: ParentInfo = parent && parent.__pulumiType !== "pulumi:pulumi:Stack"
+        ? { parent: parent.__name, parentType: parent.__pulumiType }
+        : {};
+      const key = `${args.type}::${args.name}`;
+      parents.set(key, [...(parents.get(key) ?? []), info]);
+      return undefined;
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    exported = require(project.main.endsWith("/") ? project.main : `${project.main}/`);
+    if (typeof exported === "function") exported = await (exported as () => unknown)();
+    return exported as Record<string, unknown> | undefined;
+  });
+  // Let every registration started by the program reach the mocks before reading them.
+  await pulumi.runtime.disconnect();
+
+  const resources: PlannedResource[] = allRegistered()
+    .filter((r) => r.type !== "pulumi:pulumi:Stack")
+    .map((r) => {
+      const info = parents.get(`${r.type}::${r.name}`)?.shift() ?? {};
+      return { type: r.type, name: r.name, ...info, inputs: r.inputs };
+    });
+  const result: PlanResult = { project: project.name, stack, resources, outputs: (await unwrapOutputs(exported ?? {})) as Record<string, unknown> };
+  fs.writeFileSync(outFile, JSON.stringify(result));
+  process.exit(0);
+}
+
+main().catch((error: unknown) => fail(describe(error)));
