@@ -47,7 +47,7 @@ function tensorShape(spec: TensorSpec, length: number): number[] {
 
 function coerce(spec: TensorSpec, values: readonly (number | string)[]): (number | string | boolean)[] {
   if (spec.datatype === "BYTES") return values.map(String);
-  if (spec.datatype === "BOOL") return values.map((v) => v === true || v === 1 || v === "true");
+  if (spec.datatype === "BOOL") return values.map((v) => v === 1 || v === "true");
   return values.map((v) => {
     const n = typeof v === "number" ? v : Number(v);
     if (!Number.isFinite(n)) throw new Error(`input ${spec.name}: "${String(v)}" is not a number (${spec.datatype})`);

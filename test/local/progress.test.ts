@@ -39,7 +39,7 @@ describe("progress", () => {
   it("picks the spinner for a TTY and JSON lines otherwise", async () => {
     const tty = sink(true);
     await progressFor(tty).step("a", async () => undefined);
-    expect(tty.chunks.at(-1)).toMatch(/^\r\x1b\[K✔ a \d+\.\ds\n$/);
+    expect(tty.chunks.at(-1)!.replace(/\d+\.\ds/, "N")).toBe("\r\u001b[K✔ a N\n");
     const pipe = sink(false);
     await progressFor(pipe).step("a", async () => undefined);
     expect(JSON.parse(pipe.chunks.at(-1)!)).toMatchObject({ step: "a", status: "done" });
