@@ -1,0 +1,219 @@
+/**
+ * The ONNX inference service on AKS: a digest-pinned Deployment (CPU or GPU variant) speaking the
+ * Open Inference Protocol on port 8080, behind an internal-only Service, with a PodDisruptionBudget,
+ * a HorizontalPodAutoscaler, its ingress NetworkPolicy, its workload identity ServiceAccount and,
+ * optionally, Key Vault secrets through a SecretProviderClass.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { requireKubernetesProvider } from "./provider";
+import { recommendedLabels, selectorLabels } from "./labels";
+import { ingressAllowSpec } from "./namespace";
+import {
+  type GpuPlacement, type PlatformConnectionArgs, WORKLOAD_IDENTITY_POD_LABELS, oipProbes, pinnedImage, platformEnv, workloadPodSpec,
+} from "./pod-spec";
+import type { ContainerResources } from "./resources";
+import { type KeyVaultObject, SECRETS_MOUNT_PATH, keyVaultSecretProviderClass, secretsStoreVolume } from "./secret-provider-class";
+import { workloadIdentitySubject, workloadServiceAccount } from "./service-account";
+
+/** The port the inference container listens on (its `PORT`). */
+export const INFERENCE_PORT = 8080;
+
+/** Requests/limits of the CPU variant: one busy core, room for two ONNX sessions. */
+export const DEFAULT_CPU_INFERENCE_RESOURCES: ContainerResources = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } };
+/** Requests/limits of the GPU variant: host-side CPU for pre/post-processing and the CUDA runtime's memory. */
+export const DEFAULT_GPU_INFERENCE_RESOURCES: ContainerResources = { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "16Gi" } };
+
+/** Inputs of `InferenceService`. */
+export interface InferenceServiceArgs {
+  /** Namespace to deploy into (a `PlatformNamespace`). */
+  namespace: pulumi.Input<string>;
+  /** Image, pinned by digest (`<acr>.azurecr.io/inference@sha256:…`); a plain string is checked now, an Output on resolve. Use the CUDA image with `gpu`. */
+  image: pulumi.Input<string>;
+  /** Client id of the inference managed identity (federated to `serviceAccountSubject`). */
+  identityClientId: pulumi.Input<string>;
+  /** Entra tenant id, for the ServiceAccount annotation and the Key Vault provider. Required with `secrets`. */
+  tenantId?: pulumi.Input<string>;
+  /** Cosmos DB and blob endpoints of the model registry. */
+  connection: PlatformConnectionArgs;
+  /** Models to serve as `name@ref` (ref: a version, an alias such as `production`, or `latest`); becomes INFERENCE_MODELS. */
+  models: string[];
+  /** GPU variant: claims GPUs, tolerates the GPU taint, selects GPU nodes, sets INFERENCE_DEVICE=cuda. Unset: CPU variant. */
+  gpu?: GpuPlacement;
+  /** Minimum replicas (HPA). Defaults to `2`, so a voluntary disruption never takes the service down. */
+  minReplicas?: number;
+  /** Maximum replicas (HPA). Defaults to `5`. */
+  maxReplicas?: number;
+  /** HPA target average CPU utilisation, percent of requests. Defaults to `70`. */
+  targetCpuUtilizationPercent?: number;
+  /** Requests/limits. Defaults to `DEFAULT_CPU_INFERENCE_RESOURCES` or, with `gpu`, `DEFAULT_GPU_INFERENCE_RESOURCES`. */
+  resources?: ContainerResources;
+  /**
+   * How the Service is exposed. Defaults to `"ClusterIP"` (cluster-internal). `"InternalLoadBalancer"`
+   * gives a VNet-private Azure load balancer (annotated internal); a public load balancer is not offered.
+   */
+  serviceType?: "ClusterIP" | "InternalLoadBalancer";
+  /** Namespaces whose pods may call the service, besides its own. Defaults to none. */
+  allowFromNamespaces?: string[];
+  /** CIDRs that may call the service (VNet clients of the internal load balancer). Defaults to none. */
+  allowFromCidrs?: string[];
+  /** Namespaces allowed to scrape `/metrics`. Defaults to `["kube-system"]`, where AKS managed Prometheus runs. */
+  metricsFromNamespaces?: string[];
+  /**
+   * Key Vault secrets mounted at `/mnt/secrets` through a SecretProviderClass. `apiKeySecret` names the
+   * object holding the API key: INFERENCE_API_KEY_FILE points at it. Unset: no secrets, no API key.
+   */
+  secrets?: { keyVaultName: pulumi.Input<string>; apiKeySecret?: string; objects?: KeyVaultObject[] };
+  /** How often the service re-resolves model aliases (INFERENCE_POLL_INTERVAL_MS). Defaults to the service's own default. */
+  pollIntervalMs?: number;
+  /** ServiceAccount name. Defaults to `"inference"`; the federated credential's subject names it. */
+  serviceAccountName?: string;
+  /** `app.kubernetes.io/version` label. Defaults to none. */
+  version?: string;
+  /** UID/GID the container runs as. Defaults to `1000` (the Node.js image's `node` user). */
+  runAsUser?: number;
+}
+
+const MODEL_REF = /^[A-Za-z0-9][A-Za-z0-9._-]*@[A-Za-z0-9._-]+$/;
+
+/** Validates `models` and returns INFERENCE_MODELS (`name@ref,name2@ref`). */
+export function inferenceModelsEnv(models: readonly string[]): string {
+  if (models.length === 0) throw new Error("models must name at least one model as name@ref");
+  models.forEach((m, i) => {
+    if (!MODEL_REF.test(m)) throw new Error(`models[${i}] (${JSON.stringify(m)}) must be name@ref, e.g. "iris@production"`);
+  });
+  return models.join(",");
+}
+
+/** An internal-only OIP inference Deployment with its Service, PDB, HPA, NetworkPolicy and ServiceAccount. */
+export class InferenceService extends pulumi.ComponentResource {
+  /** Service name (the in-cluster DNS name is `<serviceName>.<namespace>.svc.cluster.local`). */
+  readonly serviceName: pulumi.Output<string>;
+  /** In-cluster base URL of the Open Inference Protocol API, e.g. `http://inference.ai.svc.cluster.local`. */
+  readonly url: pulumi.Output<string>;
+  /** Deployment name. */
+  readonly deploymentName: pulumi.Output<string>;
+  /** Subject the inference identity's federated credential must trust. */
+  readonly serviceAccountSubject: pulumi.Output<string>;
+
+  constructor(name: string, args: InferenceServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ai-platform:kubernetes:InferenceService", name, {}, opts);
+    requireKubernetesProvider("InferenceService", opts);
+    const minReplicas = args.minReplicas ?? 2;
+    const maxReplicas = args.maxReplicas ?? 5;
+    if (!Number.isInteger(minReplicas) || minReplicas < 1) throw new Error(`minReplicas (${minReplicas}) must be a whole number ≥ 1`);
+    if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas) throw new Error(`maxReplicas (${maxReplicas}) must be a whole number ≥ minReplicas (${minReplicas})`);
+    const target = args.targetCpuUtilizationPercent ?? 70;
+    if (!Number.isInteger(target) || target < 1 || target > 100) throw new Error(`targetCpuUtilizationPercent (${target}) must be a whole number in 1..100`);
+    if (args.secrets !== undefined && args.tenantId === undefined) throw new Error("tenantId is required with secrets: the Key Vault provider needs the vault's tenant");
+    const image = pinnedImage("image", args.image);
+    const modelsEnv = inferenceModelsEnv(args.models);
+    const ids = { name: "inference", instance: name, component: "server", version: args.version };
+    const labels = recommendedLabels(ids);
+    const selector = selectorLabels(ids);
+    const saName = args.serviceAccountName ?? "inference";
+    const parent = { parent: this };
+
+    const sa = workloadServiceAccount(`${name}-sa`, { namespace: args.namespace, name: saName, clientId: args.identityClientId, tenantId: args.tenantId, labels }, parent);
+
+    const env: k8s.types.input.core.v1.EnvVar[] = [
+      ...platformEnv(args.connection),
+      { name: "PORT", value: String(INFERENCE_PORT) },
+      { name: "HOST", value: "0.0.0.0" },
+      { name: "INFERENCE_MODELS", value: modelsEnv },
+      { name: "INFERENCE_DEVICE", value: args.gpu === undefined ? "cpu" : "cuda" },
+    ];
+    if (args.pollIntervalMs !== undefined) {
+      if (!Number.isInteger(args.pollIntervalMs) || args.pollIntervalMs < 1000) throw new Error(`pollIntervalMs (${args.pollIntervalMs}) must be a whole number ≥ 1000`);
+      env.push({ name: "INFERENCE_POLL_INTERVAL_MS", value: String(args.pollIntervalMs) });
+    }
+    const volumes: { volume: k8s.types.input.core.v1.Volume; mount: k8s.types.input.core.v1.VolumeMount }[] = [];
+    const dependsOn: pulumi.Resource[] = [sa];
+    if (args.secrets !== undefined) {
+      const objects = [...(args.secrets.objects ?? [])];
+      const key = args.secrets.apiKeySecret;
+      if (key !== undefined && !objects.some((o) => (o.alias ?? o.name) === key)) objects.push({ name: key });
+      const spcName = `${name}-secrets`;
+      dependsOn.push(keyVaultSecretProviderClass(`${name}-spc`, {
+        namespace: args.namespace, name: spcName, keyVaultName: args.secrets.keyVaultName,
+        tenantId: args.tenantId as pulumi.Input<string>, clientId: args.identityClientId, objects, labels,
+      }, parent));
+      volumes.push(secretsStoreVolume(spcName));
+      if (key !== undefined) env.push({ name: "INFERENCE_API_KEY_FILE", value: `${SECRETS_MOUNT_PATH}/${key}` });
+    }
+
+    const spread = (topologyKey: string): k8s.types.input.core.v1.TopologySpreadConstraint =>
+      ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } });
+    const podSpec = workloadPodSpec({
+      containerName: "inference", image, env, serviceAccountName: saName, runAsUser: args.runAsUser, gpu: args.gpu,
+      resources: args.resources ?? (args.gpu === undefined ? DEFAULT_CPU_INFERENCE_RESOURCES : DEFAULT_GPU_INFERENCE_RESOURCES),
+      container: { ports: [{ name: "http", containerPort: INFERENCE_PORT, protocol: "TCP" }], ...oipProbes(INFERENCE_PORT) },
+      volumes,
+      pod: {
+        topologySpreadConstraints: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")],
+        terminationGracePeriodSeconds: 30,
+      },
+    });
+    const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
+      metadata: { name, namespace: args.namespace, labels },
+      spec: {
+        // The HPA owns the replica count; this is only the first rollout's size.
+        replicas: minReplicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: {
+          metadata: {
+            labels: { ...labels, ...WORKLOAD_IDENTITY_POD_LABELS },
+            annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(INFERENCE_PORT), "prometheus.io/path": "/metrics" },
+          },
+          spec: podSpec,
+        },
+      },
+    }, { parent: this, dependsOn, ignoreChanges: ["spec.replicas"] });
+
+    const internalLb = (args.serviceType ?? "ClusterIP") === "InternalLoadBalancer";
+    const service = new k8s.core.v1.Service(`${name}-service`, {
+      metadata: {
+        name, namespace: args.namespace, labels,
+        ...(internalLb ? { annotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" } } : {}),
+      },
+      spec: {
+        type: internalLb ? "LoadBalancer" : "ClusterIP",
+        selector,
+        ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+      },
+    }, parent);
+
+    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
+      metadata: { name, namespace: args.namespace, labels },
+      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+    }, parent);
+
+    new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
+      metadata: { name, namespace: args.namespace, labels },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+        minReplicas, maxReplicas,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: target } } }],
+        behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+      },
+    }, parent);
+
+    const ingressSpec = ingressAllowSpec({
+      podLabels: selector, port: INFERENCE_PORT,
+      fromNamespaces: [...new Set([...(args.allowFromNamespaces ?? []), ...(args.metricsFromNamespaces ?? ["kube-system"])])],
+      fromCidrs: args.allowFromCidrs,
+    });
+    new k8s.networking.v1.NetworkPolicy(`${name}-allow-ingress`, {
+      metadata: { name: `${name}-allow-ingress`, namespace: args.namespace, labels },
+      spec: ingressSpec,
+    }, parent);
+
+    this.serviceName = service.metadata.name;
+    this.deploymentName = deployment.metadata.name;
+    this.url = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
+    this.serviceAccountSubject = pulumi.output(args.namespace).apply((ns) => workloadIdentitySubject(ns, saName));
+    this.registerOutputs({ serviceName: this.serviceName, url: this.url, deploymentName: this.deploymentName, serviceAccountSubject: this.serviceAccountSubject });
+  }
+}
