@@ -2,7 +2,7 @@
  * The local platform's data directory (`.platform/` by default, git-ignored): its layout, the lock that keeps two
  * `npm start`s off the same directory, and `platform.json`, which tells the CLI where the running platform is.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { AlreadyRunningError, CorruptDataError } from "./errors";
 import { isProcessAlive, writeFileAtomic } from "./files";
@@ -15,6 +15,8 @@ export interface DataDirLayout {
   platformJson: string;
   /** Holds the pid of the process that owns the directory, from start until stop. */
   lock: string;
+  /** The emulator ports of the last run, reused by default (artifact URIs recorded in the registry embed the blob port). */
+  ports: string;
   /** One snapshot file per Cosmos database (`<database>.json`). */
   cosmos: string;
   /** Azurite's blob data and metadata. */
@@ -33,6 +35,7 @@ export function dataDirLayout(dataDir: string = defaultDataDir): DataDirLayout {
     root,
     platformJson: join(root, "platform.json"),
     lock: join(root, "lock"),
+    ports: join(root, "ports.json"),
     cosmos: join(root, "cosmos"),
     azurite: join(root, "azurite"),
     tmp: join(root, "tmp"),
@@ -121,7 +124,41 @@ export function readPlatformJson(layout: DataDirLayout): PlatformJsonStatus {
   return isProcessAlive(pid) ? { kind: "running", state: state as { pid: number } } : { kind: "stale", pid };
 }
 
-/** Deletes the whole data directory. Only ever called for an explicit `--reset`. */
+/**
+ * Deletes everything in the data directory but the lock the caller holds. Only ever called for an explicit
+ * `--reset`, after `acquireLock` succeeded (so no running platform loses its data).
+ */
 export function resetDataDir(layout: DataDirLayout): void {
-  rmSync(layout.root, { recursive: true, force: true });
+  for (const name of readdirSync(layout.root)) {
+    const path = join(layout.root, name);
+    if (path !== layout.lock) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/** Emulator ports a previous run used on this data directory. */
+export interface RememberedPorts {
+  cosmos?: number;
+  blob?: number;
+}
+
+/** The ports of the previous run (none on a fresh directory). An unreadable file throws `CorruptDataError`. */
+export function readRememberedPorts(layout: DataDirLayout): RememberedPorts {
+  if (!existsSync(layout.ports)) return {};
+  try {
+    const value = JSON.parse(readFileSync(layout.ports, "utf8")) as RememberedPorts;
+    for (const key of ["cosmos", "blob"] as const) {
+      const port = value[key];
+      if (port !== undefined && (!Number.isInteger(port) || port <= 0 || port > 65535)) {
+        throw new Error(`${key}: expected a port number, got ${JSON.stringify(port)}`);
+      }
+    }
+    return { cosmos: value.cosmos, blob: value.blob };
+  } catch (error) {
+    throw new CorruptDataError(layout.ports, (error as Error).message, layout.root);
+  }
+}
+
+/** Records the emulator ports of this run for the next one. */
+export function rememberPorts(layout: DataDirLayout, ports: Required<RememberedPorts>): void {
+  writeFileAtomic(layout.ports, `${JSON.stringify(ports)}\n`);
 }

@@ -25,6 +25,7 @@ describe("data directory", () => {
       root: "/x/.platform",
       platformJson: "/x/.platform/platform.json",
       lock: "/x/.platform/lock",
+      ports: "/x/.platform/ports.json",
       cosmos: "/x/.platform/cosmos",
       azurite: "/x/.platform/azurite",
       tmp: "/x/.platform/tmp",

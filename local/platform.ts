@@ -1,0 +1,162 @@
+/**
+ * `startLocalPlatform`: the platform's data plane on this machine, as `pulumi up` builds it on Azure. Cosmos DB and
+ * Blob emulators with the platform's data layout, a production model in the registry (trained on the first start
+ * only), and the inference service serving it through the registry with hot reload. Used by `npm start` and the
+ * end-to-end test.
+ */
+import type { LocalPlatformState, PlatformConnection } from "@ai-platform/registry";
+import { platformDatabaseId } from "../components/data-layout";
+import { startPersistentCosmos } from "./cosmos-server";
+import {
+  acquireLock,
+  dataDirLayout,
+  readRememberedPorts,
+  rememberPorts,
+  resetDataDir,
+  writePlatformJson,
+  type DataDirLayout,
+} from "./data-dir";
+import { createPlatformData, startAzurite } from "./emulators";
+import { exampleRequest, type ExampleRequest } from "./example-request";
+import { ensureProductionModel, type ProductionModel } from "./model-bootstrap";
+import { assertPortsFree, explainListenError, type WantedPort } from "./ports";
+import { silentProgress, type Progress } from "./progress";
+import { checkExample, startServing } from "./serving";
+
+/** Options of {@link startLocalPlatform}; the CLI flags of `npm start` map one to one. */
+export interface LocalPlatformOptions {
+  /** Data directory (datasets, registry, artifacts). Default `.platform` in the working directory. */
+  dataDir?: string;
+  /** Inference port on 127.0.0.1. Default 8080, the port the service has on AKS; `0` picks a free one. */
+  port?: number;
+  /**
+   * Cosmos DB emulator port. Default: the previous run's on this data directory, else a free one. `0` forces a
+   * free one.
+   */
+  cosmosPort?: number;
+  /**
+   * Blob (Azurite) port. Default: the previous run's, else a free one. Artifact URIs in the registry embed it, so
+   * keeping it lets models registered earlier load after a restart.
+   */
+  blobPort?: number;
+  /** Delete the data directory first (explicit: nothing is ever deleted otherwise). Default false. */
+  reset?: boolean;
+  /** Where progress goes. Default: nowhere. */
+  progress?: Progress;
+  /** How often the inference service checks the registry for alias changes, ms. Default 1000 (local: quick). */
+  pollIntervalMs?: number;
+}
+
+/** The running platform; `stop()` shuts everything down and keeps the data. */
+export interface RunningPlatform {
+  /** What `platform.json` holds (pid, startedAt, connection, inferenceUrl). */
+  readonly state: LocalPlatformState & { inferenceUrl: string };
+  readonly layout: DataDirLayout;
+  /** The served model: name, its production version, and whether this start trained it. */
+  readonly model: ProductionModel;
+  /** A request that works against the served model (checked before `ready`). */
+  readonly example: ExampleRequest;
+  /** Milliseconds from the call to ready. */
+  readonly readyMs: number;
+  /** Stops inference, saves Cosmos, stops the emulators, removes `platform.json` and the lock. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Runs `stoppers` in reverse order of start, continuing past failures; returns the first failure, if any. */
+async function unwind(stoppers: (() => Promise<void> | void)[]): Promise<unknown> {
+  let first: unknown;
+  for (const stop of stoppers.reverse()) {
+    try {
+      await stop();
+    } catch (error) {
+      first ??= error;
+    }
+  }
+  return first;
+}
+
+/** Starts the local platform; see {@link LocalPlatformOptions}. On failure, everything started so far is stopped. */
+export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<RunningPlatform> {
+  const started = Date.now();
+  const progress = options.progress ?? silentProgress;
+  const layout = dataDirLayout(options.dataDir);
+  const stoppers: (() => Promise<void> | void)[] = [];
+  try {
+    const lock = acquireLock(layout);
+    stoppers.push(() => lock.release());
+    if (options.reset) {
+      progress.note(`--reset: deleting everything under ${layout.root}`);
+      resetDataDir(layout);
+    } else if (lock.staleFrom !== undefined) {
+      progress.note(`the previous run (pid ${lock.staleFrom}) did not stop cleanly; taking over ${layout.root}`);
+    }
+    const remembered = readRememberedPorts(layout);
+    const cosmosPort: WantedPort = { port: options.cosmosPort ?? remembered.cosmos ?? 0, purpose: "cosmos", flag: "--cosmos-port" };
+    const blobPort: WantedPort = { port: options.blobPort ?? remembered.blob ?? 0, purpose: "blob", flag: "--blob-port" };
+    const inferencePort: WantedPort = { port: options.port ?? 8080, purpose: "inference", flag: "--port" };
+    await assertPortsFree([inferencePort, cosmosPort, blobPort]);
+
+    const [cosmos, azurite] = await progress.step(
+      "Start Cosmos DB and Blob emulators",
+      () =>
+        Promise.all([
+          startPersistentCosmos({ port: cosmosPort.port, snapshotDir: layout.cosmos, dataDir: layout.root }).catch((e: unknown) => {
+            throw explainListenError(e, cosmosPort);
+          }),
+          startAzurite({ port: blobPort.port, location: layout.azurite }).catch((e: unknown) => {
+            throw explainListenError(e, blobPort);
+          }),
+        ]),
+      ([c]) => (c.restoredDatabases > 0 ? "Cosmos state restored" : "fresh data directory"),
+    );
+    stoppers.push(() => azurite.stop(), () => cosmos.stop());
+
+    const connection: PlatformConnection = {
+      cosmos: { endpoint: cosmos.endpoint, database: platformDatabaseId, key: cosmos.key },
+      storage: { blobEndpoint: azurite.blobEndpoint, connectionString: azurite.connectionString },
+    };
+    await progress.step("Create databases, containers and blob containers", () =>
+      createPlatformData({ cosmos: { endpoint: cosmos.endpoint, key: cosmos.key }, storage: azurite }),
+    );
+    rememberPorts(layout, { cosmos: Number(new URL(cosmos.endpoint).port), blob: Number(new URL(azurite.blobEndpoint).port) });
+
+    const model = await ensureProductionModel(connection, { progress, workDir: layout.tmp });
+    const serving = await progress.step(
+      `Start the inference service (${model.name}@production)`,
+      () =>
+        startServing(connection, {
+          port: inferencePort.port,
+          models: [`${model.name}@production`],
+          pollIntervalMs: options.pollIntervalMs ?? 1000,
+        }).catch((e: unknown) => {
+          throw explainListenError(e, inferencePort);
+        }),
+      (s) => s.url,
+    );
+    stoppers.push(() => serving.stop());
+
+    const example = exampleRequest(serving.url, model.name, model.version.signature.inputs, model.sampleRow);
+    await progress.step("Check the example request", () => checkExample(example), (r) => r);
+
+    const state = { pid: process.pid, startedAt: new Date().toISOString(), connection, inferenceUrl: serving.url };
+    writePlatformJson(layout, state);
+    const readyMs = Date.now() - started;
+    let stopping: Promise<void> | undefined;
+    return {
+      state,
+      layout,
+      model,
+      example,
+      readyMs,
+      stop() {
+        stopping ??= unwind(stoppers).then((error) => {
+          if (error) throw error;
+        });
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await unwind(stoppers);
+    throw error;
+  }
+}
