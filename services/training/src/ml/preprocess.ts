@@ -1,0 +1,48 @@
+/**
+ * Cleaning whose statistics travel inside the model: per-column mean imputation of missing values (NaN) and
+ * standardisation, both fitted on the training split only and exported as ONNX `Imputer` → `Sub` → `Div`.
+ * All arithmetic mirrors ONNX's float32 so the exported graph and the in-memory model agree.
+ */
+
+/** Per-feature statistics fitted on the training split. */
+export interface Standardizer {
+  /** Imputed value for a missing feature: the training mean (float32). */
+  means: number[];
+  /** Standard deviation (float32; 1 where a column is constant, so it never divides by zero). */
+  stds: number[];
+}
+
+/** Fits means and standard deviations on `rows`, ignoring NaN (missing) values. */
+export function fitStandardizer(rows: readonly (readonly number[])[]): Standardizer {
+  const d = rows[0]?.length ?? 0;
+  const means: number[] = [];
+  const stds: number[] = [];
+  for (let j = 0; j < d; j++) {
+    let sum = 0;
+    let n = 0;
+    for (const r of rows) {
+      const v = r[j] ?? NaN;
+      if (!Number.isNaN(v)) { sum += v; n += 1; }
+    }
+    const mean = n > 0 ? sum / n : 0;
+    let sq = 0;
+    for (const r of rows) {
+      const v = r[j] ?? NaN;
+      if (!Number.isNaN(v)) sq += (v - mean) ** 2;
+    }
+    const std = n > 1 ? Math.sqrt(sq / n) : 0;
+    means.push(Math.fround(mean));
+    stds.push(Math.fround(std > 1e-12 ? std : 1));
+  }
+  return { means, stds };
+}
+
+/** Replaces NaN with the column mean, as float32 (what ONNX `Imputer` feeds the model). */
+export function impute(rows: readonly (readonly number[])[], s: Standardizer): number[][] {
+  return rows.map((r) => r.map((v, j) => Math.fround(Number.isNaN(v) ? (s.means[j] ?? 0) : v)));
+}
+
+/** Imputes then standardises, rounding each step to float32 exactly as the ONNX graph does. */
+export function transform(rows: readonly (readonly number[])[], s: Standardizer): number[][] {
+  return impute(rows, s).map((r) => r.map((v, j) => Math.fround(Math.fround(v - (s.means[j] ?? 0)) / (s.stds[j] ?? 1))));
+}
