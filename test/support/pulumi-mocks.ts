@@ -108,6 +108,13 @@ function azureState(args: pulumi.runtime.MockResourceArgs): Record<string, any> 
   return state;
 }
 
+/** A `random.RandomString` answers with a stable lower-case alphanumeric `result` of the requested length. */
+function randomStringState(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
+  const inputs = args.inputs as Record<string, any>;
+  const result = fakeGuid(`random:${args.name}`).replace(/-/g, "").repeat(4).slice(0, Number(inputs.length ?? 16));
+  return { ...inputs, result };
+}
+
 /**
  * Installs the mocks and clears what earlier tests recorded. Call in `beforeEach`/`beforeAll`,
  * before importing or constructing any component.
@@ -137,7 +144,9 @@ export async function installMocksWith(
       newResource(args) {
         const base = args.type.startsWith("azure-native:")
           ? azureState(args)
-          : { ...(args.inputs as Record<string, any>) };
+          : args.type === "random:index/randomString:RandomString"
+            ? randomStringState(args)
+            : { ...(args.inputs as Record<string, any>) };
         const state = { ...base, ...(extraState?.(args, base) ?? {}) };
         const id = (state.id as string | undefined) ?? `${args.name}-id`;
         recorded.push({ type: args.type, name: args.name, inputs: args.inputs, state, provider: args.provider });
