@@ -1,0 +1,119 @@
+/**
+ * The inference service's configuration: a pure, frozen function of the environment.
+ * Every problem is reported at once, each naming its variable.
+ */
+
+/** Where models come from: a Triton-layout directory, or the model registry (Cosmos DB + blob). */
+export type ModelSource =
+  | { kind: "repository"; path: string }
+  | { kind: "registry"; models: readonly { name: string; ref: string }[] };
+
+/** The service configuration (see docs/inference.md for every variable). */
+export interface InferenceConfig {
+  /** Listen address. Default `0.0.0.0` (inside a pod); the CLI defaults to `127.0.0.1`. */
+  readonly host: string;
+  /** Listen port. Default 8080 (the platform's service port). */
+  readonly port: number;
+  /** Where models come from (INFERENCE_MODEL_REPOSITORY or INFERENCE_MODELS; exactly one). */
+  readonly source: ModelSource;
+  /** `cuda` asks for the CUDA execution provider (with CPU fallback, logged). Default `cpu`. */
+  readonly device: "cpu" | "cuda";
+  /** CPU cores the pod may use (INFERENCE_CPU_LIMIT, e.g. from the downward API); undefined = detect. */
+  readonly cpuLimit: number | undefined;
+  /** How often sources are checked for new versions/aliases. Default 5000 ms. */
+  readonly pollIntervalMs: number;
+  /** Largest accepted request body. Default 64 MiB (binary tensors); larger bodies get 413. */
+  readonly bodyLimitBytes: number;
+  /** File holding the API key (a mounted secret); undefined = no API-key check. */
+  readonly apiKeyFile: string | undefined;
+  /** Entra ID JWT validation: tenant and audience; undefined = off. */
+  readonly jwt: { readonly tenantId: string; readonly audience: string } | undefined;
+  /** Requests per second per client IP; undefined = no rate limit (opt-in). */
+  readonly rateLimitPerSecond: number | undefined;
+  /** How long SIGTERM waits for in-flight requests before exiting. Default 25 s (< the pod's 30 s grace). */
+  readonly drainTimeoutMs: number;
+  /** Azure Monitor connection string for OpenTelemetry; undefined = no export. */
+  readonly applicationInsightsConnectionString: string | undefined;
+  /** Structured log level. Default `info`. */
+  readonly logLevel: string;
+}
+
+/** Thrown with every configuration problem in one message. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid inference configuration: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function intVar(env: NodeJS.ProcessEnv, key: string, def: number, min: number, problems: string[]): number {
+  const raw = env[key];
+  if (raw === undefined || raw === "") return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    problems.push(`${key} must be an integer >= ${min} (got "${raw}")`);
+    return def;
+  }
+  return n;
+}
+
+/** Parses `name@ref,name2@ref2` (ref defaults to `production`). */
+export function parseModelRefs(raw: string, problems: string[]): { name: string; ref: string }[] {
+  const out: { name: string; ref: string }[] = [];
+  for (const part of raw.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+    const [name, ref = "production", extra] = part.split("@");
+    if (!name || extra !== undefined || !/^[A-Za-z0-9._-]+$/.test(name) || !/^[A-Za-z0-9._-]+$/.test(ref)) {
+      problems.push(`INFERENCE_MODELS entry "${part}" must look like name@ref`);
+      continue;
+    }
+    out.push({ name, ref });
+  }
+  if (out.length === 0 && problems.length === 0) problems.push("INFERENCE_MODELS names no model");
+  return out;
+}
+
+/** Builds the frozen configuration from an environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): InferenceConfig {
+  const problems: string[] = [];
+  const repo = env.INFERENCE_MODEL_REPOSITORY;
+  const models = env.INFERENCE_MODELS;
+  let source: ModelSource = { kind: "repository", path: "" };
+  if (repo && models) problems.push("set only one of INFERENCE_MODEL_REPOSITORY and INFERENCE_MODELS");
+  else if (repo) source = { kind: "repository", path: repo };
+  else if (models) source = { kind: "registry", models: Object.freeze(parseModelRefs(models, problems)) };
+  else problems.push("set INFERENCE_MODEL_REPOSITORY (a Triton-layout directory) or INFERENCE_MODELS (name@ref,...)");
+
+  const device = env.INFERENCE_DEVICE ?? "cpu";
+  if (device !== "cpu" && device !== "cuda") problems.push(`INFERENCE_DEVICE must be "cpu" or "cuda" (got "${device}")`);
+
+  let cpuLimit: number | undefined;
+  if (env.INFERENCE_CPU_LIMIT) {
+    const n = Number(env.INFERENCE_CPU_LIMIT);
+    if (!Number.isFinite(n) || n <= 0) problems.push(`INFERENCE_CPU_LIMIT must be a positive number (got "${env.INFERENCE_CPU_LIMIT}")`);
+    else cpuLimit = n;
+  }
+
+  const tenantId = env.INFERENCE_AUTH_JWT_TENANT_ID;
+  const audience = env.INFERENCE_AUTH_JWT_AUDIENCE;
+  if (Boolean(tenantId) !== Boolean(audience)) problems.push("set both INFERENCE_AUTH_JWT_TENANT_ID and INFERENCE_AUTH_JWT_AUDIENCE, or neither");
+  const rate = intVar(env, "INFERENCE_RATE_LIMIT_RPS", 0, 0, problems);
+
+  const config: InferenceConfig = {
+    host: env.HOST || "0.0.0.0",
+    port: intVar(env, "PORT", 8080, 0, problems),
+    source,
+    device: device === "cuda" ? "cuda" : "cpu",
+    cpuLimit,
+    pollIntervalMs: intVar(env, "INFERENCE_POLL_INTERVAL_MS", 5000, 100, problems),
+    bodyLimitBytes: intVar(env, "INFERENCE_BODY_LIMIT_BYTES", 64 * 1024 * 1024, 1024, problems),
+    apiKeyFile: env.INFERENCE_API_KEY_FILE || undefined,
+    jwt: tenantId && audience ? Object.freeze({ tenantId, audience }) : undefined,
+    rateLimitPerSecond: rate > 0 ? rate : undefined,
+    drainTimeoutMs: intVar(env, "INFERENCE_DRAIN_TIMEOUT_MS", 25_000, 0, problems),
+    applicationInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING || undefined,
+    logLevel: env.LOG_LEVEL || "info",
+  };
+  if (config.port > 65535) problems.push(`PORT must be <= 65535 (got ${config.port})`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

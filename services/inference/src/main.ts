@@ -1,0 +1,16 @@
+/**
+ * The container entry (`node --import tsx src/main.ts`): configuration from the environment, the registry
+ * connection from COSMOS_ENDPOINT/STORAGE_BLOB_ENDPOINT (Entra ID through workload identity), then serve.
+ */
+import { connectionFromEnv } from "@ai-platform/registry";
+import { loadConfig } from "./config.js";
+import { runServer } from "./server.js";
+
+try {
+  const config = loadConfig(process.env);
+  const connection = config.source.kind === "registry" ? connectionFromEnv(process.env) : undefined;
+  await runServer(config, { connection });
+} catch (error) {
+  console.error(JSON.stringify({ level: 60, msg: "inference server failed to start", err: error instanceof Error ? error.message : String(error) }));
+  process.exit(1);
+}

@@ -1,0 +1,153 @@
+/**
+ * One loaded model version: its session pool, optional dynamic batcher, signature, metrics and drift.
+ * Requests hold a reference while they run; a retired version closes its workers (releasing the sessions'
+ * memory) only when the last in-flight request has finished, so a hot swap never fails a request.
+ */
+import type { InferenceMetrics } from "../metrics.js";
+import { type Datatype, type TensorData, datatypeOfOrt } from "../protocol/datatypes.js";
+import { DynamicBatcher } from "../runtime/batcher.js";
+import { type RunResult, SessionPool, type SessionInfo } from "../runtime/session-pool.js";
+import type { ModelArtifact, VersionSpec } from "../sources/types.js";
+import { DriftTracker } from "./drift.js";
+import type { ModelConfig } from "./model-config.js";
+
+/** One input or output as the protocol describes it (`-1` for dynamic dimensions). */
+export interface TensorMeta {
+  readonly name: string;
+  readonly datatype: Datatype;
+  readonly shape: readonly number[];
+}
+
+/** The result of one request: outputs plus timings in microseconds. */
+export interface InferResult extends RunResult {
+  readonly queueUs: number;
+}
+
+/** How to load a version. */
+export interface LoadOptions {
+  readonly name: string;
+  readonly spec: VersionSpec;
+  readonly config: ModelConfig;
+  readonly device: "cpu" | "cuda";
+  /** CPU cores for this pod; divided among the instances for onnxruntime's intra-op threads. */
+  readonly cpuLimit: number;
+  readonly metrics: InferenceMetrics;
+}
+
+function toMeta(m: SessionInfo["inputs"][number]): TensorMeta | undefined {
+  const datatype = m.isTensor && m.type ? datatypeOfOrt(m.type) : undefined;
+  if (!datatype) return undefined;
+  return { name: m.name, datatype, shape: (m.shape ?? []).map((d) => (typeof d === "number" && d >= 0 ? d : -1)) };
+}
+
+/** A model version that serves requests. */
+export class LoadedVersion {
+  private inFlight = 0;
+  private retired = false;
+  private closing: Promise<void> | undefined;
+  private markClosed: () => void = () => undefined;
+  private readonly closed = new Promise<void>((resolve) => (this.markClosed = resolve));
+  private readonly labels: { model: string; version: string };
+  /** Input drift against training's baseline; undefined when the version has none. */
+  readonly drift: DriftTracker | undefined;
+
+  private constructor(
+    readonly name: string,
+    readonly version: number,
+    readonly key: string,
+    readonly config: ModelConfig,
+    readonly inputs: readonly TensorMeta[],
+    readonly outputs: readonly TensorMeta[],
+    readonly info: SessionInfo,
+    private readonly pool: SessionPool,
+    private readonly batcher: DynamicBatcher | undefined,
+    private readonly metrics: InferenceMetrics,
+    drift: DriftTracker | undefined,
+  ) {
+    this.labels = { model: name, version: String(version) };
+    this.drift = drift;
+  }
+
+  /** Fetches the artifact (sha256-verified by the source), starts the workers, loads and warms every session. */
+  static async load(opts: LoadOptions): Promise<LoadedVersion> {
+    const artifact: ModelArtifact = await opts.spec.load();
+    const instances = opts.config.instanceCount;
+    const { pool, info } = await SessionPool.open({
+      model: artifact,
+      instances,
+      intraOpNumThreads: Math.max(1, Math.floor(opts.cpuLimit / instances)),
+      device: opts.device,
+      maxQueue: opts.config.maxQueueSize,
+    });
+    const inputs = info.inputs.map(toMeta).filter((m): m is TensorMeta => m !== undefined);
+    const outputs = info.outputs.map(toMeta).filter((m): m is TensorMeta => m !== undefined);
+    if (inputs.length !== info.inputs.length) {
+      await pool.close();
+      throw new Error(`model ${opts.name} version ${opts.spec.version} has an input the protocol cannot carry (non-tensor or BF16)`);
+    }
+    const labels = { model: opts.name, version: String(opts.spec.version) };
+    const m = opts.metrics;
+    const db = opts.config.dynamicBatching;
+    const batcher = db
+      ? new DynamicBatcher(
+          { maxBatchSize: opts.config.maxBatchSize, maxQueueDelayUs: db.maxQueueDelayUs, preferredBatchSizes: db.preferredBatchSizes, maxQueueSize: db.maxQueueSize, concurrency: instances },
+          (feeds) => pool.run(feeds, outputs.map((o) => o.name)),
+          (s) => {
+            m.execCount.inc(labels);
+            m.batchSize.observe(labels, s.batchSize);
+            m.computeDuration.observe(labels, s.computeUs);
+          },
+        )
+      : undefined;
+    const drift = opts.spec.baseline && opts.spec.baseline.length > 0 ? new DriftTracker(opts.spec.baseline) : undefined;
+    return new LoadedVersion(opts.name, opts.spec.version, opts.spec.key, opts.config, inputs, outputs, info, pool, batcher, m, drift);
+  }
+
+  /** True until the version is retired (swapped out or removed). */
+  get serving(): boolean {
+    return !this.retired;
+  }
+
+  /** Runs one request (through the batcher when configured); `rows` is its first dimension. */
+  async infer(feeds: Record<string, TensorData>, rows: number, fetches: readonly string[] | undefined): Promise<InferResult> {
+    this.inFlight++;
+    try {
+      this.observeDrift(feeds);
+      if (this.batcher) return await this.batcher.submit(feeds, rows);
+      const started = performance.now();
+      const result = await this.pool.run(feeds, fetches ?? this.outputs.map((o) => o.name));
+      this.metrics.execCount.inc(this.labels);
+      this.metrics.batchSize.observe(this.labels, rows);
+      this.metrics.computeDuration.observe(this.labels, result.computeUs);
+      const totalUs = (performance.now() - started) * 1000;
+      return { ...result, queueUs: Math.max(0, totalUs - result.computeUs) };
+    } finally {
+      this.inFlight--;
+      if (this.retired && this.inFlight === 0) void this.close();
+    }
+  }
+
+  private observeDrift(feeds: Record<string, TensorData>): void {
+    const first = this.inputs[0];
+    if (!this.drift || !first) return;
+    const t = feeds[first.name];
+    if (!t || t.dims.length !== 2 || Array.isArray(t.data) || typeof t.data[0] === "bigint") return;
+    this.drift.observe(t.data as ArrayLike<number>, t.dims[1] as number);
+  }
+
+  /** Stops new requests; the workers close once in-flight requests have finished. Resolves when closed. */
+  retire(): Promise<void> {
+    this.retired = true;
+    if (this.inFlight === 0) void this.close();
+    return this.closed;
+  }
+
+  private close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.batcher?.drain(new Error(`model ${this.name} version ${this.version} unloaded`));
+      await this.pool.close();
+      this.markClosed();
+    })();
+    return this.closing;
+  }
+}

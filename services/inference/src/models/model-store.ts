@@ -1,0 +1,249 @@
+/**
+ * The served models: keeps the loaded versions in line with a source, swaps versions atomically,
+ * keeps the old version serving when a new one fails to load, routes canary/shadow traffic and
+ * answers readiness (every model the source names has a serving default version).
+ */
+import { notFound, unavailable } from "../errors.js";
+import type { InferenceMetrics } from "../metrics.js";
+import type { ModelSourceDriver, ModelSpec } from "../sources/types.js";
+import { LoadedVersion } from "./loaded-version.js";
+import type { ModelConfig } from "./model-config.js";
+
+/** Minimal structured logger (fastify's pino logger fits). */
+export interface StoreLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** One version's state, as `POST /v2/repository/index` reports it. */
+export interface VersionState {
+  readonly name: string;
+  readonly version: string;
+  readonly state: "READY" | "LOADING" | "UNAVAILABLE";
+  readonly reason: string;
+}
+
+interface ModelEntry {
+  config: ModelConfig;
+  versions: Map<number, LoadedVersion>;
+  defaultVersion: number;
+}
+
+/** Where a request goes: the version that answers, and optionally a shadow that only observes. */
+export interface Route {
+  readonly primary: LoadedVersion;
+  readonly shadow: LoadedVersion | undefined;
+}
+
+/** FNV-1a of a request id mapped to [0, 1): sticky canary assignment. */
+export function stickyFraction(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return h / 0x1_0000_0000;
+}
+
+/** Options for the store. */
+export interface ModelStoreOptions {
+  readonly device: "cpu" | "cuda";
+  readonly cpuLimit: number;
+  readonly metrics: InferenceMetrics;
+  readonly log: StoreLogger;
+  /** Random source for canary splits of requests without an id (tests inject a fixed one). */
+  readonly random?: () => number;
+}
+
+/** The set of served models, synchronised with one source. */
+export class ModelStore {
+  private readonly models = new Map<string, ModelEntry>();
+  private expected = new Set<string>();
+  private readonly failed = new Map<string, { key: string; reason: string }>();
+  private readonly loading = new Set<string>();
+  private synced = false;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopWatch: (() => void) | undefined;
+
+  constructor(
+    private readonly source: ModelSourceDriver,
+    private readonly opts: ModelStoreOptions,
+  ) {}
+
+  /** True once the first sync finished and every model the source names has a serving default version. */
+  get ready(): boolean {
+    if (!this.synced || this.expected.size === 0) return false;
+    for (const name of this.expected) {
+      const e = this.models.get(name);
+      if (!e || !e.versions.has(e.defaultVersion)) return false;
+    }
+    return true;
+  }
+
+  /** Brings the loaded versions in line with the source; concurrent calls coalesce into one more pass. */
+  sync(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.syncOnce();
+      } while (this.again);
+    })().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async syncOnce(): Promise<void> {
+    let scan;
+    try {
+      scan = await this.source.scan();
+    } catch (error) {
+      this.opts.log.error({ source: this.source.description, err: String(error) }, "model source scan failed; keeping the current models");
+      return;
+    }
+    for (const e of scan.errors) this.opts.log.error({ model: e.model, reason: e.message }, "model skipped; keeping its loaded versions");
+    const keep = new Set([...scan.models.map((m) => m.name), ...scan.errors.map((e) => e.model)]);
+    for (const spec of scan.models) await this.syncModel(spec);
+    for (const [name, entry] of this.models) {
+      if (keep.has(name)) continue;
+      this.models.delete(name);
+      for (const lv of entry.versions.values()) this.unload(lv);
+    }
+    this.expected = new Set(scan.models.map((m) => m.name));
+    this.synced = true;
+  }
+
+  private async syncModel(spec: ModelSpec): Promise<void> {
+    const entry: ModelEntry = this.models.get(spec.name) ?? { config: spec.config, versions: new Map(), defaultVersion: spec.defaultVersion };
+    const configChanged = JSON.stringify(entry.config) !== JSON.stringify(spec.config);
+    for (const v of spec.versions) {
+      const id = `${spec.name}@${v.version}`;
+      const current = entry.versions.get(v.version);
+      if (current && current.key === v.key && !configChanged) continue;
+      if (this.failed.get(id)?.key === v.key && !configChanged) continue;
+      const labels = { model: spec.name, version: String(v.version) };
+      this.loading.add(id);
+      try {
+        const lv = await LoadedVersion.load({ name: spec.name, spec: v, config: spec.config, device: this.opts.device, cpuLimit: this.opts.cpuLimit, metrics: this.opts.metrics });
+        // The swap: one map assignment; requests already holding the old version finish on it.
+        entry.versions.set(v.version, lv);
+        this.models.set(spec.name, entry);
+        this.failed.delete(id);
+        this.opts.metrics.modelLoad.inc(labels);
+        this.opts.metrics.modelReady.set(labels, 1);
+        if (lv.info.fallbackReason) this.opts.log.warn({ ...labels, reason: lv.info.fallbackReason }, "running on CPU instead of CUDA");
+        this.opts.log.info({ ...labels, key: v.key, provider: lv.info.provider, swapped: current !== undefined }, "model version loaded");
+        if (current) void current.retire();
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.failed.set(id, { key: v.key, reason });
+        this.opts.metrics.modelLoadFailure.inc(labels);
+        this.opts.log.error({ ...labels, key: v.key, reason, serving: current ? "previous artifact" : "nothing" }, "model version failed to load");
+      } finally {
+        this.loading.delete(id);
+      }
+    }
+    // Versions the source dropped are unloaded, except the one serving unversioned requests
+    // while the new default failed to load (a bad rollout never takes the model offline).
+    const wanted = new Set(spec.versions.map((v) => v.version));
+    const fallback = entry.versions.has(spec.defaultVersion) ? undefined : entry.defaultVersion;
+    for (const [version, lv] of entry.versions) {
+      if (wanted.has(version) || version === fallback) continue;
+      entry.versions.delete(version);
+      this.unload(lv);
+    }
+    entry.config = spec.config;
+    if (entry.versions.has(spec.defaultVersion)) entry.defaultVersion = spec.defaultVersion;
+    if (entry.versions.size > 0) this.models.set(spec.name, entry);
+  }
+
+  private unload(lv: LoadedVersion): void {
+    const labels = { model: lv.name, version: String(lv.version) };
+    this.opts.metrics.modelReady.set(labels, 0);
+    this.opts.metrics.modelUnload.inc(labels);
+    this.opts.log.info(labels, "model version unloading after in-flight requests");
+    void lv.retire();
+  }
+
+  /** Names of the served models. */
+  names(): string[] {
+    return [...this.models.keys()].sort();
+  }
+
+  /** Loaded versions of a model (ascending); 404 for an unknown model. */
+  versions(name: string): LoadedVersion[] {
+    const e = this.models.get(name);
+    if (!e) throw notFound(`unknown model "${name}"`);
+    return [...e.versions.values()].sort((a, b) => a.version - b.version);
+  }
+
+  /** A specific version, or the default one; 404 when unknown, 503 while it is still loading. */
+  get(name: string, version?: string): LoadedVersion {
+    const e = this.models.get(name);
+    if (!e) {
+      if (this.loading.size > 0 && [...this.loading].some((id) => id.startsWith(`${name}@`))) throw unavailable(`model "${name}" is loading`);
+      throw notFound(`unknown model "${name}"`);
+    }
+    const v = version === undefined ? e.defaultVersion : /^[1-9][0-9]*$/.test(version) ? Number(version) : Number.NaN;
+    const lv = e.versions.get(v);
+    if (lv) return lv;
+    if (this.loading.has(`${name}@${v}`)) throw unavailable(`model "${name}" version "${version}" is loading`);
+    throw notFound(`model "${name}" has no version "${version ?? e.defaultVersion}"`);
+  }
+
+  /** Where an inference request goes: explicit version, or default/canary by weight (sticky per id), plus any shadow. */
+  route(name: string, version: string | undefined, requestId: string | undefined): Route {
+    if (version !== undefined) return { primary: this.get(name, version), shadow: undefined };
+    const e = this.models.get(name);
+    let primary = this.get(name);
+    const canary = e?.config.canary;
+    if (e && canary && canary.version !== primary.version) {
+      const challenger = e.versions.get(canary.version);
+      const u = requestId !== undefined ? stickyFraction(requestId) : (this.opts.random ?? Math.random)();
+      if (challenger && u < canary.weight) primary = challenger;
+    }
+    const s = e?.config.shadow;
+    const shadow = s && s.version !== primary.version ? e.versions.get(s.version) : undefined;
+    return { primary, shadow };
+  }
+
+  /** Every known version's state (Triton's repository index). */
+  index(): VersionState[] {
+    const out: VersionState[] = [];
+    for (const [name, e] of this.models) for (const v of e.versions.keys()) out.push({ name, version: String(v), state: "READY", reason: "" });
+    for (const id of this.loading) {
+      const [name = "", version = ""] = id.split("@");
+      out.push({ name, version, state: "LOADING", reason: "" });
+    }
+    for (const [id, f] of this.failed) {
+      const [name = "", version = ""] = id.split("@");
+      out.push({ name, version, state: "UNAVAILABLE", reason: f.reason });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name) || Number(a.version) - Number(b.version));
+  }
+
+  /** Polls the source every `intervalMs` and on its change notifications. */
+  startWatching(intervalMs: number): void {
+    this.timer = setInterval(() => void this.sync(), intervalMs);
+    this.timer.unref();
+    let debounce: NodeJS.Timeout | undefined;
+    this.stopWatch = this.source.watch?.(() => {
+      clearTimeout(debounce);
+      debounce = setTimeout(() => void this.sync(), 200);
+      debounce.unref();
+    });
+  }
+
+  /** Stops watching and unloads everything (after in-flight requests). */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.stopWatch?.();
+    await this.running;
+    const all = [...this.models.values()].flatMap((e) => [...e.versions.values()]);
+    this.models.clear();
+    await Promise.all(all.map((lv) => lv.retire()));
+    await this.source.close();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * `POST /v2/models/{name}[/versions/{v}]/infer`: validate against the model, run off the event loop
+ * (through the dynamic batcher when configured), answer JSON or binary, mirror to a shadow if configured.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { InferenceError, unavailable } from "../errors.js";
+import type { LoadedVersion } from "../models/loaded-version.js";
+import { cloneFeeds, outputsAgree } from "../models/shadow.js";
+import type { TensorData } from "../protocol/datatypes.js";
+import { type InferRequestBody, decodeRequest, encodeResponse } from "../protocol/inference.js";
+import { inferRequestSchema, modelParams } from "../protocol/schemas.js";
+import { binaryTail } from "./body.js";
+import type { ServiceContext } from "./context.js";
+
+type Params = { name: string; version?: string };
+
+/** Registers the inference routes; `bodyLimit` applies to them (binary payloads can be large). */
+export async function inferPlugin(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
+  const m = ctx.metrics;
+
+  const shadowRun = (primary: LoadedVersion, shadow: LoadedVersion, feeds: Record<string, TensorData>, rows: number, expected: Record<string, TensorData>): void => {
+    const labels = { model: primary.name, version: String(primary.version), challenger: String(shadow.version) };
+    shadow
+      .infer(feeds, rows, undefined)
+      .then((r) => m.shadow.inc({ ...labels, result: outputsAgree(expected, r.outputs) ? "agree" : "disagree" }))
+      .catch(() => m.shadow.inc({ ...labels, result: "error" }));
+  };
+
+  const handler = async (request: FastifyRequest<{ Params: Params; Body: InferRequestBody }>, reply: FastifyReply) => {
+    const started = performance.now();
+    if (ctx.state.draining) {
+      void reply.header("connection", "close");
+      throw unavailable("server is shutting down");
+    }
+    const body = request.body;
+    const route = ctx.store.route(request.params.name, request.params.version, body.id);
+    const lv = route.primary;
+    const labels = { model: lv.name, version: String(lv.version) };
+    m.pending.inc(labels);
+    try {
+      const decoded = decodeRequest(body, binaryTail(request), {
+        inputs: lv.inputs,
+        outputs: lv.outputs,
+        maxBatchSize: lv.config.maxBatchSize,
+        allowNonFinite: lv.config.allowNonFinite,
+      });
+      const shadowFeeds = route.shadow ? cloneFeeds(decoded.feeds) : undefined;
+      let result;
+      try {
+        result = await lv.infer(decoded.feeds, decoded.rows, decoded.outputs.map((o) => o.name));
+      } catch (error) {
+        if (error instanceof InferenceError) throw error;
+        throw new InferenceError(500, `inference failed in onnxruntime: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`);
+      }
+      m.success.inc(labels);
+      m.inferenceCount.inc(labels, decoded.rows);
+      m.queueDuration.observe(labels, result.queueUs);
+      if (route.shadow && shadowFeeds) shadowRun(lv, route.shadow, shadowFeeds, decoded.rows, result.outputs);
+      const encoded = encodeResponse(lv, body.id, decoded.outputs, result.outputs);
+      m.requestDuration.observe(labels, (performance.now() - started) * 1000);
+      if (encoded.binary.length === 0) return encoded.json;
+      const json = Buffer.from(JSON.stringify(encoded.json), "utf8");
+      return reply
+        .header("inference-header-content-length", json.length)
+        .type("application/octet-stream")
+        .send(Buffer.concat([json, ...encoded.binary]));
+    } catch (error) {
+      const status = error instanceof InferenceError ? error.statusCode : 500;
+      m.failure.inc({ ...labels, reason: status === 503 || status < 500 ? "REJECTED" : "BACKEND" });
+      throw error;
+    } finally {
+      m.pending.dec(labels);
+    }
+  };
+
+  const options = { schema: { params: modelParams, body: inferRequestSchema }, bodyLimit: ctx.bodyLimit };
+  app.post<{ Params: Params; Body: InferRequestBody }>("/v2/models/:name/infer", options, handler);
+  app.post<{ Params: Params; Body: InferRequestBody }>("/v2/models/:name/versions/:version/infer", options, handler);
+}

@@ -1,0 +1,79 @@
+// One onnxruntime InferenceSession per worker thread (serving.md §0.1: session.run() blocks its thread).
+// Plain JavaScript on purpose: worker threads do not inherit tsx's in-process loader (the CLI registers
+// tsx through its API), so this entry needs no TypeScript loader under vitest, tsx or `node --import tsx`.
+import { readFile } from "node:fs/promises";
+import { workerData } from "node:worker_threads";
+import * as ort from "onnxruntime-node";
+import { move, transferableSymbol, valueSymbol } from "piscina";
+
+/** @type {{ modelPath?: string; modelBytes?: Uint8Array; intraOpNumThreads: number; device: "cpu" | "cuda" }} */
+const options = workerData;
+
+async function createSession() {
+  const bytes = options.modelBytes ?? new Uint8Array(await readFile(/** @type {string} */ (options.modelPath)));
+  const base = {
+    intraOpNumThreads: options.intraOpNumThreads,
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: "all",
+  };
+  if (options.device === "cuda") {
+    try {
+      const session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ["cuda", "cpu"] });
+      return { session, provider: "cuda", fallbackReason: undefined };
+    } catch (error) {
+      const session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ["cpu"] });
+      return { session, provider: "cpu", fallbackReason: `CUDA execution provider unavailable: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+  const session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ["cpu"] });
+  return { session, provider: "cpu", fallbackReason: undefined };
+}
+
+const loaded = createSession();
+// A failed load rejects every task with the load error; keep the rejection from being reported as unhandled.
+loaded.catch(() => undefined);
+
+function zeros(meta) {
+  const dims = (meta.shape ?? []).map((d) => (typeof d === "number" && d > 0 ? d : 1));
+  const n = dims.reduce((a, b) => a * b, 1);
+  switch (meta.type) {
+    case "string": return new ort.Tensor("string", new Array(n).fill(""), dims);
+    case "bool": return new ort.Tensor("bool", new Uint8Array(n), dims);
+    case "int64": return new ort.Tensor("int64", new BigInt64Array(n), dims);
+    case "uint64": return new ort.Tensor("uint64", new BigUint64Array(n), dims);
+    case "float16": return new ort.Tensor("float16", new Uint16Array(n), dims);
+    default: {
+      const Ctor = { float32: Float32Array, float64: Float64Array, int32: Int32Array, int16: Int16Array, int8: Int8Array, uint32: Uint32Array, uint16: Uint16Array, uint8: Uint8Array }[meta.type];
+      return new ort.Tensor(meta.type, new Ctor(n), dims);
+    }
+  }
+}
+
+/** Handles one task: `meta` (signature + provider), `warmup` (one run on zeros) or `run` (feeds → outputs). */
+export default async function handle(task) {
+  const { session, provider, fallbackReason } = await loaded;
+  if (task.op === "meta") {
+    return { inputs: session.inputMetadata, outputs: session.outputMetadata, provider, fallbackReason };
+  }
+  if (task.op === "warmup") {
+    const feeds = {};
+    for (const m of session.inputMetadata) feeds[m.name] = zeros(m);
+    await session.run(feeds);
+    return { ok: true };
+  }
+  const feeds = {};
+  for (const [name, t] of Object.entries(task.feeds)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+  const started = process.hrtime.bigint();
+  const results = task.fetches ? await session.run(feeds, task.fetches) : await session.run(feeds);
+  const computeUs = Number(process.hrtime.bigint() - started) / 1000;
+  const outputs = {};
+  const transfer = [];
+  for (const [name, t] of Object.entries(results)) {
+    const data = t.data;
+    outputs[name] = { type: t.type, dims: Array.from(t.dims), data };
+    if (!Array.isArray(data) && data.byteLength === data.buffer.byteLength) transfer.push(data.buffer);
+  }
+  // Hand the output buffers to the HTTP thread instead of copying them.
+  return move({ [transferableSymbol]: transfer, [valueSymbol]: { outputs, computeUs } });
+}

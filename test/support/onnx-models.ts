@@ -1,0 +1,180 @@
+/**
+ * ONNX models built in memory with onnx-proto, so tests and benchmarks never download anything.
+ * Every builder is deterministic: the same arguments give the same bytes.
+ */
+import { onnx } from "onnx-proto";
+
+const T = onnx.TensorProto.DataType;
+const A = onnx.AttributeProto.AttributeType;
+
+/** Open Inference Protocol datatype → ONNX element type, for the identity/cast models. */
+export const onnxElemType = {
+  BOOL: T.BOOL,
+  UINT8: T.UINT8,
+  UINT16: T.UINT16,
+  UINT32: T.UINT32,
+  UINT64: T.UINT64,
+  INT8: T.INT8,
+  INT16: T.INT16,
+  INT32: T.INT32,
+  INT64: T.INT64,
+  FP16: T.FLOAT16,
+  FP32: T.FLOAT,
+  FP64: T.DOUBLE,
+  BYTES: T.STRING,
+} as const;
+
+/** A datatype the identity models cover. */
+export type ModelDatatype = keyof typeof onnxElemType;
+
+type Dim = number | string;
+
+function valueInfo(name: string, elemType: number, dims: readonly Dim[]): onnx.IValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d })) },
+      },
+    },
+  };
+}
+
+function floatTensor(name: string, dims: number[], values: number[]): onnx.ITensorProto {
+  return { name, dims, dataType: T.FLOAT, floatData: values };
+}
+
+function encode(graph: onnx.IGraphProto, opset = 17): Uint8Array {
+  return onnx.ModelProto.encode({
+    irVersion: 8,
+    producerName: "ai-platform-tests",
+    opsetImport: [{ domain: "", version: opset }],
+    graph,
+  }).finish();
+}
+
+/** A seeded linear congruential generator: weights that look random but never change. */
+function weights(count: number, seed: number, scale: number): number[] {
+  let state = seed >>> 0;
+  const out = new Array<number>(count);
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = ((state / 0x1_0000_0000) * 2 - 1) * scale;
+  }
+  return out;
+}
+
+/**
+ * The tiny tabular classifier: input `features` FP32 [N, 4] → Gemm(4→8) → Relu → Gemm(8→3) → Softmax,
+ * outputs `label` INT64 [N] (ArgMax) and `probabilities` FP32 [N, 3]. Shaped like the models training exports.
+ */
+export function tabularClassifier(opts: { seed?: number } = {}): Uint8Array {
+  const seed = opts.seed ?? 7;
+  return encode({
+    name: "tabular",
+    input: [valueInfo("features", T.FLOAT, ["N", 4])],
+    output: [valueInfo("label", T.INT64, ["N"]), valueInfo("probabilities", T.FLOAT, ["N", 3])],
+    initializer: [
+      floatTensor("W1", [4, 8], weights(32, seed, 1)),
+      floatTensor("B1", [8], weights(8, seed + 1, 0.1)),
+      floatTensor("W2", [8, 3], weights(24, seed + 2, 1)),
+      floatTensor("B2", [3], weights(3, seed + 3, 0.1)),
+    ],
+    node: [
+      { opType: "Gemm", input: ["features", "W1", "B1"], output: ["h"] },
+      { opType: "Relu", input: ["h"], output: ["r"] },
+      { opType: "Gemm", input: ["r", "W2", "B2"], output: ["logits"] },
+      { opType: "Softmax", input: ["logits"], output: ["probabilities"], attribute: [{ name: "axis", type: A.INT, i: 1 }] },
+      {
+        opType: "ArgMax",
+        input: ["probabilities"],
+        output: ["label"],
+        attribute: [
+          { name: "axis", type: A.INT, i: 1 },
+          { name: "keepdims", type: A.INT, i: 0 },
+        ],
+      },
+    ],
+  });
+}
+
+/**
+ * A compute-heavy MLP: input `x` FP32 [N, width] → `layers` × (Gemm(width→width) → Relu) → output `y` FP32 [N, width].
+ * The benchmark uses 4 × 1024 (about 4.2 M multiply-adds per row).
+ */
+export function mlp(opts: { width?: number; layers?: number; seed?: number } = {}): Uint8Array {
+  const width = opts.width ?? 1024;
+  const layers = opts.layers ?? 4;
+  const seed = opts.seed ?? 11;
+  const initializer: onnx.ITensorProto[] = [];
+  const node: onnx.INodeProto[] = [];
+  let prev = "x";
+  for (let l = 0; l < layers; l++) {
+    const scale = Math.sqrt(2 / width);
+    initializer.push(floatTensor(`W${l}`, [width, width], weights(width * width, seed + l, scale)));
+    initializer.push(floatTensor(`B${l}`, [width], new Array<number>(width).fill(0)));
+    const out = l === layers - 1 ? "y" : `a${l}`;
+    node.push({ opType: "Gemm", input: [prev, `W${l}`, `B${l}`], output: [`g${l}`] });
+    node.push({ opType: "Relu", input: [`g${l}`], output: [out] });
+    prev = out;
+  }
+  return encode({
+    name: "mlp",
+    input: [valueInfo("x", T.FLOAT, ["N", width])],
+    output: [valueInfo("y", T.FLOAT, ["N", width])],
+    initializer,
+    node,
+  });
+}
+
+/**
+ * `y = x + offset` on FP32 [N, 2]: distinguishes model versions in hot-swap and canary tests
+ * (version k is built with `offset: k`, so the answer names the version that computed it).
+ */
+export function addOffset(offset: number): Uint8Array {
+  return encode({
+    name: "add_offset",
+    input: [valueInfo("x", T.FLOAT, ["N", 2])],
+    output: [valueInfo("y", T.FLOAT, ["N", 2])],
+    initializer: [floatTensor("c", [1], [offset])],
+    node: [{ opType: "Add", input: ["x", "c"], output: ["y"] }],
+  });
+}
+
+/** `output = Identity(input)` for one datatype; `dims` default to one dynamic dimension. */
+export function identity(datatype: ModelDatatype, dims: readonly Dim[] = ["N"]): Uint8Array {
+  const elemType = onnxElemType[datatype];
+  return encode({
+    name: `identity_${datatype.toLowerCase()}`,
+    input: [valueInfo("input", elemType, dims)],
+    output: [valueInfo("output", elemType, dims)],
+    node: [{ opType: "Identity", input: ["input"], output: ["output"] }],
+  });
+}
+
+/** `output = Cast(input, to)`: FP32 [N] in, `to` out (for datatype-conversion responses). */
+export function cast(to: Exclude<ModelDatatype, "BYTES">): Uint8Array {
+  return encode({
+    name: `cast_${to.toLowerCase()}`,
+    input: [valueInfo("input", T.FLOAT, ["N"])],
+    output: [valueInfo("output", onnxElemType[to], ["N"])],
+    node: [{ opType: "Cast", input: ["input"], output: ["output"], attribute: [{ name: "to", type: A.INT, i: onnxElemType[to] }] }],
+  });
+}
+
+/**
+ * Two inputs, the spec's example shape: `input0` UINT32 [2, 2] and `input1` BOOL [3] →
+ * `output0` = Cast<FP32>(input0) (FP32 [2, 2]) and `output1` = Not(input1) (BOOL [3]).
+ */
+export function twoInputs(): Uint8Array {
+  return encode({
+    name: "two_inputs",
+    input: [valueInfo("input0", T.UINT32, [2, 2]), valueInfo("input1", T.BOOL, [3])],
+    output: [valueInfo("output0", T.FLOAT, [2, 2]), valueInfo("output1", T.BOOL, [3])],
+    node: [
+      { opType: "Cast", input: ["input0"], output: ["output0"], attribute: [{ name: "to", type: A.INT, i: T.FLOAT }] },
+      { opType: "Not", input: ["input1"], output: ["output1"] },
+    ],
+  });
+}
