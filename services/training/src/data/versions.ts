@@ -1,0 +1,117 @@
+/**
+ * Dataset versions: a named snapshot records the query it read, the row count, a content hash over
+ * (rowKey, rowHash), the ingest-run watermark and the change-feed continuation at that moment, and exports the rows
+ * to blob storage so a model's lineage names (and can re-read) exactly the data it saw. Incremental reads take the
+ * rows written by later ingest runs (the same rows the change feed would deliver since the snapshot).
+ */
+import { createHash } from "node:crypto";
+import { ChangeFeedStartFrom } from "@azure/cosmos";
+import type { PlatformData } from "../platform.js";
+import { statusOf } from "../platform.js";
+import { type RowDoc, checkDatasetName, loadSchema } from "./ingest.js";
+import type { DatasetSchema } from "./schema.js";
+
+/** A stored dataset version (container `dataset-versions`, partition `/dataset`, id `version-<name>`). */
+export interface DatasetVersion {
+  id: string;
+  type: "version";
+  dataset: string;
+  version: string;
+  query: string;
+  rowCount: number;
+  /** sha256 over the sorted `rowKey\trowHash` lines: equal hashes mean equal data. */
+  contentHash: string;
+  /** Highest ingest run included; incremental reads start after it. */
+  throughIngestRun: number;
+  /** Change-feed continuation token at snapshot time (for Azure change-feed consumers). */
+  changeFeedContinuation?: string;
+  /** JSONL export of the rows in the `datasets` blob container. */
+  exportPath: string;
+  schema: DatasetSchema;
+  createdAt: string;
+  createdBy: string;
+}
+
+const rowsQuery = "SELECT * FROM c WHERE c.dataset = @dataset";
+
+/** Reads every row of a dataset (one partition; pages of 1000; parallel across partitions on Azure). */
+export async function readRows(data: PlatformData, dataset: string, afterIngestRun?: number): Promise<RowDoc[]> {
+  const query = afterIngestRun === undefined ? rowsQuery : `${rowsQuery} AND c.ingestRun > @run`;
+  const parameters = [{ name: "@dataset", value: dataset }, ...(afterIngestRun === undefined ? [] : [{ name: "@run", value: afterIngestRun }])];
+  const iterator = data.rows.items.query<RowDoc>({ query, parameters }, { partitionKey: dataset, maxItemCount: 1000, maxDegreeOfParallelism: -1 });
+  const out: RowDoc[] = [];
+  while (iterator.hasMoreResults()) {
+    const page = await iterator.fetchNext();
+    for (const r of page.resources) out.push({ id: r.id, dataset: r.dataset, rowKey: r.rowKey, rowHash: r.rowHash, ingestRun: r.ingestRun, values: r.values });
+  }
+  return out.sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
+}
+
+/** The content hash of a set of rows (order-independent). */
+export function contentHash(rows: readonly RowDoc[]): string {
+  const lines = rows.map((r) => `${r.rowKey}\t${r.rowHash}\n`).sort();
+  return createHash("sha256").update(lines.join("")).digest("hex");
+}
+
+async function changeFeedNow(data: PlatformData, dataset: string): Promise<string | undefined> {
+  try {
+    const it = data.rows.items.getChangeFeedIterator({ changeFeedStartFrom: ChangeFeedStartFrom.Now(dataset), maxItemCount: 1 });
+    return (await it.readNext()).continuationToken;
+  } catch {
+    return undefined; // a continuation is a convenience for Azure consumers; the watermark is authoritative
+  }
+}
+
+/** Lists a dataset's versions, oldest first. */
+export async function listDatasetVersions(data: PlatformData, dataset: string): Promise<DatasetVersion[]> {
+  const { resources } = await data.versions.items
+    .query<DatasetVersion>({ query: "SELECT * FROM c WHERE c.dataset = @d AND c.type = 'version'", parameters: [{ name: "@d", value: dataset }] }, { partitionKey: dataset })
+    .fetchAll();
+  return resources.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/** Reads one version record. */
+export async function getDatasetVersion(data: PlatformData, dataset: string, version: string): Promise<DatasetVersion | undefined> {
+  const { resource } = await data.versions.item(`version-${version}`, dataset).read<DatasetVersion>();
+  return resource;
+}
+
+/** Snapshots the dataset's current rows as version `name` (default `v<n+1>`); refuses to overwrite a version. */
+export async function snapshotDataset(data: PlatformData, dataset: string, opts: { name?: string; actor: string }): Promise<DatasetVersion> {
+  checkDatasetName(dataset);
+  const schema = await loadSchema(data, dataset);
+  if (!schema) throw new Error(`--dataset: "${dataset}" has no rows; ingest it first`);
+  const name = opts.name ?? `v${(await listDatasetVersions(data, dataset)).length + 1}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name)) throw new Error(`--name: "${name}" must be letters, digits, '.', '_' or '-'`);
+  const changeFeedContinuation = await changeFeedNow(data, dataset);
+  const rows = await readRows(data, dataset);
+  const exportPath = `snapshots/${dataset}/${name}.jsonl`;
+  const body = rows.map((r) => JSON.stringify(r)).join("\n");
+  const record: DatasetVersion = {
+    id: `version-${name}`, type: "version", dataset, version: name, query: rowsQuery.replace("@dataset", JSON.stringify(dataset)),
+    rowCount: rows.length, contentHash: contentHash(rows), throughIngestRun: Math.max(0, ...rows.map((r) => r.ingestRun)),
+    ...(changeFeedContinuation ? { changeFeedContinuation } : {}),
+    exportPath, schema, createdAt: new Date().toISOString(), createdBy: opts.actor,
+  };
+  try {
+    await data.datasetBlobs.getBlockBlobClient(exportPath).upload(body, Buffer.byteLength(body), { conditions: { ifNoneMatch: "*" }, blobHTTPHeaders: { blobContentType: "application/x-ndjson" } });
+    await data.versions.items.create(record);
+  } catch (error) {
+    if (statusOf(error) === 409 || statusOf(error) === 412) throw new Error(`dataset version ${dataset}@${name} already exists; versions are immutable`);
+    throw error;
+  }
+  return record;
+}
+
+/** Reads exactly the rows of a version (from its export), verifying the content hash. */
+export async function readDatasetVersion(data: PlatformData, version: DatasetVersion): Promise<RowDoc[]> {
+  const text = (await data.datasetBlobs.getBlockBlobClient(version.exportPath).downloadToBuffer()).toString("utf8");
+  const rows = text.trim() === "" ? [] : text.split("\n").map((l) => JSON.parse(l) as RowDoc);
+  if (contentHash(rows) !== version.contentHash) throw new Error(`dataset version ${version.dataset}@${version.version}: export does not match its content hash`);
+  return rows;
+}
+
+/** Rows written after `version` (by later ingest runs): what incremental retraining reads. */
+export async function readChangesSince(data: PlatformData, version: DatasetVersion): Promise<RowDoc[]> {
+  return readRows(data, version.dataset, version.throughIngestRun);
+}
