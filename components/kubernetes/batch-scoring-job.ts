@@ -74,7 +74,6 @@ export class BatchScoringJob extends pulumi.ComponentResource {
   readonly jobName: pulumi.Output<string>;
 
   constructor(name: string, args: BatchScoringJobArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("ai-platform:kubernetes:BatchScoringJob", name, {}, opts);
     requireKubernetesProvider("BatchScoringJob", opts);
     if (args.identityClientId === undefined && args.serviceAccountName === undefined) {
       throw new Error("serviceAccountName is required when identityClientId is unset: name the existing workload identity ServiceAccount (e.g. \"training\")");
@@ -83,12 +82,6 @@ export class BatchScoringJob extends pulumi.ComponentResource {
     const image = pinnedImage("image", args.image);
     const labels = recommendedLabels({ name: "training", instance: name, component: "batch-scoring", version: args.version });
     const saName = args.serviceAccountName ?? "batch-scoring";
-    const dependsOn: pulumi.Resource[] = [];
-    if (args.identityClientId !== undefined) {
-      dependsOn.push(workloadServiceAccount(`${name}-sa`, {
-        namespace: args.namespace, name: saName, clientId: args.identityClientId, tenantId: args.tenantId, labels,
-      }, { parent: this }));
-    }
     const env = platformEnv(args.connection);
     if (args.shards !== undefined) {
       // Declared (as the Job controller would add it) so `$(JOB_COMPLETION_INDEX)` in args is expanded.
@@ -100,6 +93,13 @@ export class BatchScoringJob extends pulumi.ComponentResource {
     });
     // Two hours: scoring checkpoints, so a run cut short by the deadline resumes from where it stopped.
     const spec = jobSpec(args, 2 * 3600, labels, podSpec, args.shards);
+    super("ai-platform:kubernetes:BatchScoringJob", name, {}, opts);
+    const dependsOn: pulumi.Resource[] = [];
+    if (args.identityClientId !== undefined) {
+      dependsOn.push(workloadServiceAccount(`${name}-sa`, {
+        namespace: args.namespace, name: saName, clientId: args.identityClientId, tenantId: args.tenantId, labels,
+      }, { parent: this }));
+    }
     const job = new k8s.batch.v1.Job(`${name}-job`, {
       metadata: { namespace: args.namespace, labels, annotations: { "pulumi.com/skipAwait": args.waitForCompletion === true ? "false" : "true" } },
       spec,

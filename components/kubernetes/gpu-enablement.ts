@@ -99,12 +99,13 @@ export class GpuEnablement extends pulumi.ComponentResource {
   readonly namespaceName: pulumi.Output<string>;
 
   constructor(name: string, args: GpuEnablementArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("ai-platform:kubernetes:GpuEnablement", name, {}, opts);
     requireKubernetesProvider("GpuEnablement", opts);
     if (args.driver !== "Install" && args.driver !== "None") throw new Error(`driver (${JSON.stringify(args.driver)}) must be "Install" or "None"`);
     const operator = args.driver === "None";
     const nsName = args.namespaceName ?? (operator ? "gpu-operator" : "gpu-resources");
     if (nsName === "default") throw new Error(`namespaceName must not be "default"`);
+    const image = assertPinnedVersionOrDigest("devicePluginImage", args.devicePluginImage ?? NVIDIA_DEVICE_PLUGIN_IMAGE);
+    super("ai-platform:kubernetes:GpuEnablement", name, {}, opts);
     const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
       metadata: { name: nsName, labels: { ...privilegedNamespaceLabels(), "app.kubernetes.io/part-of": "ai-platform", "app.kubernetes.io/managed-by": "pulumi" } },
     }, { parent: this });
@@ -129,7 +130,6 @@ export class GpuEnablement extends pulumi.ComponentResource {
         },
       }, { parent: this });
     } else {
-      const image = assertPinnedVersionOrDigest("devicePluginImage", args.devicePluginImage ?? NVIDIA_DEVICE_PLUGIN_IMAGE);
       new k8s.apps.v1.DaemonSet(`${name}-nvidia-device-plugin`, {
         metadata: { name: "nvidia-device-plugin", namespace: this.namespaceName, labels: recommendedLabels({ name: "nvidia-device-plugin", instance: "nvidia-device-plugin", component: "gpu-enablement" }) },
         spec: devicePluginDaemonSetSpec(image, args.nodeSelector ?? { ...DEFAULT_GPU_NODE_SELECTOR }, args.migStrategy ?? "none"),

@@ -7,13 +7,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { requireKubernetesProvider } from "./provider";
-import { recommendedLabels, selectorLabels } from "./labels";
+import { assertDnsLabel, recommendedLabels, selectorLabels } from "./labels";
 import { ingressAllowSpec } from "./namespace";
 import {
   type GpuPlacement, type PlatformConnectionArgs, WORKLOAD_IDENTITY_POD_LABELS, oipProbes, pinnedImage, platformEnv, workloadPodSpec,
 } from "./pod-spec";
 import type { ContainerResources } from "./resources";
-import { type KeyVaultObject, SECRETS_MOUNT_PATH, keyVaultSecretProviderClass, secretsStoreVolume } from "./secret-provider-class";
+import { type KeyVaultObject, SECRETS_MOUNT_PATH, keyVaultObjectsParameter, keyVaultSecretProviderClass, secretsStoreVolume } from "./secret-provider-class";
 import { workloadIdentitySubject, workloadServiceAccount } from "./service-account";
 
 /** The port the inference container listens on (its `PORT`). */
@@ -85,6 +85,75 @@ export function inferenceModelsEnv(models: readonly string[]): string {
   return models.join(",");
 }
 
+/** What `InferenceService` derives from its Args before creating anything; every check happens here. */
+export interface InferencePodPlan {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly targetCpuUtilizationPercent: number;
+  readonly labels: Record<string, string>;
+  readonly selector: Record<string, string>;
+  readonly saName: string;
+  readonly secretProviderClassName: string;
+  /** Key Vault objects to mount; undefined without `secrets`. */
+  readonly keyVaultObjects?: KeyVaultObject[];
+  readonly podSpec: k8s.types.input.core.v1.PodSpec;
+  readonly ingressSpec: k8s.types.input.networking.v1.NetworkPolicySpec;
+}
+
+/** Validates `args` and builds the pod spec, labels and ingress policy of an InferenceService named `name`. */
+export function planInferencePod(name: string, args: InferenceServiceArgs): InferencePodPlan {
+  assertDnsLabel("name", name, 52); // it names the Deployment and the Service
+  const minReplicas = args.minReplicas ?? 2;
+  const maxReplicas = args.maxReplicas ?? 5;
+  if (!Number.isInteger(minReplicas) || minReplicas < 1) throw new Error(`minReplicas (${minReplicas}) must be a whole number ≥ 1`);
+  if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas) throw new Error(`maxReplicas (${maxReplicas}) must be a whole number ≥ minReplicas (${minReplicas})`);
+  const target = args.targetCpuUtilizationPercent ?? 70;
+  if (!Number.isInteger(target) || target < 1 || target > 100) throw new Error(`targetCpuUtilizationPercent (${target}) must be a whole number in 1..100`);
+  if (args.secrets !== undefined && args.tenantId === undefined) throw new Error("tenantId is required with secrets: the Key Vault provider needs the vault's tenant");
+  const image = pinnedImage("image", args.image);
+  const ids = { name: "inference", instance: name, component: "server", version: args.version };
+  const labels = recommendedLabels(ids);
+  const selector = selectorLabels(ids);
+  const saName = args.serviceAccountName ?? "inference";
+  const env: k8s.types.input.core.v1.EnvVar[] = [
+    ...platformEnv(args.connection),
+    { name: "PORT", value: String(INFERENCE_PORT) },
+    { name: "HOST", value: "0.0.0.0" },
+    { name: "INFERENCE_MODELS", value: inferenceModelsEnv(args.models) },
+    { name: "INFERENCE_DEVICE", value: args.gpu === undefined ? "cpu" : "cuda" },
+  ];
+  if (args.pollIntervalMs !== undefined) {
+    if (!Number.isInteger(args.pollIntervalMs) || args.pollIntervalMs < 1000) throw new Error(`pollIntervalMs (${args.pollIntervalMs}) must be a whole number ≥ 1000`);
+    env.push({ name: "INFERENCE_POLL_INTERVAL_MS", value: String(args.pollIntervalMs) });
+  }
+  const secretProviderClassName = `${name}-secrets`;
+  let keyVaultObjects: KeyVaultObject[] | undefined;
+  const volumes: { volume: k8s.types.input.core.v1.Volume; mount: k8s.types.input.core.v1.VolumeMount }[] = [];
+  if (args.secrets !== undefined) {
+    keyVaultObjects = [...(args.secrets.objects ?? [])];
+    const key = args.secrets.apiKeySecret;
+    if (key !== undefined && !keyVaultObjects.some((o) => (o.alias ?? o.name) === key)) keyVaultObjects.push({ name: key });
+    keyVaultObjectsParameter(keyVaultObjects);
+    volumes.push(secretsStoreVolume(secretProviderClassName));
+    if (key !== undefined) env.push({ name: "INFERENCE_API_KEY_FILE", value: `${SECRETS_MOUNT_PATH}/${key}` });
+  }
+  const spread = (topologyKey: string): k8s.types.input.core.v1.TopologySpreadConstraint =>
+    ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } });
+  const podSpec = workloadPodSpec({
+    containerName: "inference", image, env, serviceAccountName: saName, runAsUser: args.runAsUser, gpu: args.gpu,
+    resources: args.resources ?? (args.gpu === undefined ? DEFAULT_CPU_INFERENCE_RESOURCES : DEFAULT_GPU_INFERENCE_RESOURCES),
+    container: { ports: [{ name: "http", containerPort: INFERENCE_PORT, protocol: "TCP" }], ...oipProbes(INFERENCE_PORT) },
+    volumes,
+    pod: { topologySpreadConstraints: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")], terminationGracePeriodSeconds: 30 },
+  });
+  const ingressSpec = ingressAllowSpec({
+    podLabels: selector, port: INFERENCE_PORT,
+    fromNamespaces: [...new Set([...(args.allowFromNamespaces ?? []), ...(args.metricsFromNamespaces ?? ["kube-system"])])],
+    fromCidrs: args.allowFromCidrs,
+  });
+  return { minReplicas, maxReplicas, targetCpuUtilizationPercent: target, labels, selector, saName, secretProviderClassName, keyVaultObjects, podSpec, ingressSpec };
+}
+
 /** An internal-only OIP inference Deployment with its Service, PDB, HPA, NetworkPolicy and ServiceAccount. */
 export class InferenceService extends pulumi.ComponentResource {
   /** Service name (the in-cluster DNS name is `<serviceName>.<namespace>.svc.cluster.local`). */
@@ -97,63 +166,22 @@ export class InferenceService extends pulumi.ComponentResource {
   readonly serviceAccountSubject: pulumi.Output<string>;
 
   constructor(name: string, args: InferenceServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("ai-platform:kubernetes:InferenceService", name, {}, opts);
+    // Validate everything before registering anything: bad input fails with one precise message.
     requireKubernetesProvider("InferenceService", opts);
-    const minReplicas = args.minReplicas ?? 2;
-    const maxReplicas = args.maxReplicas ?? 5;
-    if (!Number.isInteger(minReplicas) || minReplicas < 1) throw new Error(`minReplicas (${minReplicas}) must be a whole number ≥ 1`);
-    if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas) throw new Error(`maxReplicas (${maxReplicas}) must be a whole number ≥ minReplicas (${minReplicas})`);
-    const target = args.targetCpuUtilizationPercent ?? 70;
-    if (!Number.isInteger(target) || target < 1 || target > 100) throw new Error(`targetCpuUtilizationPercent (${target}) must be a whole number in 1..100`);
-    if (args.secrets !== undefined && args.tenantId === undefined) throw new Error("tenantId is required with secrets: the Key Vault provider needs the vault's tenant");
-    const image = pinnedImage("image", args.image);
-    const modelsEnv = inferenceModelsEnv(args.models);
-    const ids = { name: "inference", instance: name, component: "server", version: args.version };
-    const labels = recommendedLabels(ids);
-    const selector = selectorLabels(ids);
-    const saName = args.serviceAccountName ?? "inference";
+    const plan = planInferencePod(name, args);
+    const { labels, selector, saName, minReplicas } = plan;
+    super("ai-platform:kubernetes:InferenceService", name, {}, opts);
     const parent = { parent: this };
 
-    const sa = workloadServiceAccount(`${name}-sa`, { namespace: args.namespace, name: saName, clientId: args.identityClientId, tenantId: args.tenantId, labels }, parent);
-
-    const env: k8s.types.input.core.v1.EnvVar[] = [
-      ...platformEnv(args.connection),
-      { name: "PORT", value: String(INFERENCE_PORT) },
-      { name: "HOST", value: "0.0.0.0" },
-      { name: "INFERENCE_MODELS", value: modelsEnv },
-      { name: "INFERENCE_DEVICE", value: args.gpu === undefined ? "cpu" : "cuda" },
+    const dependsOn: pulumi.Resource[] = [
+      workloadServiceAccount(`${name}-sa`, { namespace: args.namespace, name: saName, clientId: args.identityClientId, tenantId: args.tenantId, labels }, parent),
     ];
-    if (args.pollIntervalMs !== undefined) {
-      if (!Number.isInteger(args.pollIntervalMs) || args.pollIntervalMs < 1000) throw new Error(`pollIntervalMs (${args.pollIntervalMs}) must be a whole number ≥ 1000`);
-      env.push({ name: "INFERENCE_POLL_INTERVAL_MS", value: String(args.pollIntervalMs) });
-    }
-    const volumes: { volume: k8s.types.input.core.v1.Volume; mount: k8s.types.input.core.v1.VolumeMount }[] = [];
-    const dependsOn: pulumi.Resource[] = [sa];
-    if (args.secrets !== undefined) {
-      const objects = [...(args.secrets.objects ?? [])];
-      const key = args.secrets.apiKeySecret;
-      if (key !== undefined && !objects.some((o) => (o.alias ?? o.name) === key)) objects.push({ name: key });
-      const spcName = `${name}-secrets`;
+    if (args.secrets !== undefined && plan.keyVaultObjects !== undefined) {
       dependsOn.push(keyVaultSecretProviderClass(`${name}-spc`, {
-        namespace: args.namespace, name: spcName, keyVaultName: args.secrets.keyVaultName,
-        tenantId: args.tenantId as pulumi.Input<string>, clientId: args.identityClientId, objects, labels,
+        namespace: args.namespace, name: plan.secretProviderClassName, keyVaultName: args.secrets.keyVaultName,
+        tenantId: args.tenantId as pulumi.Input<string>, clientId: args.identityClientId, objects: plan.keyVaultObjects, labels,
       }, parent));
-      volumes.push(secretsStoreVolume(spcName));
-      if (key !== undefined) env.push({ name: "INFERENCE_API_KEY_FILE", value: `${SECRETS_MOUNT_PATH}/${key}` });
     }
-
-    const spread = (topologyKey: string): k8s.types.input.core.v1.TopologySpreadConstraint =>
-      ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } });
-    const podSpec = workloadPodSpec({
-      containerName: "inference", image, env, serviceAccountName: saName, runAsUser: args.runAsUser, gpu: args.gpu,
-      resources: args.resources ?? (args.gpu === undefined ? DEFAULT_CPU_INFERENCE_RESOURCES : DEFAULT_GPU_INFERENCE_RESOURCES),
-      container: { ports: [{ name: "http", containerPort: INFERENCE_PORT, protocol: "TCP" }], ...oipProbes(INFERENCE_PORT) },
-      volumes,
-      pod: {
-        topologySpreadConstraints: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")],
-        terminationGracePeriodSeconds: 30,
-      },
-    });
     const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
       metadata: { name, namespace: args.namespace, labels },
       spec: {
@@ -167,7 +195,7 @@ export class InferenceService extends pulumi.ComponentResource {
             labels: { ...labels, ...WORKLOAD_IDENTITY_POD_LABELS },
             annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(INFERENCE_PORT), "prometheus.io/path": "/metrics" },
           },
-          spec: podSpec,
+          spec: plan.podSpec,
         },
       },
     }, { parent: this, dependsOn, ignoreChanges: ["spec.replicas"] });
@@ -194,20 +222,15 @@ export class InferenceService extends pulumi.ComponentResource {
       metadata: { name, namespace: args.namespace, labels },
       spec: {
         scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-        minReplicas, maxReplicas,
-        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: target } } }],
+        minReplicas, maxReplicas: plan.maxReplicas,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: plan.targetCpuUtilizationPercent } } }],
         behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
       },
     }, parent);
 
-    const ingressSpec = ingressAllowSpec({
-      podLabels: selector, port: INFERENCE_PORT,
-      fromNamespaces: [...new Set([...(args.allowFromNamespaces ?? []), ...(args.metricsFromNamespaces ?? ["kube-system"])])],
-      fromCidrs: args.allowFromCidrs,
-    });
     new k8s.networking.v1.NetworkPolicy(`${name}-allow-ingress`, {
       metadata: { name: `${name}-allow-ingress`, namespace: args.namespace, labels },
-      spec: ingressSpec,
+      spec: plan.ingressSpec,
     }, parent);
 
     this.serviceName = service.metadata.name;

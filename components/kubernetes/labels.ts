@@ -57,3 +57,14 @@ export function recommendedLabels(ids: WorkloadIdentityLabels): Record<string, s
   if (ids.version !== undefined) labels["app.kubernetes.io/version"] = assertLabelValue("version", ids.version);
   return labels;
 }
+
+/**
+ * Throws naming `field` unless `value` is a DNS-1035 label of at most `maxLength` characters: the rule
+ * for Service names, and the safe choice for names that also derive pod or job names (CronJob: 52).
+ */
+export function assertDnsLabel(field: string, value: string, maxLength = 63): string {
+  if (value.length > maxLength || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
+    throw new Error(`${field} (${JSON.stringify(value)}) must be a DNS label: lowercase letters, digits and "-", starting with a letter, at most ${maxLength} characters`);
+  }
+  return value;
+}

@@ -108,7 +108,6 @@ export class PlatformNamespace extends pulumi.ComponentResource {
   readonly namespaceName: pulumi.Output<string>;
 
   constructor(name: string, args: PlatformNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("ai-platform:kubernetes:PlatformNamespace", name, {}, opts);
     requireKubernetesProvider("PlatformNamespace", opts);
     const nsName = args.namespaceName ?? name;
     if (nsName === "default") throw new Error(`namespaceName must not be "default": platform workloads get their own namespace`);
@@ -116,6 +115,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
       throw new Error(`namespaceName (${JSON.stringify(nsName)}) is not a valid namespace name (RFC 1123 label)`);
     }
     const egressCidrs = assertCidrs("httpsEgressCidrs", args.httpsEgressCidrs ?? ["0.0.0.0/0"]);
+    super("ai-platform:kubernetes:PlatformNamespace", name, {}, opts);
     const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
       metadata: {
         name: nsName,

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { requireKubernetesProvider } from "./provider";
 import { type JobLimits, assertCommandArgs, jobSpec } from "./job-spec";
-import { recommendedLabels } from "./labels";
+import { assertDnsLabel, recommendedLabels } from "./labels";
 import { type GpuPlacement, type PlatformConnectionArgs, pinnedImage, platformEnv, workloadPodSpec } from "./pod-spec";
 import type { ContainerResources } from "./resources";
 import { workloadIdentitySubject, workloadServiceAccount } from "./service-account";
@@ -78,16 +78,13 @@ export class TrainingJob extends pulumi.ComponentResource {
   readonly serviceAccountSubject: pulumi.Output<string>;
 
   constructor(name: string, args: TrainingJobArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("ai-platform:kubernetes:TrainingJob", name, {}, opts);
     requireKubernetesProvider("TrainingJob", opts);
+    assertDnsLabel("name", name, 52); // it names the CronJob, whose Job names add 11 characters
     const cliArgs = assertCommandArgs("args", args.args);
     const schedule = assertSchedule(args.schedule ?? "0 3 * * *");
     const image = pinnedImage("image", args.image);
     const labels = recommendedLabels({ name: "training", instance: name, component: "retraining", version: args.version });
     const saName = args.serviceAccountName ?? "training";
-    const parent = { parent: this };
-    const sa = workloadServiceAccount(`${name}-sa`, { namespace: args.namespace, name: saName, clientId: args.identityClientId, tenantId: args.tenantId, labels }, parent);
-
     const podSpec = workloadPodSpec({
       containerName: "training", image, args: cliArgs, env: platformEnv(args.connection), serviceAccountName: saName,
       runAsUser: args.runAsUser, gpu: args.gpu, scratchSizeLimit: args.scratchSizeLimit ?? "4Gi",
@@ -95,6 +92,9 @@ export class TrainingJob extends pulumi.ComponentResource {
     });
     // Four hours: a full retrain with hyperparameter search on the default datasets takes minutes; this bounds a hung run.
     const spec = jobSpec(args, 4 * 3600, labels, podSpec);
+    super("ai-platform:kubernetes:TrainingJob", name, {}, opts);
+    const parent = { parent: this };
+    const sa = workloadServiceAccount(`${name}-sa`, { namespace: args.namespace, name: saName, clientId: args.identityClientId, tenantId: args.tenantId, labels }, parent);
 
     const cron = new k8s.batch.v1.CronJob(`${name}-cronjob`, {
       metadata: { name, namespace: args.namespace, labels },
