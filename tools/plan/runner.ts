@@ -8,10 +8,10 @@
  * A fresh process per plan keeps the Pulumi runtime's globals (mocks, stack, config) from leaking
  * between stacks, exactly as separate `pulumi preview` runs would.
  */
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { allRegistered, installMocksWith, type ExtraMockState } from "../../test/support/pulumi-mocks";
+import { allRegistered, installMocksWith } from "../../test/support/pulumi-mocks";
+import { extraState } from "./mock-outputs";
 import { loadProject, loadStackConfig } from "./project";
 import type { PlanResult, PlannedResource } from "./types";
 
@@ -31,28 +31,6 @@ function describe(error: unknown): string {
   const where = frame ? ` (${frame.trim().replace(/^at (.* \()?/, "").replace(/\)$/, "")})` : "";
   return `${error.message}${where}`;
 }
-
-function sha256(text: string): string {
-  return crypto.createHash("sha256").update(text).digest("hex");
-}
-
-/** Outputs the shared mocks echo back unchanged but a real deployment computes: image digests. */
-const extraState: ExtraMockState = (args) => {
-  const inputs = args.inputs as { tags?: string[]; registryName?: string; runRequest?: { imageNames?: string[] } };
-  if (args.type === "docker-build:index:Image") {
-    const tag = String(inputs.tags?.[0] ?? `${args.name}:latest`);
-    const digest = `sha256:${sha256(`image:${tag}`)}`;
-    return { digest, ref: `${tag.replace(/:[^:/]+$/, "")}@${digest}` };
-  }
-  if (args.type === "azure-native:containerregistry:TaskRun") {
-    const images = (inputs.runRequest?.imageNames ?? []).map((image) => {
-      const [repository = image, tag = "latest"] = image.split(":");
-      return { registry: `${inputs.registryName}.azurecr.io`, repository, tag, digest: `sha256:${sha256(`image:${image}`)}` };
-    });
-    return { runResult: { status: "Succeeded", runType: "QuickRun", outputImages: images } };
-  }
-  return undefined;
-};
 
 interface ParentInfo { parent?: string; parentType?: string }
 
