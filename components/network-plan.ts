@@ -3,29 +3,37 @@
  * fits its VNet. Pure: no Pulumi imports, so the checks run before any resource is declared.
  */
 
-/** The platform's subnets. */
-export type SubnetRole = "system" | "cpu" | "gpu" | "privateEndpoints" | "apiServer";
+/**
+ * The platform's subnets: AKS system nodes, CPU and GPU user nodes, private endpoints, API-server VNet
+ * integration, and build agents (an ACR Tasks agent pool or a self-hosted deployment runner inside the VNet).
+ */
+export type SubnetRole = "system" | "cpu" | "gpu" | "privateEndpoints" | "apiServer" | "agents";
 
 /** Every subnet role, in creation order. */
-export const subnetRoles: readonly SubnetRole[] = ["system", "cpu", "gpu", "privateEndpoints", "apiServer"];
+export const subnetRoles: readonly SubnetRole[] = ["system", "cpu", "gpu", "privateEndpoints", "apiServer", "agents"];
 
 /** The VNet address space when none is given. */
 export const defaultAddressSpace = "10.20.0.0/16";
 
 /**
- * Subnet prefixes when none are given. Node subnets are /22 (1,019 node IPs: Azure CNI overlay gives pods
- * their own CIDR, so only nodes take VNet addresses); the API-server subnet is the /28 AKS requires at minimum.
+ * Where each subnet sits in the address space by default: offset from its first address and prefix length.
+ * Node subnets are /22 (1,019 node IPs: Azure CNI overlay gives pods their own CIDR, so only nodes take VNet
+ * addresses); the API-server subnet is the /28 AKS requires at minimum. The layout fits in a /20.
  */
-export const defaultSubnetPrefixes: Readonly<Record<SubnetRole, string>> = {
-  system: "10.20.0.0/22",
-  cpu: "10.20.4.0/22",
-  gpu: "10.20.8.0/22",
-  privateEndpoints: "10.20.12.0/24",
-  apiServer: "10.20.13.0/28",
+const defaultLayout: Readonly<Record<SubnetRole, readonly [offset: number, bits: number]>> = {
+  system: [0, 22],
+  cpu: [4 * 256, 22],
+  gpu: [8 * 256, 22],
+  privateEndpoints: [12 * 256, 24],
+  apiServer: [13 * 256, 28],
+  agents: [14 * 256, 24],
 };
 
+/** Smallest address space the default layout fits in. */
+const defaultLayoutBits = 20;
+
 /** Smallest prefix length each subnet accepts: AKS API-server VNet integration needs at least a /28. */
-const maxPrefixLength: Readonly<Record<SubnetRole, number>> = { system: 27, cpu: 27, gpu: 27, privateEndpoints: 28, apiServer: 28 };
+const maxPrefixLength: Readonly<Record<SubnetRole, number>> = { system: 27, cpu: 27, gpu: 27, privateEndpoints: 28, apiServer: 28, agents: 28 };
 
 /** An IPv4 CIDR as a numeric range. */
 interface Range {
@@ -47,6 +55,26 @@ export function parseCidr(cidr: string): Range | undefined {
   return { first: address, last: address + size - 1, bits };
 }
 
+function formatAddress(address: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
+}
+
+/**
+ * The default prefix of every subnet inside `addressSpace` (for 10.20.0.0/16: system 10.20.0.0/22, cpu
+ * 10.20.4.0/22, gpu 10.20.8.0/22, privateEndpoints 10.20.12.0/24, apiServer 10.20.13.0/28, agents 10.20.14.0/24).
+ * `undefined` when the space is not a CIDR or is smaller than a /20.
+ */
+export function defaultSubnetPrefixes(addressSpace: string = defaultAddressSpace): Record<SubnetRole, string> | undefined {
+  const space = parseCidr(addressSpace);
+  if (space === undefined || space.bits > defaultLayoutBits) return undefined;
+  const prefixes = {} as Record<SubnetRole, string>;
+  for (const role of subnetRoles) {
+    const [offset, bits] = defaultLayout[role];
+    prefixes[role] = `${formatAddress(space.first + offset)}/${bits}`;
+  }
+  return prefixes;
+}
+
 /** The resolved plan: the address space and one prefix per subnet. */
 export interface NetworkPlan {
   readonly addressSpace: string;
@@ -54,15 +82,22 @@ export interface NetworkPlan {
 }
 
 /**
- * Merges overrides into the defaults and checks the result: every prefix is a canonical IPv4 CIDR inside the
- * address space, large enough for its role, and overlapping no other. Throws one error naming every bad field.
+ * Merges overrides into the defaults for the address space and checks the result: every prefix is a canonical
+ * IPv4 CIDR inside the address space, large enough for its role, and overlapping no other. Throws one error
+ * naming every bad field.
  */
 export function resolveNetworkPlan(addressSpace?: string, overrides?: Partial<Record<SubnetRole, string>>): NetworkPlan {
   const space = addressSpace ?? defaultAddressSpace;
-  const prefixes = { ...defaultSubnetPrefixes, ...overrides } as Record<SubnetRole, string>;
   const errors: string[] = [];
   const vnet = parseCidr(space);
   if (vnet === undefined) errors.push(`addressSpace ("${space}") is not an IPv4 CIDR such as 10.20.0.0/16`);
+  const defaults = defaultSubnetPrefixes(space);
+  const missing = subnetRoles.filter((role) => overrides?.[role] === undefined);
+  if (vnet !== undefined && defaults === undefined && missing.length > 0) {
+    errors.push(`addressSpace (${space}) is smaller than /${defaultLayoutBits}: give subnetPrefixes.${missing.join(", subnetPrefixes.")}`);
+  }
+  if (errors.length > 0) throw new Error(`Network: ${errors.join("; ")}`);
+  const prefixes = { ...defaults, ...overrides } as Record<SubnetRole, string>;
 
   const ranges: [SubnetRole, Range][] = [];
   for (const role of subnetRoles) {

@@ -1,6 +1,6 @@
 /**
  * The platform's spoke network: a VNet with subnets for AKS system nodes, CPU and GPU user nodes, private
- * endpoints and API-server VNet integration, one NSG per subnet, and egress through a NAT gateway.
+ * endpoints, API-server VNet integration and build agents, one NSG per subnet, and egress through a NAT gateway.
  */
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
@@ -15,8 +15,10 @@ export interface NetworkArgs extends PlacementArgs {
   /** VNet address space. Defaults to `10.20.0.0/16`; choose a range that does not overlap peered networks. */
   addressSpace?: string;
   /**
-   * Prefix per subnet, merged over the defaults (`system` 10.20.0.0/22, `cpu` 10.20.4.0/22, `gpu` 10.20.8.0/22,
-   * `privateEndpoints` 10.20.12.0/24, `apiServer` 10.20.13.0/28). Each must lie in `addressSpace` and overlap no other.
+   * Prefix per subnet, merged over defaults laid out in `addressSpace` (for 10.20.0.0/16: `system` 10.20.0.0/22,
+   * `cpu` 10.20.4.0/22, `gpu` 10.20.8.0/22, `privateEndpoints` 10.20.12.0/24, `apiServer` 10.20.13.0/28,
+   * `agents` 10.20.14.0/24). Each must lie in `addressSpace` and overlap no other; an address space smaller
+   * than a /20 needs every prefix given.
    */
   subnetPrefixes?: Partial<Record<SubnetRole, string>>;
   /** NAT gateway idle timeout in minutes. Defaults to 4 (Azure's default); raise it for long idle connections. */
@@ -29,8 +31,8 @@ export interface NetworkArgs extends PlacementArgs {
   roleAssignments?: readonly RoleAssignment[];
 }
 
-/** Subnets whose egress goes through the NAT gateway: the node subnets. */
-const natSubnets: ReadonlySet<SubnetRole> = new Set<SubnetRole>(["system", "cpu", "gpu"]);
+/** Subnets whose egress goes through the NAT gateway: nodes and build agents (they pull base images). */
+const natSubnets: ReadonlySet<SubnetRole> = new Set<SubnetRole>(["system", "cpu", "gpu", "agents"]);
 
 /**
  * A VNet whose subnets are separate `network.Subnet` resources (never also inline in the VNet, which makes
@@ -96,7 +98,7 @@ export class Network extends pulumi.ComponentResource {
           virtualNetworkName: vnet.name,
           subnetName: role,
           addressPrefix: plan.subnetPrefixes[role],
-          // No implicit internet egress: nodes leave through the NAT gateway, other subnets not at all.
+          // No implicit internet egress: nodes and agents leave through the NAT gateway, other subnets not at all.
           defaultOutboundAccess: false,
           networkSecurityGroup: { id: nsg.id },
           natGateway: natSubnets.has(role) ? { id: natGateway.id } : undefined,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Network, type NetworkArgs } from "../../components/network";
 import { defaultSubnetPrefixes, parseCidr, resolveNetworkPlan } from "../../components/network-plan";
+
+const defaults = defaultSubnetPrefixes()!;
 import { unwrap } from "../support/pulumi-mocks";
 import { countByType, diffRuns, named, ofType, record } from "./helpers";
 
@@ -8,15 +10,15 @@ const base: NetworkArgs = { resourceGroupName: "rg", location: "westeurope", tag
 const build = (args: Partial<NetworkArgs> = {}) => record(() => new Network("net", { ...base, ...args }));
 
 describe("Network", () => {
-  it("creates a VNet, five subnets with an NSG each, and a NAT gateway with one static IP", async () => {
+  it("creates a VNet, six subnets with an NSG each, and a NAT gateway with one static IP", async () => {
     const { resources } = await build();
     expect(countByType(resources)).toEqual({
       "ai-platform:network:Network": 1,
       "azure-native:network:VirtualNetwork": 1,
       "azure-native:network:PublicIPAddress": 1,
       "azure-native:network:NatGateway": 1,
-      "azure-native:network:NetworkSecurityGroup": 5,
-      "azure-native:network:Subnet": 5,
+      "azure-native:network:NetworkSecurityGroup": 6,
+      "azure-native:network:Subnet": 6,
     });
     expect(named(resources, "azure-native:network:VirtualNetwork", "net-vnet").inputs).toEqual({
       resourceGroupName: "rg",
@@ -46,20 +48,20 @@ describe("Network", () => {
     });
   });
 
-  it("closes default outbound access on every subnet, routes node subnets through NAT and delegates the API-server subnet", async () => {
+  it("closes default outbound access on every subnet, routes node and agent subnets through NAT and delegates the API-server subnet", async () => {
     const { resources } = await build();
     const nat = named(resources, "azure-native:network:NatGateway", "net-nat").state.id;
-    for (const role of ["system", "cpu", "gpu", "privateEndpoints", "apiServer"] as const) {
+    for (const role of ["system", "cpu", "gpu", "privateEndpoints", "apiServer", "agents"] as const) {
       const nsg = named(resources, "azure-native:network:NetworkSecurityGroup", `net-${role}-nsg`);
       expect(nsg.inputs.securityRules).toEqual([]);
       expect(named(resources, "azure-native:network:Subnet", `net-${role}`).inputs).toEqual({
         resourceGroupName: "rg",
         virtualNetworkName: "net-vnet",
         subnetName: role,
-        addressPrefix: defaultSubnetPrefixes[role],
+        addressPrefix: defaults[role],
         defaultOutboundAccess: false,
         networkSecurityGroup: { id: nsg.state.id },
-        ...(["system", "cpu", "gpu"].includes(role) ? { natGateway: { id: nat } } : {}),
+        ...(["system", "cpu", "gpu", "agents"].includes(role) ? { natGateway: { id: nat } } : {}),
         privateEndpointNetworkPolicies: "Enabled",
         privateLinkServiceNetworkPolicies: "Enabled",
         delegations:
@@ -79,10 +81,11 @@ describe("Network", () => {
     expect(await unwrap(result.vnetId)).toBe(named(resources, "azure-native:network:VirtualNetwork", "net-vnet").state.id);
   });
 
-  it("changes only the subnet prefixes and address space it is given", async () => {
+  it("lays the default subnets out in the address space it is given, and changes nothing else", async () => {
     const before = await build();
-    const after = await build({ addressSpace: "10.30.0.0/16", subnetPrefixes: { ...Object.fromEntries(Object.entries(defaultSubnetPrefixes).map(([k, v]) => [k, v.replace("10.20.", "10.30.")])) } });
+    const after = await build({ addressSpace: "10.30.0.0/16" });
     expect(diffRuns(before.resources, after.resources)).toEqual([
+      "azure-native:network:Subnet::net-agents.addressPrefix",
       "azure-native:network:Subnet::net-apiServer.addressPrefix",
       "azure-native:network:Subnet::net-cpu.addressPrefix",
       "azure-native:network:Subnet::net-gpu.addressPrefix",
@@ -90,6 +93,13 @@ describe("Network", () => {
       "azure-native:network:Subnet::net-system.addressPrefix",
       "azure-native:network:VirtualNetwork::net-vnet.addressSpace.addressPrefixes",
     ]);
+    expect(named(after.resources, "azure-native:network:Subnet", "net-gpu").inputs.addressPrefix).toBe("10.30.8.0/22");
+  });
+
+  it("subnetPrefixes overrides exactly the subnets it names", async () => {
+    const before = await build();
+    const after = await build({ subnetPrefixes: { agents: "10.20.200.0/24" } });
+    expect(diffRuns(before.resources, after.resources)).toEqual(["azure-native:network:Subnet::net-agents.addressPrefix"]);
   });
 
   it("natIdleTimeoutMinutes changes exactly the NAT gateway's idle timeout", async () => {
@@ -131,33 +141,52 @@ describe("Network", () => {
 
   it("rejects a bad plan before declaring any resource", async () => {
     await expect(build({ subnetPrefixes: { gpu: "10.99.0.0/22" } })).rejects.toThrow(
-      "Network: subnetPrefixes.gpu (10.99.0.0/22) is outside addressSpace (10.20.0.0/16)",
+      new Error("Network: subnetPrefixes.gpu (10.99.0.0/22) is outside addressSpace (10.20.0.0/16)"),
     );
   });
 });
 
 describe("resolveNetworkPlan", () => {
-  it("returns the defaults", () => {
-    expect(resolveNetworkPlan()).toEqual({ addressSpace: "10.20.0.0/16", subnetPrefixes: defaultSubnetPrefixes });
+  it("lays the defaults out in the address space", () => {
+    expect(resolveNetworkPlan()).toEqual({
+      addressSpace: "10.20.0.0/16",
+      subnetPrefixes: {
+        system: "10.20.0.0/22",
+        cpu: "10.20.4.0/22",
+        gpu: "10.20.8.0/22",
+        privateEndpoints: "10.20.12.0/24",
+        apiServer: "10.20.13.0/28",
+        agents: "10.20.14.0/24",
+      },
+    });
+    expect(resolveNetworkPlan("172.16.16.0/20").subnetPrefixes).toEqual({
+      system: "172.16.16.0/22",
+      cpu: "172.16.20.0/22",
+      gpu: "172.16.24.0/22",
+      privateEndpoints: "172.16.28.0/24",
+      apiServer: "172.16.29.0/28",
+      agents: "172.16.30.0/24",
+    });
   });
 
   it.each([
     [undefined, { apiServer: "10.20.13.0/29" }, "Network: subnetPrefixes.apiServer (10.20.13.0/29) is smaller than /28"],
     [undefined, { cpu: "10.20.2.0/23" }, "Network: subnetPrefixes.cpu (10.20.2.0/23) overlaps subnetPrefixes.system (10.20.0.0/22)"],
     [undefined, { gpu: "10.20.8.1/22" }, 'Network: subnetPrefixes.gpu ("10.20.8.1/22") is not an IPv4 CIDR such as 10.20.0.0/24'],
+    [undefined, { gpu: "10.99.0.0/22" }, "Network: subnetPrefixes.gpu (10.99.0.0/22) is outside addressSpace (10.20.0.0/16)"],
     ["10.20.0.0", undefined, 'Network: addressSpace ("10.20.0.0") is not an IPv4 CIDR such as 10.20.0.0/16'],
     [
       "10.40.0.0/24",
-      { system: "10.40.0.0/28", cpu: "10.40.0.16/28", gpu: "10.40.0.32/28", privateEndpoints: "10.40.0.48/29", apiServer: "10.40.0.64/28" },
-      "Network: subnetPrefixes.system (10.40.0.0/28) is smaller than /27; subnetPrefixes.cpu (10.40.0.16/28) is smaller than /27; subnetPrefixes.gpu (10.40.0.32/28) is smaller than /27; subnetPrefixes.privateEndpoints (10.40.0.48/29) is smaller than /28",
+      { system: "10.40.0.0/27" },
+      "Network: addressSpace (10.40.0.0/24) is smaller than /20: give subnetPrefixes.cpu, subnetPrefixes.gpu, subnetPrefixes.privateEndpoints, subnetPrefixes.apiServer, subnetPrefixes.agents",
     ],
     [
-      "10.40.0.0/16",
-      undefined,
-      "Network: subnetPrefixes.system (10.20.0.0/22) is outside addressSpace (10.40.0.0/16); subnetPrefixes.cpu (10.20.4.0/22) is outside addressSpace (10.40.0.0/16); subnetPrefixes.gpu (10.20.8.0/22) is outside addressSpace (10.40.0.0/16); subnetPrefixes.privateEndpoints (10.20.12.0/24) is outside addressSpace (10.40.0.0/16); subnetPrefixes.apiServer (10.20.13.0/28) is outside addressSpace (10.40.0.0/16)",
+      "10.40.0.0/24",
+      { system: "10.40.0.0/28", cpu: "10.40.0.16/28", gpu: "10.40.0.32/28", privateEndpoints: "10.40.0.48/29", apiServer: "10.40.0.64/28", agents: "10.40.0.80/28" },
+      "Network: subnetPrefixes.system (10.40.0.0/28) is smaller than /27; subnetPrefixes.cpu (10.40.0.16/28) is smaller than /27; subnetPrefixes.gpu (10.40.0.32/28) is smaller than /27; subnetPrefixes.privateEndpoints (10.40.0.48/29) is smaller than /28",
     ],
   ])("rejects addressSpace %s with %j", (space, overrides, message) => {
-    expect(() => resolveNetworkPlan(space, overrides)).toThrow(message);
+    expect(() => resolveNetworkPlan(space, overrides)).toThrow(new Error(message));
   });
 
   it.each([

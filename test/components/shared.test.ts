@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
+import { builtInRoles } from "../../components/shared/built-in-roles";
 import { keyUri } from "../../components/shared/customer-managed-key";
 import { diagnosticSettingInputs } from "../../components/shared/diagnostic-settings";
 import { globalName, nameRules } from "../../components/shared/global-name";
@@ -26,7 +27,7 @@ describe("uuidV5", () => {
     expect(uuidV5("y")).not.toBe(a);
   });
   it("rejects a namespace that is not a UUID", () => {
-    expect(() => uuidV5("x", "nope")).toThrow('uuidV5: namespace "nope" is not a UUID');
+    expect(() => uuidV5("x", "nope")).toThrow(new Error('uuidV5: namespace "nope" is not a UUID'));
   });
 });
 
@@ -43,7 +44,11 @@ describe("role definitions", () => {
   });
 
   it("names every built-in role when the name is unknown", () => {
-    expect(() => roleDefinitionGuid("Owner-ish")).toThrow(/^roleDefinitionIdOrName "Owner-ish" is neither a built-in role name \(Reader, AcrPull, /);
+    expect(() => roleDefinitionGuid("Owner-ish")).toThrow(
+      new Error(
+        `roleDefinitionIdOrName "Owner-ish" is neither a built-in role name (${Object.keys(builtInRoles).join(", ")}), a GUID nor a role-definition id`,
+      ),
+    );
   });
 
   it("builds the subscription-scoped id from the scope", () => {
@@ -53,7 +58,7 @@ describe("role definitions", () => {
     const full = "/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d";
     expect(roleDefinitionResourceId(full, SCOPE)).toBe(full);
     expect(() => roleDefinitionResourceId("AcrPull", "/providers/x")).toThrow(
-      'role assignment scope "/providers/x" is not a subscription-level resource id',
+      new Error('role assignment scope "/providers/x" is not a subscription-level resource id'),
     );
   });
 
@@ -113,7 +118,7 @@ describe("assignRoles", () => {
   it("fails at construction for an unknown role name", async () => {
     await expect(
       record(() => new Holder((self) => assignRoles("acr", SCOPE, [{ roleDefinitionIdOrName: "Nope", principalId: "p" }], self))),
-    ).rejects.toThrow('roleDefinitionIdOrName "Nope" is neither a built-in role name');
+    ).rejects.toThrow(/^roleDefinitionIdOrName "Nope" is neither a built-in role name/);
   });
 });
 
