@@ -1,11 +1,96 @@
-import { type Command } from "commander";
+/**
+ * `ai-platform check`: the policy pack, evaluated offline (no Pulumi CLI, no Azure account) over a
+ * stack planned under mocks (`--stack`) or over a resources file in the plan's shape (`--resources`).
+ * Exits 1 on any mandatory violation and 2 when the input cannot be read.
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type Command, Option } from "commander";
+import { PACK_NAME, PACK_VERSION } from "../../policies/pack";
+import { rules } from "../../policies/rules";
+import { planStackResult } from "../plan/plan";
+import { evaluate } from "./engine";
+import { formatJson } from "./format-json";
+import { formatSarif } from "./format-sarif";
+import { formatTable } from "./format-table";
+import { loadPackConfig, type PackConfig } from "./pack-config";
+import { readResourcesFile } from "./resources-file";
+import { type CheckResource, type CheckResult } from "./types";
+
+/** Options of {@link runCheck}. */
+export interface CheckOptions {
+  stack?: string;
+  resources?: string;
+  format?: "table" | "json" | "sarif";
+  /** Pack config file; default `policies/config/<stack>.json` when it exists. */
+  policyConfig?: string;
+  /** Write the report to this file instead of stdout. */
+  output?: string;
+}
+
+const repositoryRoot = resolve(__dirname, "..", "..");
+
+/** The pack config file used for `stack` when none is given. */
+export function defaultPolicyConfig(stack: string | undefined): string | undefined {
+  if (!stack) return undefined;
+  const file = join(repositoryRoot, "policies", "config", `${stack}.json`);
+  return existsSync(file) ? file : undefined;
+}
+
+/** Runs the check and returns the result and the rendered report. */
+export async function runCheck(opts: CheckOptions): Promise<{ result: CheckResult; report: string }> {
+  if ((opts.stack === undefined) === (opts.resources === undefined)) throw new Error("check: pass exactly one of --stack <name> or --resources <file.json>");
+  let resources: CheckResource[];
+  let project = "ai-platform";
+  let artifact: string | undefined;
+  if (opts.resources !== undefined) {
+    resources = readResourcesFile(opts.resources);
+    artifact = opts.resources;
+  } else {
+    const plan = await planStackResult(opts.stack!);
+    resources = plan.resources;
+    project = plan.project;
+    artifact = `stacks/Pulumi.${opts.stack}.yaml`;
+  }
+  const configFile = opts.policyConfig ?? defaultPolicyConfig(opts.stack);
+  const config: PackConfig = configFile ? loadPackConfig(configFile, rules) : {};
+  const result = await evaluate({
+    resources,
+    policies: rules,
+    config,
+    packName: PACK_NAME,
+    packVersion: PACK_VERSION,
+    stack: opts.stack ?? "resources",
+    project,
+  });
+  const format = opts.format ?? "table";
+  const report = format === "json" ? formatJson(result) : format === "sarif" ? formatSarif(result, rules, artifact) : formatTable(result);
+  return { result, report };
+}
 
 /** Registers `check` on the root program. */
 export function registerCheckCommand(program: Command): void {
   program
     .command("check")
-    .description("Evaluate the policy pack offline.")
-    .action(() => {
-      console.log("check: not yet available");
+    .description("Evaluate the policy pack offline over a planned stack or a resources file; exits 1 on a mandatory violation.")
+    .option("--stack <name>", "plan this stack under mocks (stacks/Pulumi.<name>.yaml) and check it")
+    .option("--resources <file>", 'check a JSON file of [{ "type", "name", "parent", "inputs" }]')
+    .addOption(new Option("--format <format>", "report format").choices(["table", "json", "sarif"]).default("table"))
+    .option("--policy-config <file>", "policy pack config (default: policies/config/<stack>.json)")
+    .option("--output <file>", "write the report to a file instead of stdout")
+    .action(async (opts: CheckOptions) => {
+      let outcome: Awaited<ReturnType<typeof runCheck>>;
+      try {
+        outcome = await runCheck(opts);
+      } catch (e) {
+        console.error((e as Error).message);
+        process.exitCode = 2;
+        return;
+      }
+      if (opts.output) {
+        writeFileSync(opts.output, `${outcome.report}\n`);
+        console.log(`${outcome.result.mandatory} mandatory, ${outcome.result.advisory} advisory findings; report written to ${opts.output}`);
+      } else console.log(outcome.report);
+      if (outcome.result.mandatory > 0) process.exitCode = 1;
     });
 }
