@@ -46,6 +46,11 @@ export interface NewModelVersion {
   dataset: { name: string; version: string; rowCount: number; contentHash: string };
   baseline: { features: FeatureBaseline[] };
   report?: { uri: string; sha256: string };
+  /**
+   * The held-out (test) rows this version was evaluated on, as a content-addressed JSONL artifact
+   * (`{"features": number[], "target": number}` per line): promotion gates compare models on exactly these rows.
+   */
+  evaluation?: { heldOutUri: string; heldOutSha256: string; rows: number };
 }
 
 /** A registered model version as stored (`type: "version"`). */

@@ -97,7 +97,7 @@ export async function snapshotDataset(data: PlatformData, dataset: string, opts:
     await data.datasetBlobs.getBlockBlobClient(exportPath).upload(body, Buffer.byteLength(body), { conditions: { ifNoneMatch: "*" }, blobHTTPHeaders: { blobContentType: "application/x-ndjson" } });
     await data.versions.items.create(record);
   } catch (error) {
-    if (statusOf(error) === 409 || statusOf(error) === 412) throw new Error(`dataset version ${dataset}@${name} already exists; versions are immutable`);
+    if (statusOf(error) === 409 || statusOf(error) === 412) throw new Error(`dataset version ${dataset}@${name} already exists; versions are immutable`, { cause: error });
     throw error;
   }
   return record;
@@ -114,4 +114,26 @@ export async function readDatasetVersion(data: PlatformData, version: DatasetVer
 /** Rows written after `version` (by later ingest runs): what incremental retraining reads. */
 export async function readChangesSince(data: PlatformData, version: DatasetVersion): Promise<RowDoc[]> {
   return readRows(data, version.dataset, version.throughIngestRun);
+}
+
+/**
+ * Incremental snapshot: the base version's export merged with only the rows changed since it (later ingest runs
+ * override by rowKey). Reads the changes, not the whole dataset.
+ */
+export async function snapshotIncremental(data: PlatformData, base: DatasetVersion, opts: { name?: string; actor: string }): Promise<{ version: DatasetVersion; changed: number }> {
+  const changes = await readChangesSince(data, base);
+  const merged = new Map((await readDatasetVersion(data, base)).map((r) => [r.rowKey, r]));
+  for (const r of changes) merged.set(r.rowKey, r);
+  const rows = [...merged.values()].sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
+  const name = opts.name ?? `v${(await listDatasetVersions(data, base.dataset)).length + 1}`;
+  const exportPath = `snapshots/${base.dataset}/${name}.jsonl`;
+  const body = rows.map((r) => JSON.stringify(r)).join("\n");
+  const record: DatasetVersion = {
+    ...base, id: `version-${name}`, version: name, query: `${base.query} AND c.ingestRun > ${base.throughIngestRun} (merged onto ${base.version})`,
+    rowCount: rows.length, contentHash: contentHash(rows), throughIngestRun: Math.max(base.throughIngestRun, ...changes.map((r) => r.ingestRun)),
+    exportPath, createdAt: new Date().toISOString(), createdBy: opts.actor,
+  };
+  await data.datasetBlobs.getBlockBlobClient(exportPath).upload(body, Buffer.byteLength(body), { conditions: { ifNoneMatch: "*" } });
+  await data.versions.items.create(record);
+  return { version: record, changed: changes.length };
 }

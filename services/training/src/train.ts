@@ -1,0 +1,147 @@
+/**
+ * `train`: dataset version → clean/split → (search) → fit → test metrics → ONNX export + parity gate → report →
+ * artifacts → registry record (a candidate). Every random choice is seeded.
+ */
+import { openRegistry, type ArtifactStore, type ModelRegistry, type ModelVersion, type PlatformConnection } from "@ai-platform/registry";
+import { getDatasetVersion, readDatasetVersion, snapshotDataset, snapshotIncremental, type DatasetVersion } from "./data/versions.js";
+import { featureBaselines } from "./ml/baseline.js";
+import { defaultHyperparameters, fitModel, predict } from "./ml/fit.js";
+import { classificationMetrics, confusionMatrix, regressionMetrics, rocCurve, argmax } from "./ml/metrics.js";
+import { algorithms, type Algorithm, type Task } from "./ml/model.js";
+import { bestTrial, runTrial, searchTrials, type TrialResult } from "./ml/search.js";
+import { trainValidationTestSplit } from "./ml/split.js";
+import { exportOnnx, onnxIrVersion, onnxOpset, signatureOf } from "./onnx/export.js";
+import { checkParity } from "./onnx/parity.js";
+import { openPlatformData, type PlatformData } from "./platform.js";
+import { renderReport } from "./report.js";
+import { buildTable } from "./table.js";
+
+/** Options of {@link trainModel}. */
+export interface TrainOptions {
+  dataset: string;
+  /** Train on this existing dataset version; default: snapshot the dataset now. */
+  datasetVersion?: string;
+  /** Incremental: snapshot = this version + only the rows changed since, then train on it. */
+  incrementalFrom?: string;
+  model: string;
+  /** Default `logistic` for classification, `linear` for regression. */
+  algorithm?: Algorithm;
+  label?: string;
+  task?: Task;
+  /** Hyperparameter search over the algorithm's space; default none (the defaults, fastest). */
+  search?: "grid" | "random";
+  /** Random-search trials (default 8). */
+  trials?: number;
+  /** Cross-validation folds (default 3). */
+  folds?: number;
+  /** Seed of split, initialisation and search (default 42). */
+  seed?: number;
+  /** Overrides of the algorithm's default hyperparameters. */
+  hyperparameters?: Record<string, number>;
+  /** Who trains (recorded on the version). */
+  actor: string;
+  /** Structured progress events. */
+  onLog?: (event: Record<string, unknown>) => void;
+  /** Runs search trials elsewhere (worker processes, an Indexed Job); default: in this process. */
+  runTrials?: (trials: Record<string, number>[]) => Promise<TrialResult[]>;
+}
+
+/** What training produced. */
+export interface TrainResult { version: ModelVersion; datasetVersion: DatasetVersion; parity: { rows: number; maxAbsDiff: number }; seconds: number; search?: { trials: number; best: TrialResult } }
+
+/** Trains and registers a model; opens and closes its own clients. */
+export async function trainModel(conn: PlatformConnection, opts: TrainOptions): Promise<TrainResult> {
+  const data = openPlatformData(conn);
+  const reg = await openRegistry(conn);
+  try {
+    return await trainWith(data, reg, opts);
+  } finally {
+    reg.close();
+    data.close();
+  }
+}
+
+async function resolveVersion(data: PlatformData, o: TrainOptions): Promise<DatasetVersion> {
+  if (o.datasetVersion) {
+    const v = await getDatasetVersion(data, o.dataset, o.datasetVersion);
+    if (!v) throw new Error(`--dataset-version: ${o.dataset}@${o.datasetVersion} does not exist`);
+    return v;
+  }
+  if (o.incrementalFrom) {
+    const base = await getDatasetVersion(data, o.dataset, o.incrementalFrom);
+    if (!base) throw new Error(`--incremental-from: ${o.dataset}@${o.incrementalFrom} does not exist`);
+    const { version, changed } = await snapshotIncremental(data, base, { actor: o.actor });
+    o.onLog?.({ event: "incremental-snapshot", base: base.version, version: version.version, changedRows: changed });
+    return version;
+  }
+  return snapshotDataset(data, o.dataset, { actor: o.actor });
+}
+
+/** Trains with open clients (the CLI and the job share this). */
+export async function trainWith(data: PlatformData, reg: { registry: ModelRegistry; artifacts: ArtifactStore }, o: TrainOptions): Promise<TrainResult> {
+  const started = performance.now();
+  if (o.algorithm && !algorithms.includes(o.algorithm)) throw new Error(`--algorithm: "${String(o.algorithm)}" is not one of ${algorithms.join(", ")}`);
+  const seed = o.seed ?? 42;
+  const datasetVersion = await resolveVersion(data, o);
+  const rows = await readDatasetVersion(data, datasetVersion);
+  const table = buildTable(rows, datasetVersion.schema, { ...(o.label ? { label: o.label } : {}), ...(o.task ? { task: o.task } : {}) });
+  const { data: ds } = table;
+  const algorithm: Algorithm = o.algorithm ?? (ds.task === "classification" ? "logistic" : "linear");
+  o.onLog?.({ event: "data", dataset: o.dataset, version: datasetVersion.version, rows: ds.x.length, features: table.featureNames.length, task: ds.task });
+  const split = trainValidationTestSplit(ds.y, { stratify: ds.task === "classification", seed });
+  let hp: Record<string, number> = { ...defaultHyperparameters[algorithm], ...o.hyperparameters };
+  let search: TrainResult["search"];
+  if (o.search) {
+    const searchOpts = { kind: o.search, trials: o.trials ?? 8, folds: o.folds ?? 3, seed };
+    const trials = searchTrials(algorithm, searchOpts);
+    const results = o.runTrials
+      ? await o.runTrials(trials)
+      : trials.map((t, i) => runTrial(algorithm, ds, split.train, i, { ...hp, ...t }, searchOpts));
+    const best = bestTrial(results);
+    hp = { ...hp, ...best.hyperparameters };
+    search = { trials: results.length, best };
+    o.onLog?.({ event: "search", kind: o.search, trials: results.length, best: best.hyperparameters, cvScore: best.score });
+  }
+  const model = fitModel(algorithm, ds, split.train, split.validation, hp, seed);
+  const testX = split.test.map((i) => ds.x[i] ?? []);
+  const testY = split.test.map((i) => ds.y[i] ?? 0);
+  const out = predict(model, testX);
+  const labels = table.labels ?? [];
+  let metrics: Record<string, number>;
+  let extras: Parameters<typeof renderReport>[0]["roc"];
+  let confusion: { labels: string[]; matrix: number[][] } | undefined;
+  if (ds.task === "classification") {
+    const probs = out.probabilities ?? [];
+    metrics = { ...classificationMetrics(testY, probs, ds.classes) };
+    confusion = { labels, matrix: confusionMatrix(testY, probs.map(argmax), ds.classes) };
+    const classesToPlot = ds.classes === 2 ? [1] : labels.map((_, c) => c);
+    extras = classesToPlot.map((c) => ({ label: labels[c] ?? String(c), points: rocCurve(testY.map((t) => t === c), probs.map((p) => p[c] ?? 0)) }));
+  } else {
+    metrics = { ...regressionMetrics(testY, out.values ?? []) };
+  }
+  const bytes = exportOnnx(model, o.model);
+  const parity = await checkParity(model, bytes, testX); // throws ParityError: the job fails loudly
+  metrics.parity_max_abs_diff = parity.maxAbsDiff;
+  o.onLog?.({ event: "evaluated", algorithm, metrics });
+  const artifact = await reg.artifacts.put(bytes, { contentType: "application/octet-stream", fileName: "model.onnx" });
+  const heldOut = new TextEncoder().encode(split.test.map((i) => JSON.stringify({ features: ds.x[i]?.map((v) => (Number.isNaN(v) ? null : v)), target: ds.y[i] })).join("\n"));
+  const heldOutRef = await reg.artifacts.put(heldOut, { contentType: "application/x-ndjson", fileName: "heldout.jsonl" });
+  const html = renderReport({
+    model: o.model, algorithm, dataset: `${o.dataset}@${datasetVersion.version}`, metrics, hyperparameters: hp, curve: model.curve,
+    curveLabel: algorithm === "forest" ? (ds.task === "classification" ? "error rate" : "MSE") : ds.task === "classification" ? "log loss" : "MSE",
+    ...(extras ? { roc: extras } : {}), ...(confusion ? { confusion } : {}),
+  });
+  const report = await reg.artifacts.put(new TextEncoder().encode(html), { contentType: "text/html", fileName: "report.html" });
+  const version = await reg.registry.register({
+    name: o.model, createdBy: o.actor,
+    artifact: { uri: artifact.uri, sha256: artifact.sha256, sizeBytes: artifact.sizeBytes, format: "onnx", opset: onnxOpset, irVersion: onnxIrVersion },
+    signature: signatureOf(model), task: ds.task, ...(table.labels ? { labels: table.labels } : {}), algorithm,
+    hyperparameters: { ...hp, seed, ...(o.search ? { search: o.search } : {}) }, metrics,
+    dataset: { name: o.dataset, version: datasetVersion.version, rowCount: datasetVersion.rowCount, contentHash: datasetVersion.contentHash },
+    baseline: { features: featureBaselines(table.featureNames, split.train.map((i) => ds.x[i] ?? [])) },
+    report: { uri: report.uri, sha256: report.sha256 },
+    evaluation: { heldOutUri: heldOutRef.uri, heldOutSha256: heldOutRef.sha256, rows: split.test.length },
+  });
+  o.onLog?.({ event: "registered", model: o.model, version: version.version });
+  return { version, datasetVersion, parity, seconds: (performance.now() - started) / 1000, ...(search ? { search } : {}) };
+}
