@@ -36,11 +36,16 @@ export interface Route {
   readonly shadow: LoadedVersion | undefined;
 }
 
-/** FNV-1a of a request id mapped to [0, 1): sticky canary assignment. */
+/** FNV-1a of a request id, finished with murmur3's fmix32 so similar ids spread evenly, mapped to [0, 1). */
 export function stickyFraction(id: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
-  return h / 0x1_0000_0000;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 0x1_0000_0000;
 }
 
 /** Options for the store. */

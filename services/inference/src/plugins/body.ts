@@ -31,9 +31,19 @@ export function installBodyParsing(app: FastifyInstance): void {
       done(badRequest("binary request without the Inference-Header-Content-Length header"));
       return;
     }
-    parseJson(request, jsonBytes.toString("utf8"), done);
+    const text = jsonBytes.toString("utf8");
+    parseJson(request, text, (err, parsed) => {
+      if (!err) return done(null, parsed);
+      // fastify's message is generic; JSON.parse's names the position. Poisoned-but-valid JSON keeps fastify's error.
+      try {
+        JSON.parse(text);
+      } catch (syntax) {
+        return done(text.trim() === "" ? err : badRequest(`malformed JSON body: ${(syntax as Error).message}`));
+      }
+      done(err);
+    });
   };
-  app.removeContentTypeParser("application/json");
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, parser);
   app.addContentTypeParser("application/octet-stream", { parseAs: "buffer" }, parser);
 }

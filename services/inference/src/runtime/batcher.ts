@@ -164,8 +164,14 @@ export class DynamicBatcher {
       for (const p of items) p.reject(error);
       return;
     }
-    this.execute(feeds)
-      .then((result) => {
+    // The next batch is dispatched before this one's callers resume, so the instance never idles between batches.
+    const done = (): void => {
+      this.inFlight--;
+      this.pump();
+    };
+    this.execute(feeds).then(
+      (result) => {
+        done();
         this.onBatch({ batchSize: rows, requests: items.length, computeUs: result.computeUs });
         let start = 0;
         for (const p of items) {
@@ -177,14 +183,12 @@ export class DynamicBatcher {
           }
           start += p.rows;
         }
-      })
-      .catch((error: unknown) => {
+      },
+      (error: unknown) => {
+        done();
         for (const p of items) p.reject(error);
-      })
-      .finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
+      },
+    );
   }
 
   /** Fails every queued request (used when the version unloads with work still queued). */

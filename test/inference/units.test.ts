@@ -1,0 +1,174 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../services/inference/src/config";
+import { parseModelConfig, selectVersions, DEFAULT_MODEL_CONFIG } from "../../services/inference/src/models/model-config";
+import { parseCpuMax } from "../../services/inference/src/runtime/cpus";
+import { binOf, psi, DriftTracker } from "../../services/inference/src/models/drift";
+import { halfToNumber } from "../../services/inference/src/protocol/datatypes";
+import { decodeBinary, decodeJson, encodeBinary, encodeJson } from "../../services/inference/src/protocol/codec";
+import { stickyFraction } from "../../services/inference/src/models/model-store";
+import { outputsAgree } from "../../services/inference/src/models/shadow";
+
+describe("loadConfig", () => {
+  it("applies defaults and freezes", () => {
+    const c = loadConfig({ INFERENCE_MODEL_REPOSITORY: "/models" });
+    expect(c).toEqual({
+      host: "0.0.0.0", port: 8080, source: { kind: "repository", path: "/models" }, device: "cpu", cpuLimit: undefined,
+      pollIntervalMs: 5000, bodyLimitBytes: 67108864, apiKeyFile: undefined, jwt: undefined, rateLimitPerSecond: undefined,
+      drainTimeoutMs: 25000, applicationInsightsConnectionString: undefined, logLevel: "info",
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it("parses registry refs with production as the default alias", () => {
+    expect(loadConfig({ INFERENCE_MODELS: "iris@production, churn@3,fraud" }).source).toEqual({
+      kind: "registry",
+      models: [{ name: "iris", ref: "production" }, { name: "churn", ref: "3" }, { name: "fraud", ref: "production" }],
+    });
+  });
+
+  it("keeps a configured 0 instead of replacing it with the default", () => {
+    expect(loadConfig({ INFERENCE_MODEL_REPOSITORY: "/m", PORT: "0", INFERENCE_DRAIN_TIMEOUT_MS: "0" })).toMatchObject({ port: 0, drainTimeoutMs: 0 });
+  });
+
+  it("names every bad variable at once", () => {
+    let error: unknown;
+    try {
+      loadConfig({ INFERENCE_MODEL_REPOSITORY: "/m", INFERENCE_MODELS: "a@b", INFERENCE_DEVICE: "tpu", PORT: "http", INFERENCE_AUTH_JWT_TENANT_ID: "t" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      "set only one of INFERENCE_MODEL_REPOSITORY and INFERENCE_MODELS",
+      'INFERENCE_DEVICE must be "cpu" or "cuda" (got "tpu")',
+      "set both INFERENCE_AUTH_JWT_TENANT_ID and INFERENCE_AUTH_JWT_AUDIENCE, or neither",
+      'PORT must be an integer >= 0 (got "http")',
+    ]);
+  });
+
+  it("requires a model source", () => {
+    expect(() => loadConfig({})).toThrow("set INFERENCE_MODEL_REPOSITORY (a Triton-layout directory) or INFERENCE_MODELS (name@ref,...)");
+    expect(() => loadConfig({ INFERENCE_MODELS: "bad name@x" })).toThrow('INFERENCE_MODELS entry "bad name@x" must look like name@ref');
+  });
+});
+
+describe("parseModelConfig", () => {
+  it("reads Triton's fields", () => {
+    const c = parseModelConfig("m", {
+      max_batch_size: 64,
+      dynamic_batching: { max_queue_delay_microseconds: 500, preferred_batch_size: [16, 32], default_queue_policy: { max_queue_size: 10 } },
+      instance_group: [{ count: 2, kind: "KIND_CPU" }],
+      version_policy: { latest: { num_versions: 2 } },
+      canary: { version: 3, weight: 0.1 },
+    });
+    expect(c).toEqual({
+      maxBatchSize: 64,
+      dynamicBatching: { maxQueueDelayUs: 500, preferredBatchSizes: [16, 32], maxQueueSize: 10 },
+      instanceCount: 2,
+      versionPolicy: { kind: "latest", count: 2 },
+      allowNonFinite: false,
+      canary: { version: 3, weight: 0.1 },
+      shadow: undefined,
+      maxQueueSize: 1024,
+    });
+  });
+
+  it("names every bad field", () => {
+    expect(() => parseModelConfig("m", { dynamic_batching: {}, instance_group: [{ count: 0 }], canary: { version: 2, weight: 2 }, typo: 1 })).toThrow(
+      'm/config.json: unknown field "typo"; dynamic_batching needs max_batch_size >= 1; instance_group[0].count must be an integer >= 1; canary must be {version: integer, weight: number in [0, 1]}',
+    );
+  });
+
+  it.each([
+    [{ kind: "latest", count: 1 }, [1, 2, 3], [3]],
+    [{ kind: "latest", count: 2 }, [3, 1, 2], [2, 3]],
+    [{ kind: "all" }, [2, 1], [1, 2]],
+    [{ kind: "specific", versions: [1, 3, 9] }, [1, 2, 3], [1, 3]],
+  ] as const)("version policy %j over %j selects %j", (policy, available, expected) => {
+    expect(selectVersions(available, { ...DEFAULT_MODEL_CONFIG, versionPolicy: policy })).toEqual(expected);
+  });
+
+  it("adds canary and shadow versions to the policy's selection", () => {
+    expect(selectVersions([1, 2, 3], { ...DEFAULT_MODEL_CONFIG, canary: { version: 1, weight: 0.5 }, shadow: { version: 2 } })).toEqual([1, 2, 3]);
+  });
+});
+
+describe("pure helpers", () => {
+  it.each([
+    ["200000 100000", 2],
+    ["150000 100000", 1],
+    ["max 100000", undefined],
+    ["", undefined],
+  ])("parseCpuMax(%j) = %j", (text, expected) => expect(parseCpuMax(text)).toBe(expected));
+
+  it.each([
+    [0x3c00, 1],
+    [0xc000, -2],
+    [0x7bff, 65504],
+    [0x0001, 2 ** -24],
+    [0x7c00, Infinity],
+  ])("halfToNumber(%i) = %d", (bits, expected) => expect(halfToNumber(bits)).toBe(expected));
+
+  it("computes PSI: 0 for identical distributions, positive for shifted ones", () => {
+    expect(psi([0.25, 0.25, 0.5], [0.25, 0.25, 0.5])).toBe(0);
+    expect(psi([0.5, 0.5], [0.9, 0.1])).toBeCloseTo(0.4 * Math.log(1.8) + -0.4 * Math.log(0.2), 12);
+  });
+
+  it("bins values, clamping outside the edges", () => {
+    expect([-5, 0, 0.99, 1, 2.5, 3, 99].map((x) => binOf([0, 1, 2, 3], x))).toEqual([0, 0, 0, 1, 2, 2, 2]);
+  });
+
+  it("tracks drift per feature", () => {
+    const t = new DriftTracker([{ name: "a", mean: 0, std: 1, binEdges: [0, 1, 2], binFractions: [0.5, 0.5] }]);
+    expect(t.psi()).toEqual({});
+    t.observe([0.5, 0.5, 1.5, 1.5], 1);
+    expect(t.psi()).toEqual({ a: 0 });
+    t.observe([0.5, 0.5], 2); // wrong width: ignored
+    expect(t.observed).toBe(4);
+  });
+
+  it("assigns request ids to stable fractions in [0, 1)", () => {
+    expect(stickyFraction("abc")).toBe(stickyFraction("abc"));
+    const xs = Array.from({ length: 1000 }, (_, i) => stickyFraction(`req-${i}`));
+    expect(Math.min(...xs)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...xs)).toBeLessThan(1);
+    expect(xs.filter((x) => x < 0.5).length / 1000).toBeGreaterThan(0.45);
+    expect(xs.filter((x) => x < 0.5).length / 1000).toBeLessThan(0.55);
+  });
+
+  it("compares shadow outputs with a float tolerance", () => {
+    const f = (v: number[]) => ({ y: { type: "float32" as const, dims: [v.length], data: new Float32Array(v) } });
+    expect(outputsAgree(f([1, 2]), f([1.00001, 2]))).toBe(true);
+    expect(outputsAgree(f([1, 2]), f([1.1, 2]))).toBe(false);
+    expect(outputsAgree(f([1, 2]), f([1]))).toBe(false);
+  });
+});
+
+describe("codecs", () => {
+  it("decodes nested and flat JSON identically and checks integer ranges", () => {
+    expect(decodeJson("x", "INT8", [2, 2], [[1, -2], [3, 4]], false).data).toEqual(new Int8Array([1, -2, 3, 4]));
+    expect(() => decodeJson("x", "INT8", [2], [1, 300], false)).toThrow('input "x": element 1 is 300, expected an integer in [-128, 127] for INT8');
+    expect(() => decodeJson("x", "UINT8", [1], [1.5], false)).toThrow('input "x": element 0 is 1.5, expected an integer in [0, 255] for UINT8');
+    expect(() => decodeJson("x", "BOOL", [1], [1], false)).toThrow('input "x": element 0 is 1, expected true or false for BOOL');
+    expect(() => decodeJson("x", "FP32", [1], ["1"], false)).toThrow('input "x": element 0 is "1", expected a number for FP32');
+    expect(() => decodeJson("x", "FP32", [1], [1e39], false)).toThrow('input "x": element 0 overflows FP32 to a non-finite value, which this model does not accept');
+    expect(decodeJson("x", "FP32", [1], [1e39], true).data).toEqual(new Float32Array([Infinity]));
+    expect(() => decodeJson("x", "FP16", [1], [1], false)).toThrow('input "x": FP16 data cannot be sent as JSON; use the binary tensor data extension');
+    expect(decodeJson("x", "INT64", [1], [-(2 ** 40)], false).data).toEqual(new BigInt64Array([-(2n ** 40n)]));
+  });
+
+  it("round-trips BYTES through the binary format", () => {
+    const t = { type: "string" as const, dims: [3], data: ["a", "", "héllo"] };
+    const bytes = encodeBinary(t);
+    expect(bytes.length).toBe(4 * 3 + 1 + 0 + 6);
+    expect(decodeBinary("s", "BYTES", [3], bytes)).toEqual(t);
+    expect(() => decodeBinary("s", "BYTES", [3], bytes.subarray(0, 15))).toThrow('input "s": BYTES element 2 runs past the binary data');
+    expect(() => decodeBinary("s", "BYTES", [3], bytes.subarray(0, 11))).toThrow('input "s": truncated BYTES length prefix at byte 9');
+  });
+
+  it("encodes JSON outputs per type", () => {
+    expect(encodeJson({ type: "bool", dims: [2], data: new Uint8Array([1, 0]) })).toEqual([true, false]);
+    expect(encodeJson({ type: "int64", dims: [1], data: new BigInt64Array([5n]) })).toEqual([5]);
+    expect(encodeJson({ type: "float16", dims: [1], data: new Uint16Array([0x3c00]) })).toEqual([1]);
+  });
+});
