@@ -11,3 +11,5 @@ export * from "./network-plan";
 export * from "./network";
 export * from "./private-dns-zones";
 export * from "./private-endpoint";
+export * from "./cosmos-containers";
+export * from "./cosmos-db";
