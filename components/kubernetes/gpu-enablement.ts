@@ -20,10 +20,12 @@ export const GPU_OPERATOR_CHART_VERSION = "v25.10.1";
 /** NVIDIA's Helm repository. */
 export const GPU_OPERATOR_REPO = "https://helm.ngc.nvidia.com/nvidia";
 /**
- * Name pattern (regex on the Pulumi resource name) of the device plugin DaemonSet, for the policy pack's
- * exemption list: it runs as root with a hostPath by necessity and has no health endpoint to probe.
+ * Name pattern of the device plugin DaemonSet for the policy pack's `exemptions` (an anchored regular
+ * expression matched against the whole Pulumi resource name): it runs as root with a hostPath by
+ * necessity, has no health endpoint to probe, and (unless imported) comes from nvcr.io. Applies to the
+ * exemptible rules `k8s-run-as-non-root`, `k8s-no-host-access`, `k8s-probes`, `k8s-images-from-allowed-registries`.
  */
-export const GPU_DEVICE_PLUGIN_POLICY_EXEMPTION = "-nvidia-device-plugin$";
+export const GPU_DEVICE_PLUGIN_POLICY_EXEMPTION = ".*-nvidia-device-plugin";
 
 /** Inputs of `GpuEnablement`. */
 export interface GpuEnablementArgs {

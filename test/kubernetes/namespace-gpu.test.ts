@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { GPU_OPERATOR_CHART_VERSION, GpuEnablement, NVIDIA_DEVICE_PLUGIN_IMAGE, PlatformNamespace } from "../../components/kubernetes";
+import { GPU_DEVICE_PLUGIN_POLICY_EXEMPTION, GPU_OPERATOR_CHART_VERSION, GpuEnablement, NVIDIA_DEVICE_PLUGIN_IMAGE, PlatformNamespace } from "../../components/kubernetes";
 import { installMocks, registered, settle, unwrap } from "../support/pulumi-mocks";
 import { podSpecOf, validateAllUpstream } from "./schema";
 import { countByType, kubernetesObjects, testProvider } from "./fixtures";
@@ -66,7 +66,7 @@ describe("GpuEnablement", () => {
     expect(ns!.inputs.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");
     const [ds] = registered("kubernetes:apps/v1:DaemonSet");
     // The policy pack exempts the device plugin by this resource name.
-    expect(ds!.name).toMatch(/-nvidia-device-plugin$/);
+    expect(ds!.name).toMatch(new RegExp(`^(?:${GPU_DEVICE_PLUGIN_POLICY_EXEMPTION})$`));
     const pod = podSpecOf(ds!);
     expect(pod.containers.map((c: any) => c.image)).toEqual([NVIDIA_DEVICE_PLUGIN_IMAGE]);
     expect(pod.nodeSelector).toEqual({ accelerator: "nvidia" });
