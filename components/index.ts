@@ -13,3 +13,4 @@ export * from "./private-dns-zones";
 export * from "./private-endpoint";
 export * from "./cosmos-containers";
 export * from "./cosmos-db";
+export * from "./key-vault";
