@@ -63,7 +63,7 @@ export class KeyVault extends pulumi.ComponentResource {
         tags: args.tags,
         vaultName: uniqueName(name, nameRules.keyVault, args.vaultName, this),
         properties: {
-          tenantId: args.tenantId ?? authorization.getClientConfigOutput({}, { parent: this }).tenantId,
+          tenantId: args.tenantId ?? authorization.getClientConfigOutput({ parent: this }).tenantId,
           sku: { family: "A", name: args.sku ?? "premium" },
           enableRbacAuthorization: true,
           accessPolicies: [],
