@@ -35,7 +35,7 @@ export interface BatchScoringJobArgs extends JobLimits {
   model: string;
   /** Dataset to score. */
   dataset: string;
-  /** Where results go (`--out`): a dataset name. */
+  /** Output dataset (`--out`); a file output is refused: the pod's filesystem is read-only and ephemeral. */
   out: string;
   /** More `score` arguments, appended as given (e.g. `["--batch-size", "512"]`). Defaults to none. */
   extraArgs?: string[];
@@ -53,7 +53,9 @@ export interface BatchScoringJobArgs extends JobLimits {
   runAsUser?: number;
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+// The training CLI's dataset names: 1-63 letters, digits, "_" or "-". A file output (`.jsonl`) would land on
+// the pod's read-only filesystem, so `out` must be a dataset here.
+const DATASET = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 /**
  * The `score` command line. With `shards`, appends `--shard-index $(JOB_COMPLETION_INDEX) --shard-count <n>`;
@@ -61,8 +63,8 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  */
 export function scoringArgs(a: Pick<BatchScoringJobArgs, "model" | "dataset" | "out" | "extraArgs" | "shards">): string[] {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*@[A-Za-z0-9._-]+$/.test(a.model)) throw new Error(`model (${JSON.stringify(a.model)}) must be name@ref, e.g. "iris@production"`);
-  if (!NAME.test(a.dataset)) throw new Error(`dataset (${JSON.stringify(a.dataset)}) is not a dataset name`);
-  if (!NAME.test(a.out)) throw new Error(`out (${JSON.stringify(a.out)}) is not a dataset name`);
+  if (!DATASET.test(a.dataset)) throw new Error(`dataset (${JSON.stringify(a.dataset)}) is not a dataset name (1-63 letters, digits, "_" or "-")`);
+  if (!DATASET.test(a.out)) throw new Error(`out (${JSON.stringify(a.out)}) must be a dataset name (1-63 letters, digits, "_" or "-"): a pod has no place for a file output`);
   const args = ["score", "--model", a.model, "--dataset", a.dataset, "--out", a.out, ...(a.extraArgs ?? [])];
   if (a.shards !== undefined) args.push("--shard-index", "$(JOB_COMPLETION_INDEX)", "--shard-count", String(a.shards.completions));
   return args;

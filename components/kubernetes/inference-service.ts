@@ -121,6 +121,8 @@ export function planInferencePod(name: string, args: InferenceServiceArgs): Infe
     { name: "HOST", value: "0.0.0.0" },
     { name: "INFERENCE_MODELS", value: inferenceModelsEnv(args.models) },
     { name: "INFERENCE_DEVICE", value: args.gpu === undefined ? "cpu" : "cuda" },
+    // The service sizes its onnxruntime worker pool from this: the CPU limit in whole cores, rounded up.
+    { name: "INFERENCE_CPU_LIMIT", valueFrom: { resourceFieldRef: { containerName: "inference", resource: "limits.cpu", divisor: "1" } } },
   ];
   if (args.pollIntervalMs !== undefined) {
     if (!Number.isInteger(args.pollIntervalMs) || args.pollIntervalMs < 1000) throw new Error(`pollIntervalMs (${args.pollIntervalMs}) must be a whole number ≥ 1000`);

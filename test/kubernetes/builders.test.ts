@@ -179,6 +179,7 @@ describe("workload-specific builders", () => {
       .toEqual(["score", "--model", "iris@2", "--dataset", "d", "--out", "o", "--batch-size", "512", "--shard-index", "$(JOB_COMPLETION_INDEX)", "--shard-count", "3"]);
     expect(() => scoringArgs({ model: "iris", dataset: "d", out: "o" })).toThrow('model ("iris") must be name@ref');
     expect(() => scoringArgs({ model: "iris@1", dataset: "d d", out: "o" })).toThrow('dataset ("d d") is not a dataset name');
+    expect(() => scoringArgs({ model: "iris@1", dataset: "d", out: "scores.jsonl" })).toThrow('out ("scores.jsonl") must be a dataset name');
   });
   it("Key Vault objects parameter is the provider's YAML array of YAML strings", () => {
     const text = keyVaultObjectsParameter([{ name: "inference-api-key" }, { name: "tls", type: "cert", alias: "tls.pem", version: "abc" }]);

@@ -64,6 +64,7 @@ describe("InferenceService", () => {
       { name: "HOST", value: "0.0.0.0" },
       { name: "INFERENCE_MODELS", value: "iris@production" },
       { name: "INFERENCE_DEVICE", value: "cpu" },
+      { name: "INFERENCE_CPU_LIMIT", valueFrom: { resourceFieldRef: { containerName: "inference", resource: "limits.cpu", divisor: "1" } } },
     ]);
 
     const [service] = registered("kubernetes:core/v1:Service");
