@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openPlatformData } from "../../services/training/src/platform.js";
-import { ingestFile } from "../../services/training/src/data/ingest.js";
+import { ingestWith } from "../../services/training/src/data/ingest.js";
 import { listDatasetVersions, readChangesSince, readDatasetVersion, readRows, snapshotDataset } from "../../services/training/src/data/versions.js";
 import { parseCsv } from "../../services/training/src/data/records.js";
 import { inferSchema, validateRecord } from "../../services/training/src/data/schema.js";
@@ -45,7 +45,7 @@ describe("ingest and dataset versions on the emulators", () => {
     writeFileSync(file, csv);
     const data = openPlatformData(emu.conn);
     try {
-      const s = await ingestFile(data, { file, dataset: "ingest-test", label: "label", id: "id" });
+      const s = await ingestWith(data, { file, dataset: "ingest-test", label: "label", id: "id" });
       expect([s.rowsRead, s.written, s.rejected]).toEqual([9, 4, 5]);
       const report = readFileSync(s.rejectedPath, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { line: number; reason: string });
       expect(report.map((r) => [r.line, r.reason])).toEqual([
@@ -58,7 +58,7 @@ describe("ingest and dataset versions on the emulators", () => {
       const rows = await readRows(data, "ingest-test");
       expect(rows.map((r) => r.rowKey)).toEqual(["r1", "r2", "r4", "r7"]);
       expect(rows.find((r) => r.rowKey === "r4")?.values).toEqual({ id: "r4", x1: 5, x2: null, label: "a" });
-      const again = await ingestFile(data, { file, dataset: "ingest-test", label: "label", id: "id" });
+      const again = await ingestWith(data, { file, dataset: "ingest-test", label: "label", id: "id" });
       expect(again.written).toBe(4);
       expect(again.ingestRun).toBe(s.ingestRun + 1);
       expect((await readRows(data, "ingest-test")).map((r) => r.id)).toEqual(rows.map((r) => r.id));
@@ -72,14 +72,14 @@ describe("ingest and dataset versions on the emulators", () => {
     try {
       const f1 = join(emu.dir, "v1.csv");
       writeFileSync(f1, "id,x,label\na,1,p\nb,2,q\nc,3,p\n");
-      await ingestFile(data, { file: f1, dataset: "versions-test", label: "label", id: "id" });
+      await ingestWith(data, { file: f1, dataset: "versions-test", label: "label", id: "id" });
       const v1 = await snapshotDataset(data, "versions-test", { actor: "t" });
       expect([v1.version, v1.rowCount]).toEqual(["v1", 3]);
       expect(v1.contentHash).toMatch(/^[0-9a-f]{64}$/);
       expect(await readChangesSince(data, v1)).toEqual([]);
       const f2 = join(emu.dir, "v2.csv");
       writeFileSync(f2, "id,x,label\nb,20,q\nd,4,q\n");
-      await ingestFile(data, { file: f2, dataset: "versions-test", label: "label", id: "id" });
+      await ingestWith(data, { file: f2, dataset: "versions-test", label: "label", id: "id" });
       const changed = await readChangesSince(data, v1);
       expect(changed.map((r) => [r.rowKey, r.values.x])).toEqual([["b", 20], ["d", 4]]);
       const v2 = await snapshotDataset(data, "versions-test", { actor: "t" });

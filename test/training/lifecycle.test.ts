@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openRegistry, RegistryConflictError } from "@ai-platform/registry";
 import { openPlatformData } from "../../services/training/src/platform.js";
-import { ingestFile } from "../../services/training/src/data/ingest.js";
+import { ingestWith } from "../../services/training/src/data/ingest.js";
 import { trainModel } from "../../services/training/src/train.js";
 import { promoteModel, rollbackModel } from "../../services/training/src/promote.js";
 import { scoreDataset } from "../../services/training/src/score.js";
@@ -19,7 +19,7 @@ describe("train → register → promote → rollback → score, on the emulator
   it("trains, registers with lineage and report, gates promotion, resolves concurrent promotions, rolls back", async () => {
     const data = openPlatformData(emu.conn);
     try {
-      await ingestFile(data, { file: irisCsv, dataset: "iris", label: "species", id: "id", rejectedPath: join(emu.dir, "rej.jsonl") });
+      await ingestWith(data, { file: irisCsv, dataset: "iris", label: "species", id: "id", rejectedPath: join(emu.dir, "rej.jsonl") });
     } finally {
       data.close();
     }

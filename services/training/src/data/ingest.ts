@@ -6,8 +6,8 @@
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import type { JSONObject, OperationInput } from "@azure/cosmos";
-import type { PlatformData } from "../platform.js";
-import { statusOf } from "../platform.js";
+import type { PlatformConnection } from "@ai-platform/registry";
+import { openPlatformData, statusOf, type PlatformData } from "../platform.js";
 import { readTable } from "./records.js";
 import { type DatasetSchema, checkSchemaColumns, inferSchema, parseSchemaSpec, validateRecord, type RowValues } from "./schema.js";
 
@@ -93,8 +93,18 @@ export async function loadSchema(data: PlatformData, dataset: string): Promise<D
   return resource?.schema;
 }
 
-/** Ingests `opts.file` into `opts.dataset`. */
-export async function ingestFile(data: PlatformData, opts: IngestOptions): Promise<IngestSummary> {
+/** Ingests `opts.file` into `opts.dataset`; opens and closes its own clients. */
+export async function ingestFile(conn: PlatformConnection, opts: IngestOptions): Promise<IngestSummary> {
+  const data = openPlatformData(conn);
+  try {
+    return await ingestWith(data, opts);
+  } finally {
+    data.close();
+  }
+}
+
+/** Ingests with open clients. */
+export async function ingestWith(data: PlatformData, opts: IngestOptions): Promise<IngestSummary> {
   checkDatasetName(opts.dataset);
   const started = performance.now();
   const table = readTable(opts.file);
