@@ -105,7 +105,8 @@ export async function runRemediation(policy: ResourceValidationPolicy, r: Resour
   if (!policy.remediateResource) return undefined;
   try {
     const result = await policy.remediateResource(resourceArgs(r, config));
-    return (result as Record<string, unknown> | undefined) ?? undefined;
+    // The engine serialises the returned props (reading through any proxies); a JSON round trip does the same.
+    return result ? (JSON.parse(JSON.stringify(result)) as Record<string, unknown>) : undefined;
   } catch (e) {
     if (e instanceof NotApplicableError || e instanceof UnknownValueError) return undefined;
     throw e;
