@@ -94,7 +94,7 @@ export class BatchScoringJob extends pulumi.ComponentResource {
       resources: args.resources ?? (args.gpu === undefined ? DEFAULT_CPU_TRAINING_RESOURCES : DEFAULT_GPU_TRAINING_RESOURCES),
     });
     // Two hours: scoring checkpoints, so a run cut short by the deadline resumes from where it stopped.
-    const spec = jobSpec(args, 2 * 3600, labels, podSpec, args.shards);
+    const spec = jobSpec(args, { deadlineSeconds: 2 * 3600 }, labels, podSpec, args.shards);
     super("ai-platform:kubernetes:BatchScoringJob", name, {}, opts);
     const dependsOn: pulumi.Resource[] = [];
     if (args.identityClientId !== undefined) {

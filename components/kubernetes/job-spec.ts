@@ -11,7 +11,11 @@ export interface JobLimits {
   backoffLimit?: number;
   /** Wall-clock limit of the whole Job in seconds; running pods are killed after it. Defaults per workload. */
   activeDeadlineSeconds?: number;
-  /** Seconds a finished Job (and its pods' logs) is kept before garbage collection. Defaults to `86400` (one day). */
+  /**
+   * Seconds a finished Job (and its pods' logs) is kept before garbage collection. Defaults to `86400`
+   * (one day) for the Jobs a CronJob spawns, and to none for Jobs Pulumi manages itself (run-on-deploy,
+   * batch scoring): a Job its TTL deleted would be created again, and rerun, by the next `pulumi up --refresh`.
+   */
   ttlSecondsAfterFinished?: number;
 }
 
@@ -34,15 +38,16 @@ function wholeNumber(field: string, value: number, min: number): number {
  */
 export function jobSpec(
   limits: JobLimits,
-  defaultDeadlineSeconds: number,
+  defaults: { deadlineSeconds: number; ttlSeconds?: number },
   labels: Record<string, string>,
   podSpec: k8s.types.input.core.v1.PodSpec,
   indexed?: IndexedCompletion,
 ): k8s.types.input.batch.v1.JobSpec {
+  const ttl = limits.ttlSecondsAfterFinished ?? defaults.ttlSeconds;
   const spec: k8s.types.input.batch.v1.JobSpec = {
     backoffLimit: wholeNumber("backoffLimit", limits.backoffLimit ?? 2, 0),
-    activeDeadlineSeconds: wholeNumber("activeDeadlineSeconds", limits.activeDeadlineSeconds ?? defaultDeadlineSeconds, 1),
-    ttlSecondsAfterFinished: wholeNumber("ttlSecondsAfterFinished", limits.ttlSecondsAfterFinished ?? 86_400, 0),
+    activeDeadlineSeconds: wholeNumber("activeDeadlineSeconds", limits.activeDeadlineSeconds ?? defaults.deadlineSeconds, 1),
+    ...(ttl !== undefined ? { ttlSecondsAfterFinished: wholeNumber("ttlSecondsAfterFinished", ttl, 0) } : {}),
     template: {
       metadata: { labels: { ...labels, ...WORKLOAD_IDENTITY_POD_LABELS } },
       spec: { ...podSpec, restartPolicy: "Never" },

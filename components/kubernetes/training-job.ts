@@ -91,7 +91,7 @@ export class TrainingJob extends pulumi.ComponentResource {
       resources: args.resources ?? (args.gpu === undefined ? DEFAULT_CPU_TRAINING_RESOURCES : DEFAULT_GPU_TRAINING_RESOURCES),
     });
     // Four hours: a full retrain with hyperparameter search on the default datasets takes minutes; this bounds a hung run.
-    const spec = jobSpec(args, 4 * 3600, labels, podSpec);
+    const spec = jobSpec(args, { deadlineSeconds: 4 * 3600, ttlSeconds: 86_400 }, labels, podSpec);
     super("ai-platform:kubernetes:TrainingJob", name, {}, opts);
     const parent = { parent: this };
     const sa = workloadServiceAccount(`${name}-sa`, { namespace: args.namespace, name: saName, clientId: args.identityClientId, tenantId: args.tenantId, labels }, parent);
@@ -118,7 +118,8 @@ export class TrainingJob extends pulumi.ComponentResource {
           namespace: args.namespace, labels,
           annotations: { "pulumi.com/skipAwait": args.waitForRunOnDeploy === true ? "false" : "true" },
         },
-        spec,
+        // No TTL: Pulumi owns this Job, and one its TTL deleted would be recreated (retraining) on `pulumi up --refresh`.
+        spec: { ...spec, ttlSecondsAfterFinished: undefined },
       }, { parent: this, dependsOn: [sa] });
       this.initialJobName = job.metadata.name;
     }

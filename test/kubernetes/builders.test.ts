@@ -111,12 +111,15 @@ describe("pod-spec builders", () => {
 describe("job-spec", () => {
   const pod = { containers: [{ name: "c", image: IMAGE }] };
   it("defaults and indexed completion", () => {
-    expect(jobSpec({}, 100, { a: "b" }, pod)).toEqual({
+    expect(jobSpec({}, { deadlineSeconds: 100, ttlSeconds: 86400 }, { a: "b" }, pod)).toEqual({
       backoffLimit: 2, activeDeadlineSeconds: 100, ttlSecondsAfterFinished: 86400,
       template: { metadata: { labels: { a: "b", "azure.workload.identity/use": "true" } }, spec: { ...pod, restartPolicy: "Never" } },
     });
-    expect(jobSpec({ backoffLimit: 0 }, 100, {}, pod, { completions: 4, parallelism: 2 })).toMatchObject({ backoffLimit: 0, completionMode: "Indexed", completions: 4, parallelism: 2 });
-    expect(jobSpec({}, 100, {}, pod, { completions: 3 })).toMatchObject({ completions: 3, parallelism: 3 });
+    // No default TTL (Pulumi-managed Jobs) leaves the field out; an explicit one is kept.
+    expect("ttlSecondsAfterFinished" in jobSpec({}, { deadlineSeconds: 100 }, {}, pod)).toBe(false);
+    expect(jobSpec({ ttlSecondsAfterFinished: 60 }, { deadlineSeconds: 100 }, {}, pod).ttlSecondsAfterFinished).toBe(60);
+    expect(jobSpec({ backoffLimit: 0 }, { deadlineSeconds: 100 }, {}, pod, { completions: 4, parallelism: 2 })).toMatchObject({ backoffLimit: 0, completionMode: "Indexed", completions: 4, parallelism: 2 });
+    expect(jobSpec({}, { deadlineSeconds: 100 }, {}, pod, { completions: 3 })).toMatchObject({ completions: 3, parallelism: 3 });
   });
   it.each([
     [{ backoffLimit: -1 }, undefined, "backoffLimit (-1) must be a whole number ≥ 0"],
@@ -124,7 +127,7 @@ describe("job-spec", () => {
     [{ ttlSecondsAfterFinished: 1.5 }, undefined, "ttlSecondsAfterFinished (1.5) must be a whole number ≥ 0"],
     [{}, { completions: 0 }, "indexed.completions (0) must be a whole number ≥ 1"],
     [{}, { completions: 2, parallelism: 3 }, "indexed.parallelism (3) exceeds indexed.completions (2)"],
-  ])("rejects %j %j", (limits, indexed, message) => expect(() => jobSpec(limits, 100, {}, pod, indexed)).toThrow(message));
+  ])("rejects %j %j", (limits, indexed, message) => expect(() => jobSpec(limits, { deadlineSeconds: 100 }, {}, pod, indexed)).toThrow(message));
   it("command args must start with a command", () => {
     expect(assertCommandArgs("args", ["train", "--dataset", "iris"])).toEqual(["train", "--dataset", "iris"]);
     expect(() => assertCommandArgs("args", [])).toThrow(/^args must start with the training CLI command/);

@@ -60,13 +60,16 @@ describe("TrainingJob", () => {
     expect(validateAllUpstream(objects)).toBe(3);
     const [cron] = registered("kubernetes:batch/v1:CronJob");
     const [initial] = registered("kubernetes:batch/v1:Job");
-    expect(initial!.inputs.spec).toEqual(cron!.inputs.spec.jobTemplate.spec);
+    // Same template; the run-on-deploy Job has no TTL (Pulumi owns it; a TTL deletion would rerun it on refresh).
+    const { ttlSecondsAfterFinished, ...cronJobSpec } = cron!.inputs.spec.jobTemplate.spec;
+    expect(ttlSecondsAfterFinished).toBe(600);
+    expect(initial!.inputs.spec).toEqual(cronJobSpec);
     expect(initial!.inputs.metadata.name).toBeUndefined();
     expect(initial!.inputs.metadata.annotations).toEqual({ "pulumi.com/skipAwait": "true" });
     expect(job.initialJobName).toBeDefined();
     expect(cron!.inputs.spec.schedule).toBe("@weekly");
     const spec = initial!.inputs.spec;
-    expect([spec.backoffLimit, spec.activeDeadlineSeconds, spec.ttlSecondsAfterFinished]).toEqual([4, 7200, 600]);
+    expect([spec.backoffLimit, spec.activeDeadlineSeconds, spec.ttlSecondsAfterFinished]).toEqual([4, 7200, undefined]);
     const pod = podSpecOf(initial!);
     expect(restrictedViolations(pod)).toEqual([]);
     expect(pod.tolerations).toEqual([GPU_TOL, SPOT_TOL]);
@@ -106,7 +109,7 @@ describe("BatchScoringJob", () => {
     const [job] = registered("kubernetes:batch/v1:Job");
     expect(job!.inputs.metadata.annotations).toEqual({ "pulumi.com/skipAwait": "true" });
     const { template, ...spec } = job!.inputs.spec;
-    expect(spec).toEqual({ backoffLimit: 2, activeDeadlineSeconds: 7200, ttlSecondsAfterFinished: 86400, completionMode: "Indexed", completions: 4, parallelism: 2 });
+    expect(spec).toEqual({ backoffLimit: 2, activeDeadlineSeconds: 7200, completionMode: "Indexed", completions: 4, parallelism: 2 });
     expect(template.metadata.labels).toEqual({
       "app.kubernetes.io/name": "training", "app.kubernetes.io/instance": "score-iris", "app.kubernetes.io/component": "batch-scoring",
       "app.kubernetes.io/part-of": "ai-platform", "app.kubernetes.io/managed-by": "pulumi", "azure.workload.identity/use": "true",
