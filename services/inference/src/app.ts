@@ -92,6 +92,11 @@ export async function build(config: InferenceConfig, deps: InferenceDeps = {}): 
       });
     });
   }
+  // While draining, every response closes its connection, so keep-alive clients move to other pods
+  // and the server can finish closing as soon as the in-flight requests are answered.
+  app.addHook("onSend", async (_request, reply) => {
+    if (ctx.state.draining) void reply.header("connection", "close");
+  });
   app.addHook("onClose", async () => store.close());
   return app;
 }
