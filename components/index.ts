@@ -14,3 +14,4 @@ export * from "./private-endpoint";
 export * from "./cosmos-containers";
 export * from "./cosmos-db";
 export * from "./key-vault";
+export * from "./model-store";
