@@ -87,16 +87,25 @@ export function inferenceModelsEnv(models: readonly string[]): string {
 
 /** What `InferenceService` derives from its Args before creating anything; every check happens here. */
 export interface InferencePodPlan {
+  /** HPA minimum, also the first rollout's replica count. */
   readonly minReplicas: number;
+  /** HPA maximum. */
   readonly maxReplicas: number;
+  /** HPA CPU target, percent of requests. */
   readonly targetCpuUtilizationPercent: number;
+  /** Recommended labels of every child. */
   readonly labels: Record<string, string>;
+  /** The immutable selector labels (name + instance). */
   readonly selector: Record<string, string>;
+  /** ServiceAccount name. */
   readonly saName: string;
+  /** Name of the SecretProviderClass (created only with `secrets`). */
   readonly secretProviderClassName: string;
   /** Key Vault objects to mount; undefined without `secrets`. */
   readonly keyVaultObjects?: KeyVaultObject[];
+  /** The Deployment's pod spec. */
   readonly podSpec: k8s.types.input.core.v1.PodSpec;
+  /** The ingress NetworkPolicy's spec. */
   readonly ingressSpec: k8s.types.input.networking.v1.NetworkPolicySpec;
 }
 

@@ -8,6 +8,7 @@ import { rules } from "../../policies/rules";
 import { evaluate } from "../../tools/check/engine";
 import type { CheckResource } from "../../tools/check/types";
 import { installMocks, settle } from "../support/pulumi-mocks";
+import { validateAllUpstream } from "./schema";
 import { CLIENT_ID, CONNECTION, INFERENCE_IMAGE, TENANT_ID, TRAINING_IMAGE, kubernetesObjects, testProvider } from "./fixtures";
 
 const EXEMPTIBLE_FOR_DEVICE_PLUGIN = ["k8s-run-as-non-root", "k8s-no-host-access", "k8s-probes", "k8s-images-from-allowed-registries"];
@@ -54,6 +55,12 @@ describe("the policy pack over the Kubernetes components", () => {
       "kubernetes:core/v1:ServiceAccount", "kubernetes:helm.sh/v3:Release", "kubernetes:networking.k8s.io/v1:NetworkPolicy",
       "kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass",
     ]);
+  });
+
+  it("every object of every variant is valid against the upstream schemas (the Helm release excepted)", () => {
+    const all = kubernetesObjects();
+    expect(validateAllUpstream(all)).toBe(all.length - 1);
+    expect(all.filter((r) => r.type === "kubernetes:helm.sh/v3:Release")).toHaveLength(1);
   });
 
   it("passes every rule at mandatory level; only the device plugin is exempted, and only from the four exemptible rules", async () => {
