@@ -107,16 +107,17 @@ export function registerTrainingCommands(program: Command): void {
     .addOption(new Option("--search <kind>", "hyperparameter search with k-fold CV").choices(["grid", "random"]))
     .option("--trials <n>", "random-search trials", int("--trials"), 8)
     .option("--folds <k>", "cross-validation folds", int("--folds"), 3)
+    .option("--workers <n>", "worker processes for search trials (trial i runs on worker i % n)", int("--workers"), 1)
     .option("--seed <n>", "seed for split, initialisation and search", int("--seed"), 42)
     .option("--label <column>", "label column (default: the one recorded at ingest)")
     .addOption(new Option("--task <task>", "default: from the label's type").choices(["classification", "regression"]))
     .option("--dataset-version <v>", "train on an existing dataset version (default: snapshot now)")
     .option("--incremental-from <v>", "snapshot = version <v> + only the rows changed since")
     .option("--json", "print the registered version as JSON")
-    .action(async (o: ConnectionFlags & { dataset: string; model: string; algorithm?: "logistic" | "mlp" | "linear" | "forest"; search?: "grid" | "random"; trials: number; folds: number; seed: number; label?: string; task?: "classification" | "regression"; datasetVersion?: string; incrementalFrom?: string; json?: boolean }) => {
+    .action(async (o: ConnectionFlags & { dataset: string; model: string; algorithm?: "logistic" | "mlp" | "linear" | "forest"; search?: "grid" | "random"; trials: number; folds: number; workers: number; seed: number; label?: string; task?: "classification" | "regression"; datasetVersion?: string; incrementalFrom?: string; json?: boolean }) => {
       const { trainModel } = await import("./train.js");
       const r = await trainModel(await connect(o), {
-        dataset: o.dataset, model: o.model, trials: o.trials, folds: o.folds, seed: o.seed, actor: actor(), onLog: logEvent,
+        dataset: o.dataset, model: o.model, trials: o.trials, folds: o.folds, seed: o.seed, workers: o.workers, actor: actor(), onLog: logEvent,
         ...(o.algorithm ? { algorithm: o.algorithm } : {}), ...(o.search ? { search: o.search } : {}), ...(o.label ? { label: o.label } : {}),
         ...(o.task ? { task: o.task } : {}), ...(o.datasetVersion ? { datasetVersion: o.datasetVersion } : {}), ...(o.incrementalFrom ? { incrementalFrom: o.incrementalFrom } : {}),
       });

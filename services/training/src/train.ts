@@ -9,6 +9,7 @@ import { defaultHyperparameters, fitModel, predict } from "./ml/fit.js";
 import { classificationMetrics, confusionMatrix, regressionMetrics, rocCurve, argmax } from "./ml/metrics.js";
 import { algorithms, type Algorithm, type Task } from "./ml/model.js";
 import { bestTrial, runTrial, searchTrials, type TrialResult } from "./ml/search.js";
+import { runTrialsWithWorkers } from "./workers.js";
 import { trainValidationTestSplit } from "./ml/split.js";
 import { exportOnnx, onnxIrVersion, onnxOpset, signatureOf } from "./onnx/export.js";
 import { checkParity } from "./onnx/parity.js";
@@ -42,8 +43,8 @@ export interface TrainOptions {
   actor: string;
   /** Structured progress events. */
   onLog?: (event: Record<string, unknown>) => void;
-  /** Runs search trials elsewhere (worker processes, an Indexed Job); default: in this process. */
-  runTrials?: (trials: Record<string, number>[]) => Promise<TrialResult[]>;
+  /** Local worker processes for search trials (trial `i` runs on worker `i % workers`); default 1 (in process). */
+  workers?: number;
 }
 
 /** What training produced. */
@@ -94,9 +95,10 @@ export async function trainWith(data: PlatformData, reg: { registry: ModelRegist
   if (o.search) {
     const searchOpts = { kind: o.search, trials: o.trials ?? 8, folds: o.folds ?? 3, seed };
     const trials = searchTrials(algorithm, searchOpts);
-    const results = o.runTrials
-      ? await o.runTrials(trials)
-      : trials.map((t, i) => runTrial(algorithm, ds, split.train, i, { ...hp, ...t }, searchOpts));
+    const indexed = trials.map((t, index) => ({ index, hyperparameters: { ...hp, ...t } }));
+    const results = (o.workers ?? 1) > 1
+      ? await runTrialsWithWorkers({ algorithm, data: ds, train: split.train, trials: indexed, options: searchOpts }, o.workers ?? 1)
+      : indexed.map((t) => runTrial(algorithm, ds, split.train, t.index, t.hyperparameters, searchOpts));
     const best = bestTrial(results);
     hp = { ...hp, ...best.hyperparameters };
     search = { trials: results.length, best };
