@@ -64,6 +64,14 @@ export interface InferenceServiceArgs {
    * object holding the API key: INFERENCE_API_KEY_FILE points at it. Unset: no secrets, no API key.
    */
   secrets?: { keyVaultName: pulumi.Input<string>; apiKeySecret?: string; objects?: KeyVaultObject[] };
+  /**
+   * Require an Entra ID bearer token for this audience on every inference call (INFERENCE_AUTH_JWT_AUDIENCE,
+   * issuer tenant `tenantId`, which is then required). Defaults to none: the service is reachable only inside
+   * the cluster or the VNet; set it when callers there should also authenticate.
+   */
+  jwtAudience?: string;
+  /** Request rate limit per client, requests per second (INFERENCE_RATE_LIMIT_RPS). Defaults to none. */
+  rateLimitPerSecond?: number;
   /** How often the service re-resolves model aliases (INFERENCE_POLL_INTERVAL_MS). Defaults to the service's own default. */
   pollIntervalMs?: number;
   /** ServiceAccount name. Defaults to `"inference"`; the federated credential's subject names it. */
@@ -136,6 +144,15 @@ export function planInferencePod(name: string, args: InferenceServiceArgs): Infe
   if (args.pollIntervalMs !== undefined) {
     if (!Number.isInteger(args.pollIntervalMs) || args.pollIntervalMs < 1000) throw new Error(`pollIntervalMs (${args.pollIntervalMs}) must be a whole number ≥ 1000`);
     env.push({ name: "INFERENCE_POLL_INTERVAL_MS", value: String(args.pollIntervalMs) });
+  }
+  if (args.jwtAudience !== undefined) {
+    if (args.tenantId === undefined) throw new Error("tenantId is required with jwtAudience: tokens are checked against that tenant's issuer");
+    if (args.jwtAudience.trim() === "") throw new Error("jwtAudience must not be empty");
+    env.push({ name: "INFERENCE_AUTH_JWT_TENANT_ID", value: args.tenantId }, { name: "INFERENCE_AUTH_JWT_AUDIENCE", value: args.jwtAudience });
+  }
+  if (args.rateLimitPerSecond !== undefined) {
+    if (!Number.isInteger(args.rateLimitPerSecond) || args.rateLimitPerSecond < 1) throw new Error(`rateLimitPerSecond (${args.rateLimitPerSecond}) must be a whole number ≥ 1`);
+    env.push({ name: "INFERENCE_RATE_LIMIT_RPS", value: String(args.rateLimitPerSecond) });
   }
   const secretProviderClassName = `${name}-secrets`;
   let keyVaultObjects: KeyVaultObject[] | undefined;

@@ -91,7 +91,7 @@ describe("InferenceService", () => {
     new InferenceService("serving", {
       namespace: "ai", image: INFERENCE_IMAGE, identityClientId: CLIENT_ID, tenantId: TENANT_ID, connection: CONNECTION,
       models: ["iris@production", "penguins@3"], gpu: { spot: false }, serviceType: "InternalLoadBalancer",
-      allowFromCidrs: ["10.10.0.0/16"], minReplicas: 1, maxReplicas: 3, pollIntervalMs: 30_000,
+      allowFromCidrs: ["10.10.0.0/16"], minReplicas: 1, maxReplicas: 3, pollIntervalMs: 30_000, jwtAudience: "api://ai-inference", rateLimitPerSecond: 50,
       secrets: { keyVaultName: "kv-ai", apiKeySecret: "inference-api-key" },
     }, { provider });
     await settle();
@@ -107,8 +107,11 @@ describe("InferenceService", () => {
     const [c] = pod.containers;
     expect(c.resources).toEqual({ requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "16Gi", "nvidia.com/gpu": "1" } });
     const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
-    expect(pick(env, ["INFERENCE_MODELS", "INFERENCE_DEVICE", "INFERENCE_POLL_INTERVAL_MS", "INFERENCE_API_KEY_FILE"])).toEqual({
+    expect(pick(env, [
+      "INFERENCE_MODELS", "INFERENCE_DEVICE", "INFERENCE_POLL_INTERVAL_MS", "INFERENCE_API_KEY_FILE", "INFERENCE_AUTH_JWT_TENANT_ID", "INFERENCE_AUTH_JWT_AUDIENCE", "INFERENCE_RATE_LIMIT_RPS",
+    ])).toEqual({
       INFERENCE_MODELS: "iris@production,penguins@3", INFERENCE_DEVICE: "cuda", INFERENCE_POLL_INTERVAL_MS: "30000", INFERENCE_API_KEY_FILE: "/mnt/secrets/inference-api-key",
+      INFERENCE_AUTH_JWT_TENANT_ID: TENANT_ID, INFERENCE_AUTH_JWT_AUDIENCE: "api://ai-inference", INFERENCE_RATE_LIMIT_RPS: "50",
     });
     expect(pod.volumes[1]).toEqual({ name: "secrets-store", csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: "serving-secrets" } } });
     expect(c.volumeMounts[1]).toEqual({ name: "secrets-store", mountPath: "/mnt/secrets", readOnly: true });
@@ -137,6 +140,8 @@ describe("InferenceService", () => {
     [{ targetCpuUtilizationPercent: 0 }, /^targetCpuUtilizationPercent \(0\)/],
     [{ secrets: { keyVaultName: "kv" } }, /^tenantId is required with secrets/],
     [{ pollIntervalMs: 10 }, /^pollIntervalMs \(10\)/],
+    [{ jwtAudience: "api://x" }, /^tenantId is required with jwtAudience/],
+    [{ rateLimitPerSecond: 0 }, /^rateLimitPerSecond \(0\)/],
     [{ allowFromCidrs: ["0.0.0.0"] }, /^fromCidrs\[0\]/],
     [{ resources: { requests: { cpu: "4", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } } }, /^inference.resources.requests.cpu \(4\) exceeds/],
   ])("rejects bad input %j", (override, message) => {
