@@ -4,6 +4,7 @@
  * unknown; mandatory → `error`, advisory → `warning`; exemptions become suppressed results.
  * Locations are logical (the Pulumi URN), plus the file the resources came from when known.
  */
+import type * as sarif from "sarif";
 import { controlLabel, type PlatformPolicy } from "../../policies/lib/metadata";
 import { type CheckResult, type Finding } from "./types";
 
@@ -12,7 +13,7 @@ export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
 const SECURITY_SEVERITY: Record<string, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" };
 
-function level(f: Finding): "error" | "warning" | "note" {
+function level(f: Finding): sarif.Result.level {
   if (f.kind === "unknown") return "note";
   return f.level === "advisory" ? "warning" : "error";
 }
@@ -20,7 +21,7 @@ function level(f: Finding): "error" | "warning" | "note" {
 /** Renders `result` as a SARIF 2.1.0 log; `artifactUri` is the stack file or resources file. */
 export function formatSarif(result: CheckResult, policies: readonly PlatformPolicy[], artifactUri?: string): string {
   const index = new Map(policies.map((p, i) => [p.name, i]));
-  const rules = policies.map((p) => ({
+  const rules = policies.map((p): sarif.ReportingDescriptor => ({
     id: p.name,
     name: p.name,
     shortDescription: { text: p.description.split(". ")[0]!.replace(/\.?$/, ".") },
@@ -32,7 +33,7 @@ export function formatSarif(result: CheckResult, policies: readonly PlatformPoli
   }));
   const results = result.findings
     .filter((f) => f.kind === "violation" || f.kind === "unknown" || f.kind === "exempt")
-    .map((f) => ({
+    .map((f): sarif.Result => ({
       ruleId: f.policy,
       ruleIndex: index.get(f.policy) ?? 0,
       level: level(f),
@@ -47,7 +48,7 @@ export function formatSarif(result: CheckResult, policies: readonly PlatformPoli
       ...(f.kind === "exempt" ? { suppressions: [{ kind: "external", justification: f.message }] } : {}),
       properties: { resourceType: f.type, enforcementLevel: f.level, severity: f.severity },
     }));
-  const log = {
+  const log: sarif.Log = {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
     runs: [
