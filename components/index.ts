@@ -15,3 +15,4 @@ export * from "./cosmos-containers";
 export * from "./cosmos-db";
 export * from "./key-vault";
 export * from "./model-store";
+export * from "./container-registry";
