@@ -18,7 +18,8 @@ export function readyMessage(platform: RunningPlatform): string {
   const { state, model, example } = platform;
   return [
     "",
-    `The AI platform runs on this machine (ready in ${(platform.readyMs / 1000).toFixed(1)}s${model.trained ? ", model trained" : ", existing model"}).`,
+    `The AI platform runs on this machine: ready in ${(platform.readyMs / 1000).toFixed(1)}s ` +
+      `(${(process.uptime()).toFixed(1)}s since the command started; ${model.trained ? "model trained on first start" : "existing production model, no training"}).`,
     `  Inference   ${state.inferenceUrl}   Open Inference Protocol v2; serving ${model.name}@production = v${model.version.version}`,
     `  Cosmos DB   ${state.connection.cosmos.endpoint}   emulator, database ${state.connection.cosmos.database}`,
     `  Blob        ${state.connection.storage.blobEndpoint}   Azurite`,
@@ -34,7 +35,7 @@ export function readyMessage(platform: RunningPlatform): string {
 }
 
 async function start(opts: { dataDir: string; port: number; cosmosPort?: number; blobPort?: number; reset?: boolean }): Promise<void> {
-  const [{ startLocalPlatform }, { progressFor }] = await Promise.all([import("./platform"), import("./progress")]);
+  const [{ startLocalPlatform }, { progressFor }] = await Promise.all([import("./platform.js"), import("./progress.js")]);
   const platform = await startLocalPlatform({
     dataDir: opts.dataDir,
     port: opts.port,
@@ -67,14 +68,15 @@ async function start(opts: { dataDir: string; port: number; cosmosPort?: number;
 }
 
 async function status(opts: { dataDir: string; json?: boolean }): Promise<void> {
-  const { localStatus, formatStatus } = await import("./status");
+  const { localStatus, formatStatus } = await import("./status.js");
   const result = await localStatus(opts.dataDir);
   process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatStatus(result)}\n`);
 }
 
 async function stop(opts: { dataDir: string; timeout: string }): Promise<void> {
-  const { dataDirLayout, readPlatformJson } = await import("./data-dir");
+  const { dataDirLayout, readPlatformJson } = await import("./data-dir.js");
   const { existsSync } = await import("node:fs");
+  const { isProcessAlive } = await import("./files.js");
   const layout = dataDirLayout(opts.dataDir);
   const found = readPlatformJson(layout);
   if (found.kind !== "running") {
@@ -83,9 +85,10 @@ async function stop(opts: { dataDir: string; timeout: string }): Promise<void> {
   }
   process.kill(found.state.pid, "SIGTERM");
   const deadline = Date.now() + Number(opts.timeout) * 1000;
-  // The platform removes its lock as the last step of a clean stop.
-  while (existsSync(layout.lock) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (existsSync(layout.lock)) throw new Error(`pid ${found.state.pid} did not stop within ${opts.timeout}s`);
+  // The platform removes its lock as the last step of a clean stop, then exits.
+  const running = (): boolean => existsSync(layout.lock) || isProcessAlive(found.state.pid);
+  while (running() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (running()) throw new Error(`pid ${found.state.pid} did not stop within ${opts.timeout}s`);
   process.stdout.write(`Stopped the local platform (pid ${found.state.pid}).\n`);
 }
 

@@ -4,6 +4,7 @@
  * only), and the inference service serving it through the registry with hot reload. Used by `npm start` and the
  * end-to-end test.
  */
+import { mkdirSync } from "node:fs";
 import type { LocalPlatformState, PlatformConnection } from "@ai-platform/registry";
 import { platformDatabaseId } from "../components/data-layout";
 import { startPersistentCosmos } from "./cosmos-server";
@@ -18,7 +19,7 @@ import {
 } from "./data-dir";
 import { createPlatformData, startAzurite } from "./emulators";
 import { exampleRequest, type ExampleRequest } from "./example-request";
-import { ensureProductionModel, type ProductionModel } from "./model-bootstrap";
+import { ensureProductionModel, type BootstrapDataset, type ProductionModel } from "./model-bootstrap";
 import { assertPortsFree, explainListenError, type WantedPort } from "./ports";
 import { silentProgress, type Progress } from "./progress";
 import { checkExample, startServing } from "./serving";
@@ -43,6 +44,8 @@ export interface LocalPlatformOptions {
   reset?: boolean;
   /** Where progress goes. Default: nowhere. */
   progress?: Progress;
+  /** The dataset the first start trains on. Default: the training service's bundled demo dataset (Iris). */
+  dataset?: BootstrapDataset;
   /** How often the inference service checks the registry for alias changes, ms. Default 1000 (local: quick). */
   pollIntervalMs?: number;
 }
@@ -95,6 +98,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     const blobPort: WantedPort = { port: options.blobPort ?? remembered.blob ?? 0, purpose: "blob", flag: "--blob-port" };
     const inferencePort: WantedPort = { port: options.port ?? 8080, purpose: "inference", flag: "--port" };
     await assertPortsFree([inferencePort, cosmosPort, blobPort]);
+    // Load the training and inference code while the emulators start (it is most of a warm start's time).
+    const preload = Promise.all([import("@ai-platform/training"), import("@ai-platform/inference")]);
+    preload.catch(() => undefined);
 
     const [cosmos, azurite] = await progress.step(
       "Start Cosmos DB and Blob emulators",
@@ -120,7 +126,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     );
     rememberPorts(layout, { cosmos: Number(new URL(cosmos.endpoint).port), blob: Number(new URL(azurite.blobEndpoint).port) });
 
-    const model = await ensureProductionModel(connection, { progress, workDir: layout.tmp });
+    await preload;
+    mkdirSync(layout.tmp, { recursive: true });
+    const model = await ensureProductionModel(connection, {
+      progress,
+      workDir: layout.tmp,
+      ...(options.dataset ? { dataset: options.dataset } : {}),
+    });
     const serving = await progress.step(
       `Start the inference service (${model.name}@production)`,
       () =>

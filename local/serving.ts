@@ -24,9 +24,23 @@ export interface ServingOptions {
   pollIntervalMs: number;
 }
 
-/** Starts the inference service on 127.0.0.1 against the local platform's registry. */
-export async function startServing(_connection: PlatformConnection, _options: ServingOptions): Promise<Serving> {
-  throw new Error("the inference service is not available yet");
+/**
+ * Starts the inference service on 127.0.0.1 against the local platform's registry, configured through the same
+ * `loadConfig(env)` as the container (INFERENCE_MODELS, PORT, HOST, INFERENCE_POLL_INTERVAL_MS), and resolves once
+ * the models are loaded. Logs only warnings: the terminal belongs to `npm start`'s progress.
+ */
+export async function startServing(connection: PlatformConnection, options: ServingOptions): Promise<Serving> {
+  const { loadConfig, startInferenceServer } = await import("@ai-platform/inference");
+  const config = loadConfig({
+    INFERENCE_MODELS: options.models.join(","),
+    HOST: "127.0.0.1",
+    PORT: String(options.port),
+    INFERENCE_POLL_INTERVAL_MS: String(options.pollIntervalMs),
+    INFERENCE_DRAIN_TIMEOUT_MS: "5000",
+    LOG_LEVEL: "warn",
+  });
+  const server = await startInferenceServer(config, { connection, waitForModels: true });
+  return { url: server.url, stop: () => server.close() };
 }
 
 /**
