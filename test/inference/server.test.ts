@@ -23,19 +23,20 @@ afterAll(async () => {
   removeRepo(repo);
 });
 
+const json = async (url: string): Promise<any> => (await fetch(url)).json();
 const post = (path: string, body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) =>
   fetch(`${server.url}${path}`, { method: "POST", headers, body: typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body) });
 
 describe("over a real socket", () => {
   it("listens on 127.0.0.1 and answers every endpoint", async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await (await fetch(`${server.url}/v2/health/live`)).json()).toEqual({ live: true });
+    expect(await json(`${server.url}/v2/health/live`)).toEqual({ live: true });
     expect((await fetch(`${server.url}/v2/health/ready`)).status).toBe(200);
-    expect((await (await fetch(`${server.url}/v2`)).json()).extensions).toContain("binary_tensor_data");
-    expect((await (await fetch(`${server.url}/v2/models/tabular`)).json()).inputs).toEqual([{ name: "features", datatype: "FP32", shape: [-1, 4] }]);
+    expect((await json(`${server.url}/v2`)).extensions).toContain("binary_tensor_data");
+    expect((await json(`${server.url}/v2/models/tabular`)).inputs).toEqual([{ name: "features", datatype: "FP32", shape: [-1, 4] }]);
     expect((await fetch(`${server.url}/v2/models/tabular/versions/1/ready`)).status).toBe(200);
     const res = await post("/v2/models/tabular/infer", { id: "s1", inputs: [{ name: "features", shape: [1, 4], datatype: "FP32", data: [1, 2, 3, 4] }], outputs: [{ name: "label" }] });
-    expect(await res.json()).toEqual({ model_name: "tabular", model_version: "1", id: "s1", outputs: [{ name: "label", datatype: "INT64", shape: [1], data: [2] }] });
+    expect(await res.json() as any).toEqual({ model_name: "tabular", model_version: "1", id: "s1", outputs: [{ name: "label", datatype: "INT64", shape: [1], data: [2] }] });
     expect((await fetch(`${server.url}/metrics`)).headers.get("content-type")).toMatch(/^text\/plain/);
   });
 
@@ -55,7 +56,7 @@ describe("over a real socket", () => {
   it("answers errors as JSON with the right status", async () => {
     const a = await post("/v2/models/tabular/infer", "{oops");
     expect(a.status).toBe(400);
-    expect((await a.json()).error).toMatch(/^malformed JSON body: Expected property name or '}' in JSON at position 1\b/);
+    expect(((await a.json()) as any).error).toMatch(/^malformed JSON body: Expected property name or '}' in JSON at position 1\b/);
     const b = await post("/v2/models/tabular/infer", { inputs: [{ name: "features", shape: [1, 4], datatype: "FP32", data: new Array(1000).fill(0.5) }] });
     expect([b.status, await b.json()]).toEqual([413, { error: "request body exceeds the limit of 2048 bytes" }]);
     const c = await fetch(`${server.url}/v2/models/none/ready`);
@@ -83,7 +84,7 @@ describe("over a real socket", () => {
     const after = await server.app.inject({ method: "POST", url: "/v2/models/slow/infer", payload: { inputs: [{ name: "x", shape: [1, 2], datatype: "FP32", data: [2, 2] }] } });
     expect(after.statusCode).toBe(503); // arrived after the drain began
     const first = await inflight;
-    expect([first.status, (await first.json()).outputs[0].data]).toEqual([200, [2, 2]]);
+    expect([first.status, (await first.json() as any).outputs[0].data]).toEqual([200, [2, 2]]);
     await closing;
     await expect(fetch(`${server.url}/v2/health/live`)).rejects.toThrow();
   });
@@ -110,7 +111,7 @@ describe("npx ai-platform serve", () => {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ inputs: [{ name: "features", shape: [1, 4], datatype: "FP32", data: [1, 2, 3, 4] }] }),
       });
-      expect((await res.json()).outputs[0].data).toEqual([2]);
+      expect((await res.json() as any).outputs[0].data).toEqual([2]);
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
       expect(out).toContain('"msg":"draining"');
