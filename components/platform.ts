@@ -1,0 +1,190 @@
+/**
+ * `AiPlatform`: the one component that composes the whole platform — network, private DNS, data
+ * (Cosmos DB, model store), registry, Key Vault, monitoring, AKS with a GPU pool, the service images
+ * and the workloads — from a small set of decisions. Every hardening default of the underlying
+ * components stays on; the arguments only choose sizes and the few trade-offs environments differ on.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as resources from "@pulumi/azure-native/resources";
+import { ContainerRegistry } from "./container-registry";
+import { CosmosDb } from "./cosmos-db";
+import { PlatformImages, type PlatformImagesArgs } from "./images";
+import { KeyVault } from "./key-vault";
+import { ModelStore } from "./model-store";
+import { Network } from "./network";
+import { PrivateDnsZones } from "./private-dns-zones";
+import type { Lock } from "./shared/lock";
+
+/** The API server's exposure. */
+export interface ApiServerAccess {
+  /**
+   * `private`: a private cluster, reachable only from the VNet (and peered networks).
+   * `public`: a public FQDN limited to `authorizedIpRanges`.
+   */
+  mode: "public" | "private";
+  /** CIDRs allowed to reach a public API server. Required (non-empty) with `public`; never `0.0.0.0/0`. */
+  authorizedIpRanges?: string[];
+  /** Project the API server into a delegated subnet of the VNet (API-server VNet integration). Defaults to `true`. */
+  vnetIntegration?: boolean;
+}
+
+/** The GPU node pool. */
+export interface GpuPoolSettings {
+  /** N-series VM size, for example `Standard_NC4as_T4_v3`. Immutable: a change creates a new pool. */
+  vmSize: string;
+  /** Minimum nodes; `0` lets the pool scale to zero. */
+  minNodes: number;
+  /** Maximum nodes. */
+  maxNodes: number;
+  /** Spot VMs (evictable). Defaults to `false`. */
+  spot?: boolean;
+  /** Multi-Instance GPU profile (A100/H100/H200). Defaults to whole GPUs. */
+  migProfile?: "MIG1g" | "MIG2g" | "MIG3g" | "MIG4g" | "MIG7g";
+}
+
+/** What runs on the cluster. */
+export interface WorkloadSettings {
+  /** Inference device: `cpu` or `cuda` (GPU pool, CUDA image). */
+  inferenceDevice: "cpu" | "cuda";
+  /** Models the inference service loads, `name@ref`. */
+  inferenceModels: string[];
+  /** Inference replicas, autoscaled on CPU. */
+  inferenceReplicas: { min: number; max: number };
+  /** Cron schedule of the training job; unset runs it once per deployment. */
+  trainingSchedule?: string;
+}
+
+/** Arguments of {@link AiPlatform}. */
+export interface AiPlatformArgs {
+  /** Azure region of every resource. */
+  location: string;
+  /** Resource group name. Defaults to `rg-<component name>`. */
+  resourceGroupName?: string;
+  /** Tags on every resource. Defaults to none. */
+  tags?: Record<string, string>;
+  /** VNet address space (a /20 or larger). Defaults to the Network component's. */
+  addressSpace?: string;
+  /** Spread stateful services and node pools over availability zones. Defaults to `true`. */
+  zoneRedundant?: boolean;
+  /** CanNotDelete locks on Cosmos DB, storage, Key Vault and the registry. Defaults to `false`. */
+  resourceLocks?: boolean;
+  /** Log Analytics retention in days. Defaults to `90`. */
+  logRetentionDays?: number;
+  /** Addresses the alert action group e-mails. Defaults to none. */
+  alertEmails?: string[];
+  /** Cosmos DB point-in-time restore window. Defaults to `Continuous30Days`. */
+  cosmosBackupTier?: "Continuous7Days" | "Continuous30Days";
+  /** Disable the registry's public endpoint (private endpoint only). Defaults to `true`. */
+  registryPrivate?: boolean;
+  /** The cluster. */
+  cluster: {
+    kubernetesVersion?: string;
+    skuTier?: "Free" | "Standard" | "Premium";
+    systemVmSize?: string;
+    systemNodes?: { min: number; max: number };
+    apiServer: ApiServerAccess;
+    adminGroupObjectIds?: string[];
+  };
+  /** The GPU pool; unset creates none. */
+  gpu?: GpuPoolSettings;
+  /**
+   * Build and push the service images. `registry` and `agentPool` are filled in by the platform.
+   * Unset builds nothing (and deploys no workloads).
+   */
+  images?: Omit<PlatformImagesArgs, "registry" | "agentPool" | "inferenceDevice" | "tenantId">;
+  /** Deploy the workloads (needs `images`). Unset deploys none. */
+  workloads?: WorkloadSettings;
+}
+
+/** The whole platform. */
+export class AiPlatform extends pulumi.ComponentResource {
+  /** Resource group holding every resource. */
+  readonly resourceGroupName: pulumi.Output<string>;
+  /** VNet id. */
+  readonly vnetId: pulumi.Output<string>;
+  /** Cosmos DB account endpoint. */
+  readonly cosmosEndpoint: pulumi.Output<string>;
+  /** Model store blob endpoint. */
+  readonly blobEndpoint: pulumi.Output<string>;
+  /** Registry login server. */
+  readonly registryLoginServer: pulumi.Output<string>;
+  /** Key Vault URI. */
+  readonly keyVaultUri: pulumi.Output<string>;
+  /** Digest-pinned inference image; unset without `images`. */
+  readonly inferenceImage?: pulumi.Output<string>;
+  /** Digest-pinned training image; unset without `images`. */
+  readonly trainingImage?: pulumi.Output<string>;
+
+  constructor(name: string, args: AiPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    validatePlatformArgs(name, args);
+    super("ai-platform:index:AiPlatform", name, {}, opts);
+    const child = { parent: this };
+    const tags = args.tags ?? {};
+    const lock: Lock | undefined = args.resourceLocks === true ? { kind: "CanNotDelete", notes: `Stateful resource of ${name}; remove the lock deliberately before deleting.` } : undefined;
+    const zoneRedundant = args.zoneRedundant ?? true;
+
+    const rg = new resources.ResourceGroup(`${name}-rg`, { resourceGroupName: args.resourceGroupName ?? `rg-${name}`, location: args.location, tags }, child);
+    const placement = { resourceGroupName: rg.name, location: args.location, tags };
+    const deployer = authorization.getClientConfigOutput(child);
+
+    const net = new Network(`${name}-net`, { ...placement, ...(args.addressSpace === undefined ? {} : { addressSpace: args.addressSpace }) }, child);
+    const zones = new PrivateDnsZones(`${name}-dns`, { resourceGroupName: rg.name, virtualNetworkId: net.vnetId, tags }, child);
+    const endpoint = (service: keyof PrivateDnsZones["zoneIds"]) => ({ subnetId: net.subnetIds.privateEndpoints, privateDnsZoneId: zones.zoneIds[service] });
+    const stateful = lock === undefined ? {} : { lock };
+
+    const cosmos = new CosmosDb(`${name}-cosmos`, {
+      ...placement, ...stateful, zoneRedundant,
+      backupTier: args.cosmosBackupTier ?? "Continuous30Days",
+      privateEndpoint: endpoint("cosmos"),
+    }, child);
+    const store = new ModelStore(`${name}-models`, { ...placement, ...stateful, zoneRedundant, privateEndpoint: endpoint("blob") }, child);
+    const vault = new KeyVault(`${name}-kv`, { ...placement, ...stateful, tenantId: deployer.tenantId, privateEndpoint: endpoint("keyVault") }, child);
+    const registryPrivate = args.registryPrivate ?? true;
+    const registry = new ContainerRegistry(`${name}-acr`, {
+      ...placement, ...stateful, zoneRedundant,
+      allowPublicNetworkAccess: !registryPrivate,
+      privateEndpoint: endpoint("registry"),
+      // The deployer pushes with Entra (docker mode); ACR Tasks push with the registry's own token.
+      ...(args.images?.mode === "docker" ? { roleAssignments: [{ roleDefinitionIdOrName: "AcrPush", principalId: deployer.objectId }] } : {}),
+    }, child);
+
+    let images: PlatformImages | undefined;
+    if (args.images !== undefined) {
+      images = new PlatformImages(`${name}-images`, {
+        ...args.images,
+        registry: { name: registry.registryName, resourceGroupName: rg.name, loginServer: registry.loginServer },
+        inferenceDevice: args.workloads?.inferenceDevice ?? "cpu",
+        tenantId: deployer.tenantId,
+        ...(registryPrivate && args.images.mode === "acr-tasks" ? { agentPool: { subnetId: net.subnetIds.agents, location: args.location } } : {}),
+      }, { parent: this, dependsOn: [registry] });
+    }
+
+    this.resourceGroupName = rg.name;
+    this.vnetId = net.vnetId;
+    this.cosmosEndpoint = cosmos.endpoint;
+    this.blobEndpoint = store.blobEndpoint;
+    this.registryLoginServer = registry.loginServer;
+    this.keyVaultUri = vault.vaultUri;
+    if (images !== undefined) {
+      this.inferenceImage = images.inferenceImage;
+      this.trainingImage = images.trainingImage;
+    }
+    this.registerOutputs({
+      resourceGroupName: this.resourceGroupName, vnetId: this.vnetId, cosmosEndpoint: this.cosmosEndpoint, blobEndpoint: this.blobEndpoint,
+      registryLoginServer: this.registryLoginServer, keyVaultUri: this.keyVaultUri, inferenceImage: this.inferenceImage, trainingImage: this.trainingImage,
+    });
+  }
+}
+
+/** Checks the arguments before anything is registered; throws naming every bad field. */
+export function validatePlatformArgs(name: string, args: AiPlatformArgs): void {
+  const problems: string[] = [];
+  const api = args.cluster.apiServer;
+  if (api.mode === "public" && (api.authorizedIpRanges ?? []).length === 0) problems.push("cluster.apiServer.authorizedIpRanges: required with mode public");
+  if ((api.authorizedIpRanges ?? []).some((r) => r.endsWith("/0"))) problems.push("cluster.apiServer.authorizedIpRanges: a /0 range opens the API server to the internet");
+  if (args.gpu !== undefined && args.gpu.minNodes > args.gpu.maxNodes) problems.push(`gpu.minNodes (${args.gpu.minNodes}) > gpu.maxNodes (${args.gpu.maxNodes})`);
+  if (args.workloads !== undefined && args.images === undefined) problems.push("workloads: needs images (the workloads deploy the images this platform builds)");
+  if (args.workloads?.inferenceDevice === "cuda" && args.gpu === undefined) problems.push("workloads.inferenceDevice: cuda needs a gpu pool");
+  if (problems.length > 0) throw new Error(`AiPlatform ${name}: ${problems.join("; ")}`);
+}
