@@ -12,7 +12,7 @@ export const azureAcrAnonymousPullDisabled = resourceRule(
     remediationSteps: "Set `anonymousPullEnabled: false`.",
     controls: [
       { source: "azure-policy", id: "9f2dea28", title: "Container registries should have anonymous authentication disabled." },
-      { source: "checkov", id: "CKV_AZURE_138", title: "Ensure ACR is set to disable public networking (anonymous pull)" },
+      { source: "checkov", id: "CKV_AZURE_138", title: "Ensures that ACR disables anonymous pulling of images" },
     ],
   },
   containerregistry.Registry,
