@@ -16,3 +16,5 @@ export * from "./cosmos-db";
 export * from "./key-vault";
 export * from "./model-store";
 export * from "./container-registry";
+export * from "./monitoring";
+export * from "./baseline-alerts";
