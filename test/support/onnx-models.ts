@@ -100,29 +100,37 @@ export function tabularClassifier(opts: { seed?: number } = {}): Uint8Array {
 }
 
 /**
- * A compute-heavy MLP: input `x` FP32 [N, width] → `layers` × (Gemm(width→width) → Relu) → output `y` FP32 [N, width].
- * The benchmark uses 4 × 1024 (about 4.2 M multiply-adds per row).
+ * A compute-heavy MLP: input `x` FP32 [N, inputs] → `layers` hidden Gemm+Relu layers of `width` → Gemm → output
+ * `y` FP32 [N, outputs]. The benchmark uses 32 → 4 × 1024 → 10 (about 3.2 M multiply-adds per row, 12 MiB of
+ * weights), so batch-1 runs are bound by streaming the weights while small payloads keep HTTP cheap.
  */
-export function mlp(opts: { width?: number; layers?: number; seed?: number } = {}): Uint8Array {
+export function mlp(opts: { inputs?: number; width?: number; layers?: number; outputs?: number; seed?: number } = {}): Uint8Array {
   const width = opts.width ?? 1024;
+  const inputs = opts.inputs ?? 32;
+  const outputs = opts.outputs ?? 10;
   const layers = opts.layers ?? 4;
   const seed = opts.seed ?? 11;
   const initializer: onnx.ITensorProto[] = [];
   const node: onnx.INodeProto[] = [];
   let prev = "x";
-  for (let l = 0; l < layers; l++) {
-    const scale = Math.sqrt(2 / width);
-    initializer.push(floatTensor(`W${l}`, [width, width], weights(width * width, seed + l, scale)));
-    initializer.push(floatTensor(`B${l}`, [width], new Array<number>(width).fill(0)));
-    const out = l === layers - 1 ? "y" : `a${l}`;
-    node.push({ opType: "Gemm", input: [prev, `W${l}`, `B${l}`], output: [`g${l}`] });
-    node.push({ opType: "Relu", input: [`g${l}`], output: [out] });
-    prev = out;
+  let fanIn = inputs;
+  for (let l = 0; l <= layers; l++) {
+    const last = l === layers;
+    const fanOut = last ? outputs : width;
+    initializer.push(floatTensor(`W${l}`, [fanIn, fanOut], weights(fanIn * fanOut, seed + l, Math.sqrt(2 / fanIn))));
+    initializer.push(floatTensor(`B${l}`, [fanOut], new Array<number>(fanOut).fill(0)));
+    if (last) node.push({ opType: "Gemm", input: [prev, `W${l}`, `B${l}`], output: ["y"] });
+    else {
+      node.push({ opType: "Gemm", input: [prev, `W${l}`, `B${l}`], output: [`g${l}`] });
+      node.push({ opType: "Relu", input: [`g${l}`], output: [`a${l}`] });
+    }
+    prev = `a${l}`;
+    fanIn = fanOut;
   }
   return encode({
     name: "mlp",
-    input: [valueInfo("x", T.FLOAT, ["N", width])],
-    output: [valueInfo("y", T.FLOAT, ["N", width])],
+    input: [valueInfo("x", T.FLOAT, ["N", inputs])],
+    output: [valueInfo("y", T.FLOAT, ["N", outputs])],
     initializer,
     node,
   });

@@ -16,6 +16,8 @@ async function createSession() {
     interOpNumThreads: 1,
     executionMode: "sequential",
     graphOptimizationLevel: "all",
+    // Idle intra-op threads sleep instead of spinning: the pod's cores are shared with the HTTP thread.
+    extra: { session: { intra_op: { allow_spinning: "0" } } },
   };
   if (options.device === "cuda") {
     try {

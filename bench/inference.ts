@@ -1,0 +1,243 @@
+/**
+ * `npm run bench -- inference`: the inference service against its floors, side by side in one run.
+ * For (a) the tiny tabular classifier and (b) a compute-heavy MLP (32 → 4 × 1024 → 10), at several concurrencies:
+ *   - http-floor: a bare fastify route returning a constant (what HTTP + JSON cost on this machine);
+ *   - compute-floor: onnxruntime in-process, one session, batch 1, back to back (what the model costs);
+ *   - service: this service, no batching;
+ *   - service+batching: this service with dynamic batching (max_batch_size 64, no added delay).
+ * Load comes from a closed-loop generator in a worker thread (keep-alive connections, one per client).
+ * Writes `inference.json` and `inference.md` (the table) to `outDir` and prints the table.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import Fastify from "fastify";
+import * as ort from "onnxruntime-node";
+import { loadConfig } from "../services/inference/src/config";
+import { availableCpus } from "../services/inference/src/runtime/cpus";
+import { startInferenceServer } from "../services/inference/src/server";
+import { mlp, tabularClassifier } from "../test/support/onnx-models";
+
+/** One measured cell of the table. */
+export interface InferenceBenchRow {
+  model: "tabular" | "mlp";
+  target: "http-floor" | "compute-floor" | "service" | "service+batching";
+  /** Concurrent clients; 1 for the compute floor (a single in-process loop). */
+  concurrency: number;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  /** Throughput relative to the HTTP floor at the same concurrency. */
+  vsHttpFloor?: number;
+  /** Throughput relative to the compute floor. */
+  vsComputeFloor?: number;
+}
+
+interface LoadResult {
+  count: number;
+  errors: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+}
+
+/** The closed-loop load generator, run in a worker thread (plain CommonJS, no loader needed). */
+const LOADGEN = `
+const { parentPort, workerData } = require("node:worker_threads");
+const http = require("node:http");
+const { port, path, body, concurrency, warmupMs, durationMs } = workerData;
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
+const lat = [];
+let errors = 0, measuring = false, stop = false, started = 0, ended = 0;
+function one() {
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const req = http.request({ host: "127.0.0.1", port, path, method: "POST", agent, headers }, (res) => {
+      res.resume();
+      res.on("end", () => {
+        if (measuring) { if (res.statusCode === 200) lat.push(Number(process.hrtime.bigint() - t0) / 1e6); else errors++; }
+        resolve();
+      });
+    });
+    req.on("error", () => { if (measuring) errors++; resolve(); });
+    req.end(body);
+  });
+}
+async function client() { while (!stop) await one(); }
+setTimeout(() => { measuring = true; started = performance.now(); }, warmupMs);
+setTimeout(() => { stop = true; measuring = false; ended = performance.now(); }, warmupMs + durationMs);
+Promise.all(Array.from({ length: concurrency }, client)).then(() => {
+  lat.sort((a, b) => a - b);
+  const q = (p) => lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] : NaN;
+  agent.destroy();
+  parentPort.postMessage({ count: lat.length, errors, seconds: (ended - started) / 1000, p50: q(0.5), p99: q(0.99) });
+});
+`;
+
+function load(port: number, path: string, body: string, concurrency: number, warmupMs: number, durationMs: number): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(LOADGEN, { eval: true, workerData: { port, path, body, concurrency, warmupMs, durationMs } });
+    w.once("message", (m: LoadResult) => {
+      void w.terminate();
+      resolve(m);
+    });
+    w.once("error", reject);
+  });
+}
+
+const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
+
+async function computeFloor(bytes: Uint8Array, input: { name: string; width: number }, durationMs: number): Promise<LoadResult> {
+  const session = await ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: availableCpus(),
+    interOpNumThreads: 1,
+    executionProviders: ["cpu"],
+    extra: { session: { intra_op: { allow_spinning: "0" } } },
+  });
+  const feeds = { [input.name]: new ort.Tensor("float32", new Float32Array(input.width).fill(0.5), [1, input.width]) };
+  for (let i = 0; i < 50; i++) await session.run(feeds);
+  const lat: number[] = [];
+  const start = performance.now();
+  while (performance.now() - start < durationMs) {
+    const t0 = performance.now();
+    await session.run(feeds);
+    lat.push(performance.now() - t0);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await session.release();
+  lat.sort((a, b) => a - b);
+  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? Number.NaN;
+  return { count: lat.length, errors: 0, seconds, p50: q(0.5), p99: q(0.99) };
+}
+
+function toRow(model: InferenceBenchRow["model"], target: InferenceBenchRow["target"], concurrency: number, r: LoadResult): InferenceBenchRow {
+  return { model, target, concurrency, reqPerSec: round(r.count / r.seconds, 0), p50Ms: round(r.p50, 3), p99Ms: round(r.p99, 3), errors: r.errors };
+}
+
+/** Renders the rows as a markdown table. */
+export function inferenceBenchTable(rows: readonly InferenceBenchRow[]): string {
+  const lines = [
+    "| model | target | concurrency | req/s | p50 ms | p99 ms | errors | vs HTTP floor | vs compute floor |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.model} | ${r.target} | ${r.concurrency} | ${r.reqPerSec} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${r.vsHttpFloor ?? ""} | ${r.vsComputeFloor ?? ""} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Runs the benchmark and writes `inference.json` + `inference.md` into `outDir`. `quick` shortens every cell. */
+export async function runInferenceBench(opts: { outDir: string; quick?: boolean }): Promise<void> {
+  const quick = opts.quick === true;
+  const concurrencies = quick ? [1, 64] : [1, 16, 64];
+  const warmupMs = quick ? 300 : 1000;
+  const durationMs = quick ? 1000 : 4000;
+  const models = {
+    tabular: { bytes: tabularClassifier(), input: { name: "features", width: 4 } },
+    mlp: { bytes: mlp(), input: { name: "x", width: 32 } },
+  } as const;
+  const repoRoot = mkdtempSync(join(tmpdir(), "bench-inference-"));
+  const rows: InferenceBenchRow[] = [];
+  const log = (msg: string) => console.log(`[bench inference] ${msg}`);
+  try {
+    for (const mode of ["plain", "batched"] as const) {
+      for (const [name, m] of Object.entries(models)) {
+        mkdirSync(join(repoRoot, mode, name, "1"), { recursive: true });
+        writeFileSync(join(repoRoot, mode, name, "1", "model.onnx"), m.bytes);
+        const config = mode === "batched" ? { max_batch_size: 64, dynamic_batching: { max_queue_delay_microseconds: 0 } } : {};
+        writeFileSync(join(repoRoot, mode, name, "config.json"), JSON.stringify(config));
+      }
+    }
+    const bodies = Object.fromEntries(
+      Object.entries(models).map(([name, m]) => [
+        name,
+        JSON.stringify({ inputs: [{ name: m.input.name, shape: [1, m.input.width], datatype: "FP32", data: Array.from({ length: m.input.width }, (_, i) => round(0.1 * (i % 10), 1)) }] }),
+      ]),
+    ) as Record<keyof typeof models, string>;
+
+    // HTTP floor: the same request bodies to a bare route returning a constant.
+    const floor = Fastify({ logger: false });
+    floor.post("/v2/models/:name/infer", async () => ({ model_name: "constant", outputs: [{ name: "y", datatype: "FP32", shape: [1, 1], data: [0] }] }));
+    await floor.listen({ host: "127.0.0.1", port: 0 });
+    const floorPort = (floor.server.address() as { port: number }).port;
+    const httpFloor = new Map<string, number>();
+    for (const name of Object.keys(models) as (keyof typeof models)[]) {
+      for (const c of concurrencies) {
+        log(`http-floor ${name} c=${c}`);
+        const row = toRow(name, "http-floor", c, await load(floorPort, `/v2/models/${name}/infer`, bodies[name], c, warmupMs, durationMs));
+        httpFloor.set(`${name}:${c}`, row.reqPerSec);
+        rows.push(row);
+      }
+    }
+    await floor.close();
+
+    const computeFloors = new Map<string, number>();
+    for (const [name, m] of Object.entries(models) as [keyof typeof models, (typeof models)[keyof typeof models]][]) {
+      log(`compute-floor ${name}`);
+      const row = toRow(name, "compute-floor", 1, await computeFloor(m.bytes, m.input, durationMs));
+      computeFloors.set(name, row.reqPerSec);
+      rows.push(row);
+    }
+
+    for (const mode of ["plain", "batched"] as const) {
+      const config = loadConfig({ INFERENCE_MODEL_REPOSITORY: join(repoRoot, mode), HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn" });
+      const server = await startInferenceServer(config, { waitForModels: true, logger: false });
+      const port = Number(new URL(server.url).port);
+      try {
+        for (const name of Object.keys(models) as (keyof typeof models)[]) {
+          for (const c of concurrencies) {
+            log(`${mode} ${name} c=${c}`);
+            const row = toRow(name, mode === "plain" ? "service" : "service+batching", c, await load(port, `/v2/models/${name}/infer`, bodies[name], c, warmupMs, durationMs));
+            row.vsHttpFloor = round(row.reqPerSec / (httpFloor.get(`${name}:${c}`) ?? Number.NaN));
+            row.vsComputeFloor = round(row.reqPerSec / (computeFloors.get(name) ?? Number.NaN));
+            rows.push(row);
+          }
+        }
+      } finally {
+        await server.close();
+      }
+    }
+  } finally {
+    rmSync(repoRoot, { recursive: true, force: true });
+  }
+
+  const order = ["http-floor", "compute-floor", "service", "service+batching"];
+  rows.sort((a, b) => a.model.localeCompare(b.model) * -1 || order.indexOf(a.target) - order.indexOf(b.target) || a.concurrency - b.concurrency);
+  const cell = (model: string, target: string, c: number) => rows.find((r) => r.model === model && r.target === target && r.concurrency === c);
+  const top = Math.max(...concurrencies);
+  const plainTop = cell("mlp", "service", top);
+  const batchedTop = cell("mlp", "service+batching", top);
+  const targets = {
+    tabularServiceVsHttpFloor: Object.fromEntries(concurrencies.map((c) => [c, cell("tabular", "service", c)?.vsHttpFloor])),
+    tabularBatchedVsHttpFloor: Object.fromEntries(concurrencies.map((c) => [c, cell("tabular", "service+batching", c)?.vsHttpFloor])),
+    mlpBatchingSpeedupAtTop: plainTop && batchedTop ? round(batchedTop.reqPerSec / plainTop.reqPerSec) : undefined,
+    mlpP99BatchedVsPlainAtTop: plainTop && batchedTop ? round(batchedTop.p99Ms / plainTop.p99Ms) : undefined,
+  };
+  const machine = {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    availableCpus: availableCpus(),
+    node: process.version,
+    onnxruntime: ort.env.versions.node,
+    quick,
+    date: new Date().toISOString(),
+  };
+  const table = inferenceBenchTable(rows);
+  mkdirSync(opts.outDir, { recursive: true });
+  writeFileSync(join(opts.outDir, "inference.json"), `${JSON.stringify({ machine, targets, rows }, null, 2)}\n`);
+  const md = [
+    `Machine: ${machine.cpu}, ${machine.cores} cores (${machine.availableCpus} usable), Node ${machine.node}, onnxruntime-node ${machine.onnxruntime}${quick ? ", quick run" : ""}.`,
+    "",
+    table,
+    "",
+    `Targets: tabular service / HTTP floor = ${JSON.stringify(targets.tabularServiceVsHttpFloor)} (goal ≥ 0.7); ` +
+      `MLP batching speed-up at concurrency ${top} = ${targets.mlpBatchingSpeedupAtTop}× (goal ≥ 3), p99 batched / plain = ${targets.mlpP99BatchedVsPlainAtTop} (goal ≤ 1).`,
+  ].join("\n");
+  writeFileSync(join(opts.outDir, "inference.md"), `${md}\n`);
+  console.log(md);
+}
