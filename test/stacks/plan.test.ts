@@ -1,0 +1,78 @@
+/**
+ * Every stacks/Pulumi.<env>.yaml planned with the real program under mocks (as `npm run plan` does),
+ * and the shape each environment must have asserted exactly.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { planStackResult, type PlanResult, type PlannedResource } from "../../tools/plan/plan";
+
+const plans: Record<string, PlanResult> = {};
+
+beforeAll(async () => {
+  // Sequential: each plan is its own Node process and the machine is shared.
+  for (const stack of ["dev", "staging", "prod"]) plans[stack] = await planStackResult(stack);
+}, 180_000);
+
+const of = (stack: string, type: string): PlannedResource[] => plans[stack]!.resources.filter((r) => r.type === type);
+const one = (stack: string, type: string): PlannedResource => {
+  const found = of(stack, type);
+  expect(found, `${stack}: one ${type}`).toHaveLength(1);
+  return found[0]!;
+};
+
+describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
+  it("plans the whole platform under one AiPlatform component", () => {
+    const top = plans[stack]!.resources.filter((r) => r.parent === undefined);
+    expect(top.map((r) => `${r.type} ${r.name}`)).toEqual([`ai-platform:index:AiPlatform aip-${stack}`]);
+    for (const type of [
+      "azure-native:network:VirtualNetwork", "azure-native:cosmosdb:DatabaseAccount", "azure-native:storage:StorageAccount",
+      "azure-native:containerregistry:Registry", "azure-native:keyvault:Vault",
+    ]) one(stack, type);
+  });
+
+  it("puts every data service behind a private endpoint registered in its private DNS zone", () => {
+    const groupIds = of(stack, "azure-native:network:PrivateEndpoint")
+      .flatMap((pe) => (pe.inputs.privateLinkServiceConnections as { groupIds: string[] }[]).flatMap((c) => c.groupIds)).sort();
+    expect(groupIds).toEqual(["Sql", "blob", "registry", "vault"]);
+    expect(of(stack, "azure-native:network:PrivateDnsZoneGroup")).toHaveLength(4);
+    expect(one(stack, "azure-native:cosmosdb:DatabaseAccount").inputs).toMatchObject({ publicNetworkAccess: "Disabled", disableLocalAuth: true });
+    expect(one(stack, "azure-native:keyvault:Vault").inputs.properties).toMatchObject({ publicNetworkAccess: "Disabled", enableRbacAuthorization: true, enablePurgeProtection: true });
+  });
+
+  it("outputs digest-pinned images and no secret in plain text", () => {
+    const outputs = plans[stack]!.outputs as { images: { inference: string; training: string } };
+    expect(outputs.images.inference).toMatch(/^[a-z0-9]+\.azurecr\.io\/inference(-cuda)?@sha256:[0-9a-f]{64}$/);
+    expect(outputs.images.training).toMatch(/^[a-z0-9]+\.azurecr\.io\/training@sha256:[0-9a-f]{64}$/);
+    expect(JSON.stringify(outputs)).not.toMatch(/InstrumentationKey=|AccountKey=|password|refresh_token|BEGIN .*PRIVATE KEY/i);
+  });
+});
+
+describe("environments differ where real environments differ", () => {
+  it("dev: public registry pushed by a local docker build with the deployer's AcrPush; no locks", () => {
+    expect(one("dev", "azure-native:containerregistry:Registry").inputs.publicNetworkAccess).toBe("Enabled");
+    expect(of("dev", "docker-build:index:Image")).toHaveLength(2);
+    expect(of("dev", "azure-native:containerregistry:TaskRun")).toHaveLength(0);
+    expect(of("dev", "azure-native:authorization:ManagementLockByScope")).toHaveLength(0);
+  });
+
+  it("staging and prod: private registry, ACR Tasks on an agent pool in the VNet's agents subnet", () => {
+    for (const stack of ["staging", "prod"]) {
+      expect(one(stack, "azure-native:containerregistry:Registry").inputs.publicNetworkAccess).toBe("Disabled");
+      const pool = one(stack, "azure-native:containerregistry:AgentPool");
+      expect(String(pool.inputs.virtualNetworkSubnetResourceId)).toMatch(/\/subnets\/[^/]*agents[^/]*$/);
+      const runs = of(stack, "azure-native:containerregistry:TaskRun");
+      expect(runs.map((r) => (r.inputs.runRequest as { agentPoolName: string }).agentPoolName)).toEqual(["builders", "builders"]);
+      expect(of(stack, "docker-build:index:Image")).toHaveLength(0);
+    }
+    const dockerfiles = of("prod", "azure-native:containerregistry:TaskRun").map((r) => (r.inputs.runRequest as { dockerFilePath: string }).dockerFilePath).sort();
+    expect(dockerfiles).toEqual(["services/inference/Dockerfile.cuda", "services/training/Dockerfile"]);
+  });
+
+  it("prod: CanNotDelete locks on every stateful resource", () => {
+    const locks = of("prod", "azure-native:authorization:ManagementLockByScope");
+    expect(locks.map((l) => l.inputs.level)).toEqual(locks.map(() => "CanNotDelete"));
+    const scopes = locks.map((l) => String(l.inputs.scope)).sort();
+    for (const kind of ["Microsoft.Cosmosdb/databaseAccounts", "Microsoft.Storage/storageAccounts", "Microsoft.Keyvault/vaults", "Microsoft.Containerregistry/registrys"]) {
+      expect(scopes.filter((s) => s.includes(`/providers/${kind}/`)), kind).toHaveLength(1);
+    }
+  });
+});
