@@ -33,7 +33,8 @@ describe("planStackResult on a fixture program", () => {
       { type: "azure-native:resources:ResourceGroup", name: "g0-rg", parent: "g0", parentType: "tiny:index:Group", inputs: { resourceGroupName: "demo-g0" } },
       { type: "azure-native:resources:ResourceGroup", name: "g1-rg", parent: "g1", parentType: "tiny:index:Group", inputs: { resourceGroupName: "demo-g1" } },
     ]);
-    expect(result.outputs).toEqual({ names: ["g0-rg", "g1-rg"], password: "[secret]" });
+    // Resource groups get the physical name the program asked for, as on Azure.
+    expect(result.outputs).toEqual({ names: ["demo-g0", "demo-g1"], password: "[secret]" });
     expect(countByType(result.resources)).toEqual([["azure-native:resources:ResourceGroup", 2], ["tiny:index:Group", 2]]);
     expect(renderTree(result.resources, "tiny-ok")).toBe(
       ["tiny-ok", "├─ tiny:index:Group  g0", "│  └─ azure-native:resources:ResourceGroup  g0-rg", "└─ tiny:index:Group  g1", "   └─ azure-native:resources:ResourceGroup  g1-rg"].join("\n"),
