@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
-import { openRegistry, type PlatformConnection } from "@ai-platform/registry";
+import type { PlatformConnection } from "@ai-platform/registry";
 import { type InferenceDeps, build } from "./app.js";
 import type { InferenceConfig } from "./config.js";
 import { entraJwtVerifier } from "./plugins/entra.js";
@@ -49,6 +49,8 @@ export async function startInferenceServer(config: InferenceConfig, opts: StartO
   if (!source && config.source.kind === "registry") {
     const connection = opts.connection;
     if (!connection) throw new Error("registry mode needs a connection (COSMOS_ENDPOINT/STORAGE_BLOB_ENDPOINT or the local platform)");
+    // Loaded only in registry mode: a repository-mode server never pulls in the Azure SDKs.
+    const { openRegistry } = await import("@ai-platform/registry");
     source = registrySource(config.source.models, () => openRegistry(connection));
   }
   const app = await build(config, { ...opts, source });
