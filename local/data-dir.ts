@@ -83,7 +83,7 @@ export function acquireLock(layout: DataDirLayout, pid = process.pid): LockResul
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = readPid(layout.lock);
-      if (owner !== undefined && owner !== pid && isProcessAlive(owner)) {
+      if (owner !== undefined && isProcessAlive(owner)) {
         throw new AlreadyRunningError(owner, layout.root);
       }
       staleFrom = owner;

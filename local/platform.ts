@@ -104,15 +104,17 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 
     const [cosmos, azurite] = await progress.step(
       "Start Cosmos DB and Blob emulators",
-      () =>
-        Promise.all([
-          startPersistentCosmos({ port: cosmosPort.port, snapshotDir: layout.cosmos, dataDir: layout.root }).catch((e: unknown) => {
-            throw explainListenError(e, cosmosPort);
-          }),
-          startAzurite({ port: blobPort.port, location: layout.azurite }).catch((e: unknown) => {
-            throw explainListenError(e, blobPort);
-          }),
-        ]),
+      async () => {
+        const [c, a] = await Promise.allSettled([
+          startPersistentCosmos({ port: cosmosPort.port, snapshotDir: layout.cosmos, dataDir: layout.root }),
+          startAzurite({ port: blobPort.port, location: layout.azurite }),
+        ]);
+        if (c.status === "fulfilled" && a.status === "fulfilled") return [c.value, a.value] as const;
+        // One failed: stop the other before reporting, so nothing keeps running (or writing) behind the error.
+        if (c.status === "fulfilled") await c.value.stop();
+        if (a.status === "fulfilled") await a.value.stop();
+        throw c.status === "rejected" ? explainListenError(c.reason, cosmosPort) : explainListenError((a as PromiseRejectedResult).reason, blobPort);
+      },
       ([c]) => (c.restoredDatabases > 0 ? "Cosmos state restored" : "fresh data directory"),
     );
     stoppers.push(() => azurite.stop(), () => cosmos.stop());
