@@ -113,3 +113,30 @@ describe("train → register → promote → rollback → score, on the emulator
     }
   });
 });
+
+describe("hyperparameter search as an Indexed Job", () => {
+  const emu = useEmulators();
+
+  it("3 shards: each runs its trials, exactly one registers, with the single-process winner", async () => {
+    const data = openPlatformData(emu.conn);
+    try {
+      await ingestWith(data, { file: irisCsv, dataset: "iris", label: "species", id: "id", rejectedPath: join(emu.dir, "rej.jsonl") });
+    } finally {
+      data.close();
+    }
+    const base = { dataset: "iris", datasetVersion: "v1", algorithm: "forest" as const, search: "random" as const, trials: 5, folds: 3, seed: 7, actor: "test" };
+    const single = await trainModel(emu.conn, { ...base, datasetVersion: undefined, model: "search-single" });
+    expect(single.datasetVersion.version).toBe("v1");
+    const { trainSearchShard } = await import("../../services/training/src/search-job.js");
+    const shards = [];
+    for (const index of [2, 0, 1]) shards.push(await trainSearchShard(emu.conn, { ...base, model: "search-sharded", shard: { index, count: 3 } }));
+    expect(shards.map((s) => [s.shard.index, s.trialsRun, s.shardsDone, !!s.finished])).toEqual([[2, 1, 1, false], [0, 2, 2, false], [1, 2, 3, true]]);
+    const finished = shards[2]?.finished;
+    expect(finished?.search?.trials).toBe(5);
+    expect(finished?.search?.best).toEqual(single.search?.best);
+    expect(finished?.version.hyperparameters).toEqual(single.version.hyperparameters);
+    expect(finished?.version.metrics).toEqual(single.version.metrics);
+    const again = await trainSearchShard(emu.conn, { ...base, model: "search-sharded", shard: { index: 0, count: 3 } });
+    expect(again.finished).toBeUndefined(); // shard 1 claimed the finish; a re-run of shard 0 registers nothing
+  });
+});

@@ -108,19 +108,33 @@ export function registerTrainingCommands(program: Command): void {
     .option("--trials <n>", "random-search trials", int("--trials"), 8)
     .option("--folds <k>", "cross-validation folds", int("--folds"), 3)
     .option("--workers <n>", "worker processes for search trials (trial i runs on worker i % n)", int("--workers"), 1)
+    .option("--trial-shard-count <n>", "Indexed Job: number of pods sharing the search (needs --dataset-version)", int("--trial-shard-count"))
+    .option("--trial-shard-index <i>", "this pod's trial shard (default $JOB_COMPLETION_INDEX)", int("--trial-shard-index"))
     .option("--seed <n>", "seed for split, initialisation and search", int("--seed"), 42)
     .option("--label <column>", "label column (default: the one recorded at ingest)")
     .addOption(new Option("--task <task>", "default: from the label's type").choices(["classification", "regression"]))
     .option("--dataset-version <v>", "train on an existing dataset version (default: snapshot now)")
     .option("--incremental-from <v>", "snapshot = version <v> + only the rows changed since")
     .option("--json", "print the registered version as JSON")
-    .action(async (o: ConnectionFlags & { dataset: string; model: string; algorithm?: "logistic" | "mlp" | "linear" | "forest"; search?: "grid" | "random"; trials: number; folds: number; workers: number; seed: number; label?: string; task?: "classification" | "regression"; datasetVersion?: string; incrementalFrom?: string; json?: boolean }) => {
-      const { trainModel } = await import("./train.js");
-      const r = await trainModel(await connect(o), {
+    .action(async (o: ConnectionFlags & { dataset: string; model: string; algorithm?: "logistic" | "mlp" | "linear" | "forest"; search?: "grid" | "random"; trials: number; folds: number; workers: number; trialShardCount?: number; trialShardIndex?: number; seed: number; label?: string; task?: "classification" | "regression"; datasetVersion?: string; incrementalFrom?: string; json?: boolean }) => {
+      const options = {
         dataset: o.dataset, model: o.model, trials: o.trials, folds: o.folds, seed: o.seed, workers: o.workers, actor: actor(), onLog: logEvent,
         ...(o.algorithm ? { algorithm: o.algorithm } : {}), ...(o.search ? { search: o.search } : {}), ...(o.label ? { label: o.label } : {}),
         ...(o.task ? { task: o.task } : {}), ...(o.datasetVersion ? { datasetVersion: o.datasetVersion } : {}), ...(o.incrementalFrom ? { incrementalFrom: o.incrementalFrom } : {}),
-      });
+      };
+      if (o.trialShardCount !== undefined) {
+        const { trainSearchShard } = await import("./search-job.js");
+        const shard = { index: o.trialShardIndex ?? Number(process.env.JOB_COMPLETION_INDEX), count: o.trialShardCount };
+        const s = await trainSearchShard(await connect(o), { ...options, shard });
+        if (!s.finished) {
+          print({ json: !!o.json }, s, `search ${s.searchId}: shard ${shard.index}/${shard.count} ran ${s.trialsRun} trials (${s.shardsDone}/${shard.count} shards done; the last one registers)`);
+          return;
+        }
+        print({ json: !!o.json }, s.finished.version, `${s.finished.version.name}@${s.finished.version.version} registered by shard ${shard.index} after ${s.finished.search?.trials ?? 0} trials`);
+        return;
+      }
+      const { trainModel } = await import("./train.js");
+      const r = await trainModel(await connect(o), options);
       const m = Object.entries(r.version.metrics).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(" ");
       print({ json: !!o.json }, r.version, `${r.version.name}@${r.version.version} (${r.version.algorithm}, ${r.version.dataset.name}@${r.version.dataset.version}) in ${r.seconds.toFixed(2)}s: ${m}`);
     });

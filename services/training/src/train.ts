@@ -5,10 +5,10 @@
 import { openRegistry, type ArtifactStore, type ModelRegistry, type ModelVersion, type PlatformConnection } from "@ai-platform/registry";
 import { getDatasetVersion, readDatasetVersion, snapshotDataset, snapshotIncremental, type DatasetVersion } from "./data/versions.js";
 import { featureBaselines } from "./ml/baseline.js";
-import { defaultHyperparameters, fitModel, predict } from "./ml/fit.js";
+import { defaultHyperparameters, fitModel, predict, type Dataset } from "./ml/fit.js";
 import { classificationMetrics, confusionMatrix, regressionMetrics, rocCurve, argmax } from "./ml/metrics.js";
 import { algorithms, type Algorithm, type Task } from "./ml/model.js";
-import { bestTrial, runTrial, searchTrials, type TrialResult } from "./ml/search.js";
+import { bestTrial, runTrial, searchTrials, type SearchOptions, type TrialResult } from "./ml/search.js";
 import { runTrialsWithWorkers } from "./workers.js";
 import { trainValidationTestSplit } from "./ml/split.js";
 import { exportOnnx, onnxIrVersion, onnxOpset, signatureOf } from "./onnx/export.js";
@@ -78,8 +78,24 @@ async function resolveVersion(data: PlatformData, o: TrainOptions): Promise<Data
   return snapshotDataset(data, o.dataset, { actor: o.actor });
 }
 
+/** The search work handed to a trial runner: every trial, numbered. */
+export interface TrialWork { algorithm: Algorithm; data: Dataset; train: number[]; trials: { index: number; hyperparameters: Record<string, number> }[]; options: SearchOptions }
+
 /** Trains with open clients (the CLI and the job share this). */
 export async function trainWith(data: PlatformData, reg: { registry: ModelRegistry; artifacts: ArtifactStore }, o: TrainOptions): Promise<TrainResult> {
+  const result = await trainCore(data, reg, o, async (work) =>
+    (o.workers ?? 1) > 1
+      ? runTrialsWithWorkers(work, o.workers ?? 1)
+      : work.trials.map((t) => runTrial(work.algorithm, work.data, work.train, t.index, t.hyperparameters, work.options)));
+  if (!result) throw new Error("training produced no model");
+  return result;
+}
+
+/**
+ * The pipeline with a pluggable trial runner. A runner that returns `undefined` defers: this process ran its
+ * share of the search and another one finishes (the Indexed-Job case); then nothing is fitted or registered here.
+ */
+export async function trainCore(data: PlatformData, reg: { registry: ModelRegistry; artifacts: ArtifactStore }, o: TrainOptions, runTrials: (work: TrialWork) => Promise<TrialResult[] | undefined>): Promise<TrainResult | undefined> {
   const started = performance.now();
   if (o.algorithm && !algorithms.includes(o.algorithm)) throw new Error(`--algorithm: "${String(o.algorithm)}" is not one of ${algorithms.join(", ")}`);
   const seed = o.seed ?? 42;
@@ -96,9 +112,8 @@ export async function trainWith(data: PlatformData, reg: { registry: ModelRegist
     const searchOpts = { kind: o.search, trials: o.trials ?? 8, folds: o.folds ?? 3, seed };
     const trials = searchTrials(algorithm, searchOpts);
     const indexed = trials.map((t, index) => ({ index, hyperparameters: { ...hp, ...t } }));
-    const results = (o.workers ?? 1) > 1
-      ? await runTrialsWithWorkers({ algorithm, data: ds, train: split.train, trials: indexed, options: searchOpts }, o.workers ?? 1)
-      : indexed.map((t) => runTrial(algorithm, ds, split.train, t.index, t.hyperparameters, searchOpts));
+    const results = await runTrials({ algorithm, data: ds, train: split.train, trials: indexed, options: searchOpts });
+    if (!results) return undefined;
     const best = bestTrial(results);
     hp = { ...hp, ...best.hyperparameters };
     search = { trials: results.length, best };
