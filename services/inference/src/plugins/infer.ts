@@ -35,8 +35,8 @@ export async function inferPlugin(app: FastifyInstance, ctx: ServiceContext): Pr
     const body = request.body;
     const route = ctx.store.route(request.params.name, request.params.version, body.id);
     const lv = route.primary;
-    const labels = { model: lv.name, version: String(lv.version) };
-    m.pending.inc(labels);
+    const meters = lv.meters;
+    meters.pending.inc();
     try {
       const decoded = decodeRequest(body, binaryTail(request), {
         inputs: lv.inputs,
@@ -52,12 +52,12 @@ export async function inferPlugin(app: FastifyInstance, ctx: ServiceContext): Pr
         if (error instanceof InferenceError) throw error;
         throw new InferenceError(500, `inference failed in onnxruntime: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`);
       }
-      m.success.inc(labels);
-      m.inferenceCount.inc(labels, decoded.rows);
-      m.queueDuration.observe(labels, result.queueUs);
+      meters.success.inc();
+      meters.inferenceCount.inc(decoded.rows);
+      meters.queueDuration.observe(result.queueUs);
       if (route.shadow && shadowFeeds) shadowRun(lv, route.shadow, shadowFeeds, decoded.rows, result.outputs);
       const encoded = encodeResponse(lv, body.id, decoded.outputs, result.outputs);
-      m.requestDuration.observe(labels, (performance.now() - started) * 1000);
+      meters.requestDuration.observe((performance.now() - started) * 1000);
       if (encoded.binary.length === 0) return encoded.json;
       const json = Buffer.from(JSON.stringify(encoded.json), "utf8");
       return reply
@@ -66,10 +66,10 @@ export async function inferPlugin(app: FastifyInstance, ctx: ServiceContext): Pr
         .send(Buffer.concat([json, ...encoded.binary]));
     } catch (error) {
       const status = error instanceof InferenceError ? error.statusCode : 500;
-      m.failure.inc({ ...labels, reason: status === 503 || status < 500 ? "REJECTED" : "BACKEND" });
+      (status === 503 || status < 500 ? meters.rejected : meters.backend).inc();
       throw error;
     } finally {
-      m.pending.dec(labels);
+      meters.pending.dec();
     }
   };
 

@@ -46,14 +46,38 @@ export interface SessionPoolOptions {
   readonly maxQueue: number;
 }
 
+interface Waiting {
+  readonly feeds: Record<string, TensorData>;
+  readonly fetches: readonly string[] | undefined;
+  readonly resolve: (r: RunResult) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/** The input buffers of tasks that can be moved to a worker (whole, unshared ArrayBuffers). */
+function transferables(tasks: readonly { feeds: Record<string, TensorData> }[]): ArrayBuffer[] {
+  const list: ArrayBuffer[] = [];
+  for (const task of tasks) {
+    for (const t of Object.values(task.feeds)) {
+      const d = t.data;
+      if (!Array.isArray(d) && d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer && !list.includes(d.buffer)) {
+        list.push(d.buffer);
+      }
+    }
+  }
+  return list;
+}
+
 /** Worker threads with one session each; `close()` terminates them, which releases the sessions' memory. */
 export class SessionPool {
-  private readonly piscina: Piscina;
   private closed = false;
+  private busy = 0;
+  private readonly waiting: Waiting[] = [];
 
-  private constructor(piscina: Piscina) {
-    this.piscina = piscina;
-  }
+  private constructor(
+    private readonly piscina: Piscina,
+    private readonly instances: number,
+    private readonly maxQueue: number,
+  ) {}
 
   /** Starts the workers, loads the model in each and returns the session info; rejects (and cleans up) on a bad model. */
   static async open(opts: SessionPoolOptions): Promise<{ pool: SessionPool; info: SessionInfo }> {
@@ -62,7 +86,8 @@ export class SessionPool {
       minThreads: opts.instances,
       maxThreads: opts.instances,
       concurrentTasksPerWorker: 1,
-      maxQueue: opts.maxQueue,
+      // Requests queue in SessionPool (where they can leave together), never in piscina.
+      maxQueue: opts.instances * 2,
       idleTimeout: Number.MAX_SAFE_INTEGER,
       // Worker threads must not inherit a TypeScript loader's flags; the worker entry is plain JavaScript.
       execArgv: [],
@@ -73,7 +98,7 @@ export class SessionPool {
         device: opts.device,
       },
     });
-    const pool = new SessionPool(piscina);
+    const pool = new SessionPool(piscina, opts.instances, opts.maxQueue);
     try {
       const info = (await piscina.run({ op: "meta" })) as SessionInfo;
       // Warm up every instance: each worker loads its session and runs once before traffic arrives.
@@ -85,35 +110,61 @@ export class SessionPool {
     }
   }
 
-  /** Runs one execution on a free worker; the input buffers are moved, not copied. */
-  async run(feeds: Record<string, TensorData>, fetches?: readonly string[]): Promise<RunResult> {
-    if (this.closed) throw unavailable("model version is unloading");
-    const transferList: ArrayBuffer[] = [];
-    for (const t of Object.values(feeds)) {
-      const d = t.data;
-      if (!Array.isArray(d) && d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer) {
-        transferList.push(d.buffer);
-      }
+  /**
+   * Runs one execution on a free worker; the input buffers are moved, not copied. While every worker is busy,
+   * requests wait here and leave together, as one message per worker (each still runs alone in onnxruntime):
+   * under load one thread hop serves many requests.
+   */
+  run(feeds: Record<string, TensorData>, fetches?: readonly string[]): Promise<RunResult> {
+    if (this.closed) return Promise.reject(unavailable("model version is unloading"));
+    if (this.busy < this.instances) {
+      this.busy++;
+      const task = { feeds, fetches };
+      return this.post({ op: "run", ...task }, transferables([task]))
+        .then((r) => r as RunResult)
+        .finally(() => this.release());
     }
-    try {
-      return (await this.piscina.run({ op: "run", feeds, fetches }, { transferList })) as RunResult;
-    } catch (error) {
-      if (error instanceof Error && /queue is at limit/i.test(error.message)) {
-        throw unavailable(`inference queue is full (${this.piscina.queueSize} waiting); retry later`);
-      }
-      throw error;
+    if (this.waiting.length >= this.maxQueue) {
+      return Promise.reject(unavailable(`inference queue is full (${this.waiting.length} requests waiting); retry later`));
     }
+    return new Promise((resolve, reject) => this.waiting.push({ feeds, fetches, resolve, reject }));
   }
 
-  /** Tasks waiting for a worker. */
+  private post(task: object, transferList: ArrayBuffer[]): Promise<unknown> {
+    return this.piscina.run(task, { transferList });
+  }
+
+  private release(): void {
+    this.busy--;
+    if (this.waiting.length === 0 || this.closed) return;
+    const batch = this.waiting.splice(0, 64);
+    this.busy++;
+    this.post({ op: "runMany", tasks: batch.map((w) => ({ feeds: w.feeds, fetches: w.fetches })) }, transferables(batch))
+      .then(
+        (results) => {
+          (results as (RunResult | { error: string })[]).forEach((r, i) => {
+            const w = batch[i] as Waiting;
+            if ("error" in r) w.reject(new Error(r.error));
+            else w.resolve(r);
+          });
+        },
+        (error: unknown) => {
+          for (const w of batch) w.reject(error);
+        },
+      )
+      .finally(() => this.release());
+  }
+
+  /** Requests waiting for a worker. */
   get queueSize(): number {
-    return this.piscina.queueSize;
+    return this.waiting.length;
   }
 
   /** Terminates the workers (and so frees the sessions); idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const w of this.waiting.splice(0)) w.reject(unavailable("model version unloaded"));
     await this.piscina.destroy();
   }
 }

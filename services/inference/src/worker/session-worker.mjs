@@ -52,7 +52,7 @@ function zeros(meta) {
   }
 }
 
-/** Handles one task: `meta` (signature + provider), `warmup` (one run on zeros) or `run` (feeds → outputs). */
+/** Handles one task: `meta` (signature + provider), `warmup` (one run on zeros), `run` (feeds → outputs) or `runMany`. */
 export default async function handle(task) {
   const { session, provider, fallbackReason } = await loaded;
   if (task.op === "meta") {
@@ -64,18 +64,35 @@ export default async function handle(task) {
     await session.run(feeds);
     return { ok: true };
   }
+  const transfer = [];
+  if (task.op === "runMany") {
+    // Several independent requests in one message (queued while this worker was busy): one thread hop for all.
+    const results = [];
+    for (const t of task.tasks) {
+      try {
+        results.push(await runOne(session, t, transfer));
+      } catch (error) {
+        results.push({ error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return move({ [transferableSymbol]: transfer, [valueSymbol]: results });
+  }
+  const result = await runOne(session, task, transfer);
+  // Hand the output buffers to the HTTP thread instead of copying them.
+  return move({ [transferableSymbol]: transfer, [valueSymbol]: result });
+}
+
+async function runOne(session, task, transfer) {
   const feeds = {};
   for (const [name, t] of Object.entries(task.feeds)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
   const started = process.hrtime.bigint();
   const results = task.fetches ? await session.run(feeds, task.fetches) : await session.run(feeds);
   const computeUs = Number(process.hrtime.bigint() - started) / 1000;
   const outputs = {};
-  const transfer = [];
   for (const [name, t] of Object.entries(results)) {
     const data = t.data;
     outputs[name] = { type: t.type, dims: Array.from(t.dims), data };
     if (!Array.isArray(data) && data.byteLength === data.buffer.byteLength) transfer.push(data.buffer);
   }
-  // Hand the output buffers to the HTTP thread instead of copying them.
-  return move({ [transferableSymbol]: transfer, [valueSymbol]: { outputs, computeUs } });
+  return { outputs, computeUs };
 }
