@@ -1,0 +1,66 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { PACK_NAME, PACK_VERSION } from "../../policies/pack";
+import { rules } from "../../policies/rules";
+import { evaluate } from "../../tools/check/engine";
+import { loadPackConfig } from "../../tools/check/pack-config";
+import { planStackResult } from "../../tools/plan/plan";
+import { type CheckResource } from "../../tools/check/types";
+
+const root = join(__dirname, "..", "..");
+const config = (env: string) => loadPackConfig(join(root, "policies", "config", `${env}.json`), rules);
+const check = (resources: readonly CheckResource[], env: string, stack: string) =>
+  evaluate({ resources, policies: rules, config: config(env), packName: PACK_NAME, packVersion: PACK_VERSION, stack });
+
+/** Findings other than remediations, as compact tuples for exact comparison. */
+function problems(result: Awaited<ReturnType<typeof check>>): string[] {
+  return result.findings.filter((f) => f.kind !== "remediated").map((f) => `${f.policy} ${f.resource} ${f.kind} ${f.level}: ${f.message}`);
+}
+
+describe("every shipped stack passes the pack", () => {
+  it.each(["dev", "staging", "prod"])(
+    "%s: no violation or unknown under its own config and under prod.json (every rule mandatory)",
+    async (stack) => {
+      const plan = await planStackResult(stack);
+      expect(plan.resources.length).toBeGreaterThan(20);
+      for (const env of [stack, "prod"]) {
+        const result = await check(plan.resources, env, stack);
+        expect({ env, problems: problems(result) }).toEqual({ env, problems: [] });
+        expect(result.mandatory).toBe(0);
+      }
+    },
+    180_000,
+  );
+});
+
+describe("the deliberately insecure stack config (test/fixtures/insecure-stack)", () => {
+  // The plan runs the program with tsx from the project directory, so the project must sit inside the
+  // repository; node_modules/.cache is ignored by git.
+  mkdirSync(join(root, "node_modules", ".cache"), { recursive: true });
+  const dir = mkdtempSync(join(root, "node_modules", ".cache", "insecure-stack-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(
+    "trips the rules its settings break, on every affected resource, and nothing else",
+    async () => {
+      const project = readFileSync(join(root, "Pulumi.yaml"), "utf8")
+        .replace(/^main: .*$/m, `main: ${JSON.stringify(join(root, "stacks") + "/")}`)
+        .replace(/^stackConfigDir: .*$/m, "stackConfigDir: .");
+      writeFileSync(join(dir, "Pulumi.yaml"), project);
+      copyFileSync(join(root, "test", "fixtures", "insecure-stack", "Pulumi.insecure.yaml"), join(dir, "Pulumi.insecure.yaml"));
+      const plan = await planStackResult("insecure", { projectDir: dir });
+      const result = await check(plan.resources, "staging", "insecure");
+
+      const located = plan.resources.filter((r) => r.inputs.location === "brazilsouth").map((r) => r.name).sort();
+      const gpuPools = plan.resources.filter((r) => r.type === "azure-native:containerservice:AgentPool" && r.inputs.vmSize === "Standard_NV36ads_A10_v5").map((r) => r.name);
+      expect(located.length).toBeGreaterThan(10);
+      const expected = [
+        ...located.map((n) => `azure-allowed-locations ${n} violation mandatory`),
+        ...gpuPools.map((n) => `azure-aks-gpu-vm-size-allowed ${n} violation mandatory`),
+      ].sort();
+      expect(problems(result).map((p) => p.slice(0, p.indexOf(":"))).sort()).toEqual(expected);
+    },
+    180_000,
+  );
+});
