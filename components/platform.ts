@@ -11,7 +11,9 @@ import { ContainerRegistry } from "./container-registry";
 import { CosmosDb } from "./cosmos-db";
 import { PlatformImages, type PlatformImagesArgs } from "./images";
 import { KeyVault } from "./key-vault";
+import { BaselineAlerts } from "./baseline-alerts";
 import { ModelStore } from "./model-store";
+import { Monitoring } from "./monitoring";
 import { Network } from "./network";
 import { PrivateDnsZones } from "./private-dns-zones";
 import type { Lock } from "./shared/lock";
@@ -128,10 +130,19 @@ export class AiPlatform extends pulumi.ComponentResource {
     const placement = { resourceGroupName: rg.name, location: args.location, tags };
     const deployer = authorization.getClientConfigOutput(child);
 
-    const net = new Network(`${name}-net`, { ...placement, ...(args.addressSpace === undefined ? {} : { addressSpace: args.addressSpace }) }, child);
+    const monitoring = new Monitoring(`${name}-mon`, {
+      ...placement,
+      retentionInDays: args.logRetentionDays ?? 90,
+      alertEmails: args.alertEmails ?? [],
+      ...(lock === undefined ? {} : { lock }),
+    }, child);
+    // Every service sends its logs and metrics to the platform workspace.
+    const diagnosticSettings = { workspaceId: monitoring.workspaceId };
+
+    const net = new Network(`${name}-net`, { ...placement, diagnosticSettings, ...(args.addressSpace === undefined ? {} : { addressSpace: args.addressSpace }) }, child);
     const zones = new PrivateDnsZones(`${name}-dns`, { resourceGroupName: rg.name, virtualNetworkId: net.vnetId, tags }, child);
     const endpoint = (service: keyof PrivateDnsZones["zoneIds"]) => ({ subnetId: net.subnetIds.privateEndpoints, privateDnsZoneId: zones.zoneIds[service] });
-    const stateful = lock === undefined ? {} : { lock };
+    const stateful = { diagnosticSettings, ...(lock === undefined ? {} : { lock }) };
 
     const cosmos = new CosmosDb(`${name}-cosmos`, {
       ...placement, ...stateful, zoneRedundant,
@@ -147,6 +158,11 @@ export class AiPlatform extends pulumi.ComponentResource {
       privateEndpoint: endpoint("registry"),
       // The deployer pushes with Entra (docker mode); ACR Tasks push with the registry's own token.
       ...(args.images?.mode === "docker" ? { roleAssignments: [{ roleDefinitionIdOrName: "AcrPush", principalId: deployer.objectId }] } : {}),
+    }, child);
+
+    new BaselineAlerts(`${name}-alerts`, {
+      resourceGroupName: rg.name, actionGroupId: monitoring.actionGroupId, tags,
+      cosmosAccountId: cosmos.accountId, keyVaultId: vault.vaultId,
     }, child);
 
     let images: PlatformImages | undefined;

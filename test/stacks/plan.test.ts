@@ -38,6 +38,18 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
     expect(one(stack, "azure-native:keyvault:Vault").inputs.properties).toMatchObject({ publicNetworkAccess: "Disabled", enableRbacAuthorization: true, enablePurgeProtection: true });
   });
 
+  it("sends every data service's logs and metrics to the platform's Log Analytics workspace", () => {
+    const workspace = one(stack, "azure-native:operationalinsights:Workspace");
+    const settings = of(stack, "azure-native:monitor:DiagnosticSetting");
+    const workspaceIds = new Set(settings.map((d) => d.inputs.workspaceId));
+    expect([...workspaceIds]).toEqual([`/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-aip-${stack}/providers/Microsoft.Operationalinsights/workspaces/${workspace.name}`]);
+    const uris = settings.map((d) => String(d.inputs.resourceUri));
+    for (const kind of ["Cosmosdb/databaseAccounts", "Storage/storageAccounts", "Keyvault/vaults", "Containerregistry/registrys"]) {
+      expect(uris.filter((u) => new RegExp(`/providers/Microsoft\\.${kind.replace("/", "\\/")}/[^/]+$`).test(u)), kind).toHaveLength(1);
+    }
+    expect(uris.filter((u) => u.endsWith("/blobServices/default"))).toHaveLength(1);
+  });
+
   it("outputs digest-pinned images and no secret in plain text", () => {
     const outputs = plans[stack]!.outputs as { images: { inference: string; training: string } };
     expect(outputs.images.inference).toMatch(/^[a-z0-9]+\.azurecr\.io\/inference(-cuda)?@sha256:[0-9a-f]{64}$/);
