@@ -18,3 +18,4 @@ export * from "./model-store";
 export * from "./container-registry";
 export * from "./monitoring";
 export * from "./baseline-alerts";
+export * from "./workload-identity";

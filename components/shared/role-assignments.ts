@@ -62,10 +62,36 @@ export function roleAssignmentName(scope: string, principalId: string, roleDefin
   return uuidV5(`${scope.toLowerCase()}|${principalId.toLowerCase()}|${roleDefinitionGuid(roleDefinitionIdOrName)}`);
 }
 
+/** One role assignment named deterministically; `deleteBeforeReplace` avoids `RoleAssignmentExists` on replacement. */
+function newRoleAssignment(
+  logicalName: string,
+  scope: pulumi.Input<string>,
+  assignment: RoleAssignment,
+  parent: pulumi.Resource,
+  dependsOn?: pulumi.Input<pulumi.Resource>[],
+): authorization.RoleAssignment {
+  roleDefinitionGuid(assignment.roleDefinitionIdOrName); // fail at construction for an unknown role name
+  return new authorization.RoleAssignment(
+    logicalName,
+    {
+      scope,
+      principalId: assignment.principalId,
+      principalType: assignment.principalType ?? "ServicePrincipal",
+      roleDefinitionId: pulumi.output(scope).apply((s) => roleDefinitionResourceId(assignment.roleDefinitionIdOrName, s)),
+      roleAssignmentName: pulumi
+        .all([scope, assignment.principalId])
+        .apply(([s, p]) => roleAssignmentName(s, p, assignment.roleDefinitionIdOrName)),
+      description: assignment.description,
+      condition: assignment.condition,
+      conditionVersion: assignment.condition === undefined ? undefined : "2.0",
+    },
+    { parent, deleteBeforeReplace: true, dependsOn },
+  );
+}
+
 /**
  * Creates one `authorization.RoleAssignment` per entry, on `scope`, as children of `parent`.
  * Logical names are `<name>-role-<index>`: append new grants at the end, since reordering replaces grants.
- * `deleteBeforeReplace` avoids the `RoleAssignmentExists` conflict when a principal or scope changes.
  */
 export function assignRoles(
   name: string,
@@ -74,23 +100,37 @@ export function assignRoles(
   parent: pulumi.Resource,
   dependsOn?: pulumi.Input<pulumi.Resource>[],
 ): authorization.RoleAssignment[] {
-  return (assignments ?? []).map((assignment, index) => {
-    roleDefinitionGuid(assignment.roleDefinitionIdOrName); // fail at construction for an unknown role name
-    return new authorization.RoleAssignment(
-      `${name}-role-${index}`,
-      {
-        scope,
-        principalId: assignment.principalId,
-        principalType: assignment.principalType ?? "ServicePrincipal",
-        roleDefinitionId: pulumi.output(scope).apply((s) => roleDefinitionResourceId(assignment.roleDefinitionIdOrName, s)),
-        roleAssignmentName: pulumi
-          .all([scope, assignment.principalId])
-          .apply(([s, p]) => roleAssignmentName(s, p, assignment.roleDefinitionIdOrName)),
-        description: assignment.description,
-        condition: assignment.condition,
-        conditionVersion: assignment.condition === undefined ? undefined : "2.0",
-      },
-      { parent, deleteBeforeReplace: true, dependsOn },
-    );
-  });
+  return (assignments ?? []).map((assignment, index) => newRoleAssignment(`${name}-role-${index}`, scope, assignment, parent, dependsOn));
+}
+
+/** A grant for one principal on some other resource. */
+export interface RoleGrant {
+  /** Resource id the role applies to (a registry, vault, storage account, subnet...). */
+  scope: pulumi.Input<string>;
+  /** The role, as in {@link RoleAssignment.roleDefinitionIdOrName}. */
+  roleDefinitionIdOrName: RoleAssignment["roleDefinitionIdOrName"];
+  /** Why the grant exists. Defaults to none. */
+  description?: string;
+}
+
+/**
+ * Grants `principalId` (a managed identity's service principal) each role on its scope, as children of
+ * `parent`. Logical names are `<name>-grant-<index>`; the same naming and replacement rules as {@link assignRoles}.
+ */
+export function grantRoles(
+  name: string,
+  principalId: pulumi.Input<string>,
+  grants: readonly RoleGrant[] | undefined,
+  parent: pulumi.Resource,
+  dependsOn?: pulumi.Input<pulumi.Resource>[],
+): authorization.RoleAssignment[] {
+  return (grants ?? []).map((grant, index) =>
+    newRoleAssignment(
+      `${name}-grant-${index}`,
+      grant.scope,
+      { roleDefinitionIdOrName: grant.roleDefinitionIdOrName, principalId, principalType: "ServicePrincipal", description: grant.description },
+      parent,
+      dependsOn,
+    ),
+  );
 }

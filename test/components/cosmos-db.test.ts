@@ -214,7 +214,7 @@ describe("CosmosDb", () => {
     });
   });
 
-  it("rejects a bad layout before declaring any resource", async () => {
+  it("rejects a bad layout before declaring any child", async () => {
     await expect(build({ containers: [{ id: "a", partitionKeyPaths: [] }] })).rejects.toThrow(
       new Error("CosmosDb: containers[0].partitionKeyPaths has 0 paths; give 1 to 3"),
     );

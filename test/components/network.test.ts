@@ -139,7 +139,7 @@ describe("Network", () => {
     expect(await names()).toEqual(await names());
   });
 
-  it("rejects a bad plan before declaring any resource", async () => {
+  it("rejects a bad plan before declaring any child", async () => {
     await expect(build({ subnetPrefixes: { gpu: "10.99.0.0/22" } })).rejects.toThrow(
       new Error("Network: subnetPrefixes.gpu (10.99.0.0/22) is outside addressSpace (10.20.0.0/16)"),
     );
