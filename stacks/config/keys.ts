@@ -57,7 +57,7 @@ export const configKeys = {
   inferenceModels: { type: "array", schema: z.array(modelRef), description: 'Models the inference service loads, as "name@ref" (ref: version, alias or latest).' },
   inferenceMinReplicas: { type: "integer", schema: z.number().int().min(1).max(100), description: "Minimum inference replicas (autoscaled on CPU)." },
   inferenceMaxReplicas: { type: "integer", schema: z.number().int().min(1).max(100), description: "Maximum inference replicas." },
-  trainingSchedule: { type: "string", schema: z.string(), description: 'Cron schedule of the training job; empty runs it once per deployment.' },
+  trainingSchedule: { type: "string", schema: z.string(), description: "Cron schedule (UTC) of the training job; empty uses the daily 03:00 default." },
 } as const satisfies Record<string, KeySpec>;
 
 /** A config key name. */

@@ -89,6 +89,9 @@ export function crossFieldProblems(c: ConfigValues): string[] {
   if (c.inferenceDevice === "cuda" && !c.gpuEnabled) {
     problems.push("inferenceDevice=cuda needs the GPU pool; set gpuEnabled=true or inferenceDevice=cpu");
   }
+  if (c.inferenceDevice === "cuda" && c.gpuSpot) {
+    problems.push("inferenceDevice=cuda with gpuSpot=true: serving does not tolerate spot eviction, so inference would never schedule on the GPU pool; set gpuSpot=false or inferenceDevice=cpu");
+  }
   if (c.workloadsEnabled && c.inferenceModels.length === 0) {
     problems.push('inferenceModels: list at least one "name@ref" when workloadsEnabled=true');
   }

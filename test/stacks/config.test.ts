@@ -55,7 +55,8 @@ describe("resolvePlatformConfig", () => {
     ["a private registry a local docker build cannot push to", { registryPrivate: "true" }, /^registryPrivate=true with imageBuildMode=docker and deploymentRunner=outside-vnet: .*Set imageBuildMode=acr-tasks/],
     ["ACR Tasks without a source", { imageBuildMode: "acr-tasks" }, /^imageSourceUrl: imageBuildMode=acr-tasks builds from a context/],
     ["MIG on a T4", { gpuMigProfile: "MIG1g" }, /^gpuMigProfile=MIG1g needs an A100, H100 or H200 VM size; gpuVmSize is Standard_NC4as_T4_v3$/],
-    ["CUDA inference without GPUs", { inferenceDevice: "cuda", gpuEnabled: "false" }, /^inferenceDevice=cuda needs the GPU pool/],
+    ["CUDA inference without GPUs", { inferenceDevice: "cuda", gpuEnabled: "false", gpuSpot: "false" }, /^inferenceDevice=cuda needs the GPU pool/],
+    ["CUDA inference on a spot GPU pool", { inferenceDevice: "cuda", gpuSpot: "true" }, /^inferenceDevice=cuda with gpuSpot=true: serving does not tolerate spot eviction/],
     ["a malformed cron", { trainingSchedule: "daily" }, /^trainingSchedule: expected a five-field cron expression/],
   ])("rejects %s, naming the settings", (_, raw, expected) => {
     const found = problems({ ...base, ...raw });

@@ -1,0 +1,98 @@
+/**
+ * The platform's Kubernetes side: a provider built from the cluster's Entra user credential, the
+ * restricted `ai-platform` namespace, GPU enablement, the inference service and the training job,
+ * each workload running as its own federated managed identity.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { GpuEnablement } from "./kubernetes/gpu-enablement";
+import { InferenceService } from "./kubernetes/inference-service";
+import { PlatformNamespace } from "./kubernetes/namespace";
+import type { PlatformConnectionArgs } from "./kubernetes/pod-spec";
+import { TrainingJob } from "./kubernetes/training-job";
+import { nonInteractiveKubeconfig, type KubeloginMode } from "./platform-kubeconfig";
+
+/** Namespace of the platform's workloads; the workload identities' federation subjects name it. */
+export const WORKLOAD_NAMESPACE = "ai-platform";
+/** Service accounts of the workloads (their federated credentials' subjects). */
+export const WORKLOAD_SERVICE_ACCOUNTS = { inference: "inference", training: "training" } as const;
+
+/** Arguments of {@link PlatformWorkloads}. */
+export interface PlatformWorkloadsArgs {
+  /** The cluster's user kubeconfig (YAML, kubelogin exec format). A secret. */
+  kubeconfig: pulumi.Input<string>;
+  /** How kubelogin gets the deployer's token. Defaults to `azurecli` (a person's or CI's `az login`). */
+  kubeloginMode?: KubeloginMode;
+  /** Entra tenant of the workload identities. */
+  tenantId: pulumi.Input<string>;
+  /** Where the services find Cosmos DB, the model store and Application Insights. */
+  connection: PlatformConnectionArgs;
+  /** Digest-pinned images. */
+  images: { inference: pulumi.Input<string>; training: pulumi.Input<string> };
+  /** Client ids of the workload identities. */
+  identityClientIds: { inference: pulumi.Input<string>; training: pulumi.Input<string> };
+  /** Inference device; `cuda` schedules inference on the GPU pool. */
+  inferenceDevice: "cpu" | "cuda";
+  /** Models to serve, `name@ref`. */
+  inferenceModels: string[];
+  /** Inference replicas. */
+  inferenceReplicas: { min: number; max: number };
+  /** Deploy the NVIDIA device plugin for the GPU pool. Defaults to `false`. */
+  gpu?: boolean;
+  /** Training job cron schedule. Defaults to TrainingJob's daily schedule. */
+  trainingSchedule?: string;
+  /** Dataset and model the scheduled training job trains. Defaults to the first served model's name for both. */
+  training?: { dataset: string; model: string };
+}
+
+/** The workloads on the platform's cluster. */
+export class PlatformWorkloads extends pulumi.ComponentResource {
+  /** In-cluster URL of the inference API. */
+  readonly inferenceUrl: pulumi.Output<string>;
+  /** Namespace of the workloads. */
+  readonly namespace: pulumi.Output<string>;
+
+  constructor(name: string, args: PlatformWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
+    const firstModel = args.inferenceModels[0]?.split("@")[0];
+    if (firstModel === undefined) throw new Error(`PlatformWorkloads ${name}: inferenceModels must list at least one "name@ref"`);
+    super("ai-platform:index:PlatformWorkloads", name, {}, opts);
+    const kubeconfig = pulumi.secret(pulumi.output(args.kubeconfig).apply((text) => nonInteractiveKubeconfig(text, args.kubeloginMode ?? "azurecli")));
+    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true }, { parent: this });
+    const k8sOpts = { parent: this, provider };
+
+    const ns = new PlatformNamespace(`${name}-ns`, { namespaceName: WORKLOAD_NAMESPACE }, k8sOpts);
+    const gpu = args.gpu === true ? new GpuEnablement(`${name}-gpu`, { driver: "Install" }, k8sOpts) : undefined;
+    const afterGpu = { ...k8sOpts, dependsOn: gpu === undefined ? [ns] : [ns, gpu] };
+
+    const inference = new InferenceService(`${name}-inference`, {
+      namespace: ns.namespaceName,
+      image: args.images.inference,
+      identityClientId: args.identityClientIds.inference,
+      tenantId: args.tenantId,
+      connection: args.connection,
+      models: args.inferenceModels,
+      minReplicas: args.inferenceReplicas.min,
+      maxReplicas: args.inferenceReplicas.max,
+      serviceAccountName: WORKLOAD_SERVICE_ACCOUNTS.inference,
+      ...(args.inferenceDevice === "cuda" ? { gpu: { count: 1 } } : {}),
+    }, afterGpu);
+
+    const training = args.training ?? { dataset: firstModel, model: firstModel };
+    new TrainingJob(`${name}-training`, {
+      namespace: ns.namespaceName,
+      image: args.images.training,
+      identityClientId: args.identityClientIds.training,
+      tenantId: args.tenantId,
+      connection: args.connection,
+      args: ["train", "--dataset", training.dataset, "--model", training.model],
+      serviceAccountName: WORKLOAD_SERVICE_ACCOUNTS.training,
+      // Training needs an ingested dataset: the schedule runs it, a deployment does not wait on it.
+      runOnDeploy: false,
+      ...(args.trainingSchedule === undefined ? {} : { schedule: args.trainingSchedule }),
+    }, afterGpu);
+
+    this.inferenceUrl = inference.url;
+    this.namespace = ns.namespaceName;
+    this.registerOutputs({ inferenceUrl: this.inferenceUrl, namespace: this.namespace });
+  }
+}
