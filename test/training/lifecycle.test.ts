@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { openRegistry, RegistryConflictError } from "@ai-platform/registry";
 import { openPlatformData } from "../../services/training/src/platform.js";
 import { ingestWith } from "../../services/training/src/data/ingest.js";
@@ -15,15 +15,18 @@ const irisCsv = join(__dirname, "../../services/training/datasets/iris.csv");
 
 describe("train → register → promote → rollback → score, on the emulators", () => {
   const emu = useEmulators();
-
-  it("trains, registers with lineage and report, gates promotion, resolves concurrent promotions, rolls back", async () => {
+  let good: Awaited<ReturnType<typeof trainModel>>;
+  beforeAll(async () => {
     const data = openPlatformData(emu.conn);
     try {
       await ingestWith(data, { file: irisCsv, dataset: "iris", label: "species", id: "id", rejectedPath: join(emu.dir, "rej.jsonl") });
     } finally {
       data.close();
     }
-    const good = await trainModel(emu.conn, { dataset: "iris", model: "iris", algorithm: "logistic", actor: "test" });
+    good = await trainModel(emu.conn, { dataset: "iris", model: "iris", algorithm: "logistic", actor: "test" });
+  });
+
+  it("trains, registers with lineage and report, gates promotion, resolves concurrent promotions, rolls back", async () => {
     const v = good.version;
     expect(v.version).toBe(1);
     expect(v.metrics.accuracy).toBeGreaterThanOrEqual(0.9);

@@ -89,14 +89,16 @@ export async function scoreDataset(conn: PlatformConnection, o: ScoreOptions): P
     const all = o.dataset ? await readRows(data, o.dataset) : readInput(o.file as string);
     const rows = all.filter((r) => shardOf(r.rowKey, shard.count) === shard.index).sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
     const toFile = isOutFile(o.out);
-    if (!toFile) checkDatasetName(o.out);
+    if (!toFile && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(o.out)) throw new Error(`--out: "${o.out}" is neither a .jsonl file path nor a dataset name`);
     const outputPath = toFile ? (shard.count > 1 ? `${o.out}.shard-${shard.index}-of-${shard.count}` : o.out) : o.out;
     const cpId = `${runId}-${shard.index}-of-${shard.count}`;
     let cp = await readCheckpoint(data, runId, cpId);
     const resumedFromBatch = cp.nextBatch;
     if (toFile) {
       if (!existsSync(outputPath)) closeSync(openSync(outputPath, "w"));
-      if (statSync(outputPath).size > cp.fileOffset) truncateSync(outputPath, cp.fileOffset); // drop a half-finished batch
+      const size = statSync(outputPath).size;
+      if (size < cp.fileOffset) throw new Error(`--out: ${outputPath} is shorter than run ${runId}'s checkpoint (${size} < ${cp.fileOffset} bytes); it was changed outside this run, so write to a new --out`);
+      if (size > cp.fileOffset) truncateSync(outputPath, cp.fileOffset); // drop a batch written but not checkpointed
     }
     const names = version.baseline.features.map((f) => f.name);
     const batches = Math.ceil(rows.length / batchSize);
