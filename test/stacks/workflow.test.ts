@@ -18,7 +18,7 @@ describe("the blueprint's CI/CD workflow", () => {
     expect(platform.doc.jobs.preview.permissions["id-token"]).toBe("write");
     expect(deploy.doc.permissions["id-token"]).toBe("write");
     const steps = deploy.doc.jobs.up.steps.map((s: { uses?: string }) => s.uses).filter(Boolean);
-    expect(steps).toEqual(["actions/checkout@v4", "actions/setup-node@v4", "azure/login@v2", "pulumi/auth-actions@v1", "pulumi/actions@v6"]);
+    expect(steps).toEqual(["actions/checkout@v4", "actions/setup-node@v4", "azure/login@v2", "azure/use-kubelogin@v1", "pulumi/auth-actions@v1", "pulumi/actions@v6"]);
     expect(deploy.doc.jobs.up.env.ARM_USE_OIDC).toBe("true");
   });
 
