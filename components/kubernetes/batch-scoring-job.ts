@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { requireKubernetesProvider } from "./provider";
-import { type IndexedCompletion, type JobLimits, jobSpec } from "./job-spec";
+import { type IndexedCompletion, type JobLimits, completionIndexEnv, jobSpec } from "./job-spec";
 import { recommendedLabels } from "./labels";
 import { type GpuPlacement, type PlatformConnectionArgs, pinnedImage, platformEnv, workloadPodSpec } from "./pod-spec";
 import type { ContainerResources } from "./resources";
@@ -85,10 +85,7 @@ export class BatchScoringJob extends pulumi.ComponentResource {
     const labels = recommendedLabels({ name: "training", instance: name, component: "batch-scoring", version: args.version });
     const saName = args.serviceAccountName ?? "batch-scoring";
     const env = platformEnv(args.connection);
-    if (args.shards !== undefined) {
-      // Declared (as the Job controller would add it) so `$(JOB_COMPLETION_INDEX)` in args is expanded.
-      env.push({ name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } });
-    }
+    if (args.shards !== undefined) env.push(completionIndexEnv());
     const podSpec = workloadPodSpec({
       containerName: "batch-scoring", image, args: cliArgs, env, serviceAccountName: saName, runAsUser: args.runAsUser, gpu: args.gpu,
       resources: args.resources ?? (args.gpu === undefined ? DEFAULT_CPU_TRAINING_RESOURCES : DEFAULT_GPU_TRAINING_RESOURCES),

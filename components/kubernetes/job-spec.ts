@@ -70,3 +70,11 @@ export function assertCommandArgs(field: string, args: readonly string[]): strin
   }
   return [...args];
 }
+
+/**
+ * `JOB_COMPLETION_INDEX` from the pod's completion-index annotation, declared as the Job controller would add
+ * it, so `$(JOB_COMPLETION_INDEX)` in container args is expanded by the kubelet.
+ */
+export function completionIndexEnv(): k8s.types.input.core.v1.EnvVar {
+  return { name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } };
+}

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { requireKubernetesProvider } from "./provider";
-import { type JobLimits, assertCommandArgs, jobSpec } from "./job-spec";
+import { type IndexedCompletion, type JobLimits, assertCommandArgs, completionIndexEnv, jobSpec } from "./job-spec";
 import { assertDnsLabel, recommendedLabels } from "./labels";
 import { type GpuPlacement, type PlatformConnectionArgs, pinnedImage, platformEnv, workloadPodSpec } from "./pod-spec";
 import type { ContainerResources } from "./resources";
@@ -44,6 +44,14 @@ export interface TrainingJobArgs extends JobLimits {
   runOnDeploy?: boolean;
   /** Make `pulumi up` wait for the run-on-deploy Job to succeed. Defaults to `false`: training may outlast a deployment. */
   waitForRunOnDeploy?: boolean;
+  /**
+   * Split the hyperparameter search over the pods of an Indexed Job: `completions` trial shards, `parallelism`
+   * at once. Appends `--trial-shard-count <completions> --trial-shard-index $(JOB_COMPLETION_INDEX)`; `args`
+   * must be `train … --search <kind> --dataset-version <v>` (every pod must see the same data). Note: the
+   * training CLI identifies a search by its inputs, so a scheduled rerun with unchanged args does no new work:
+   * pair it with `runOnDeploy` (and `suspend`), or move `--dataset-version` to retrain. Unset: one pod.
+   */
+  trialShards?: IndexedCompletion;
   /** GPU placement; `spot: true` lets retraining use a spot GPU pool. Unset: CPU nodes. */
   gpu?: GpuPlacement;
   /** Requests/limits. Defaults to `DEFAULT_CPU_TRAINING_RESOURCES` or, with `gpu`, `DEFAULT_GPU_TRAINING_RESOURCES`. */
@@ -68,6 +76,18 @@ export function assertSchedule(schedule: string): string {
   return schedule.trim();
 }
 
+/**
+ * The arguments that make `train` one shard of a search: validates that `args` is a `train` command with
+ * `--search` and `--dataset-version` (the training CLI refuses a sharded search without them).
+ */
+export function trialShardArgs(args: readonly string[], completions: number): string[] {
+  if (args[0] !== "train") throw new Error(`trialShards needs a train command in args, got ${JSON.stringify(args[0])}`);
+  for (const flag of ["--search", "--dataset-version"]) {
+    if (!args.some((a) => a === flag || a.startsWith(`${flag}=`))) throw new Error(`trialShards needs ${flag} in args: every pod must run the same search on the same dataset version`);
+  }
+  return ["--trial-shard-count", String(completions), "--trial-shard-index", "$(JOB_COMPLETION_INDEX)"];
+}
+
 /** Scheduled retraining as a CronJob, plus an optional run at deploy time. */
 export class TrainingJob extends pulumi.ComponentResource {
   /** CronJob name. */
@@ -81,17 +101,22 @@ export class TrainingJob extends pulumi.ComponentResource {
     requireKubernetesProvider("TrainingJob", opts);
     assertDnsLabel("name", name, 52); // it names the CronJob, whose Job names add 11 characters
     const cliArgs = assertCommandArgs("args", args.args);
+    const env = platformEnv(args.connection);
+    if (args.trialShards !== undefined) {
+      cliArgs.push(...trialShardArgs(cliArgs, args.trialShards.completions));
+      env.push(completionIndexEnv());
+    }
     const schedule = assertSchedule(args.schedule ?? "0 3 * * *");
     const image = pinnedImage("image", args.image);
     const labels = recommendedLabels({ name: "training", instance: name, component: "retraining", version: args.version });
     const saName = args.serviceAccountName ?? "training";
     const podSpec = workloadPodSpec({
-      containerName: "training", image, args: cliArgs, env: platformEnv(args.connection), serviceAccountName: saName,
+      containerName: "training", image, args: cliArgs, env, serviceAccountName: saName,
       runAsUser: args.runAsUser, gpu: args.gpu, scratchSizeLimit: args.scratchSizeLimit ?? "4Gi",
       resources: args.resources ?? (args.gpu === undefined ? DEFAULT_CPU_TRAINING_RESOURCES : DEFAULT_GPU_TRAINING_RESOURCES),
     });
     // Four hours: a full retrain with hyperparameter search on the default datasets takes minutes; this bounds a hung run.
-    const spec = jobSpec(args, { deadlineSeconds: 4 * 3600, ttlSeconds: 86_400 }, labels, podSpec);
+    const spec = jobSpec(args, { deadlineSeconds: 4 * 3600, ttlSeconds: 86_400 }, labels, podSpec, args.trialShards);
     super("ai-platform:kubernetes:TrainingJob", name, {}, opts);
     const parent = { parent: this };
     const sa = workloadServiceAccount(`${name}-sa`, { namespace: args.namespace, name: saName, clientId: args.identityClientId, tenantId: args.tenantId, labels }, parent);

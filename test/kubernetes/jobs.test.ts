@@ -77,6 +77,38 @@ describe("TrainingJob", () => {
     expect(pod.containers[0].resources.limits).toEqual({ cpu: "4", memory: "16Gi", "nvidia.com/gpu": "1" });
   });
 
+  it("hyperparameter search split over an Indexed Job, run at deploy time", async () => {
+    new TrainingJob("search", {
+      namespace: "ai", image: TRAINING_IMAGE, identityClientId: CLIENT_ID, connection: CONNECTION, runOnDeploy: true, suspend: true,
+      args: ["train", "--dataset", "iris", "--model", "iris", "--search", "random", "--trials", "24", "--dataset-version", "v3"],
+      trialShards: { completions: 4, parallelism: 4 },
+    }, { provider: testProvider() });
+    await settle();
+    expect(validateAllUpstream(kubernetesObjects())).toBe(3);
+    const [initial] = registered("kubernetes:batch/v1:Job");
+    const [cron] = registered("kubernetes:batch/v1:CronJob");
+    expect(cron!.inputs.spec.suspend).toBe(true);
+    for (const spec of [initial!.inputs.spec, cron!.inputs.spec.jobTemplate.spec]) {
+      expect([spec.completionMode, spec.completions, spec.parallelism]).toEqual(["Indexed", 4, 4]);
+      const [c] = spec.template.spec.containers;
+      expect(c.args).toEqual([
+        "train", "--dataset", "iris", "--model", "iris", "--search", "random", "--trials", "24", "--dataset-version", "v3",
+        "--trial-shard-count", "4", "--trial-shard-index", "$(JOB_COMPLETION_INDEX)",
+      ]);
+      expect(c.env.at(-1)).toEqual({ name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } });
+    }
+  });
+
+  it.each([
+    [["train", "--dataset", "iris", "--model", "iris", "--dataset-version", "v1"], "trialShards needs --search in args"],
+    [["train", "--dataset", "iris", "--model", "iris", "--search=grid"], "trialShards needs --dataset-version in args"],
+    [["score", "--model", "iris@1"], 'trialShards needs a train command in args, got "score"'],
+  ])("a sharded search refuses args %j", (cli, message) => {
+    expect(() => new TrainingJob("search", {
+      namespace: "ai", image: TRAINING_IMAGE, identityClientId: CLIENT_ID, connection: CONNECTION, args: cli, trialShards: { completions: 2 },
+    }, { provider: testProvider() })).toThrow(message);
+  });
+
   it.each([
     [{ args: [] }, /^args must start with the training CLI command/],
     [{ schedule: "every day" }, /^schedule \("every day"\)/],
