@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { rules } from "../../policies/rules";
 import { runCheck } from "../../tools/check/cli";
@@ -51,7 +51,7 @@ describe("check --resources output formats", () => {
       expect(run.tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
       expect(["error", "warning"]).toContain(res.level);
       expect(res.message.text.length).toBeGreaterThan(10);
-      expect(res.locations[0].physicalLocation.artifactLocation.uri).toBe(fixture);
+      expect(res.locations[0].physicalLocation.artifactLocation.uri).toBe(relative(process.cwd(), fixture));
       expect(res.locations[0].logicalLocations[0].fullyQualifiedName).toMatch(/^urn:pulumi:resources::ai-platform::/);
       expect(typeof res.partialFingerprints["pulumiUrnPolicy/v1"]).toBe("string");
     }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PACK_NAME, PACK_VERSION } from "../../policies/pack";
 import { rules } from "../../policies/rules";
+import { runCheck } from "../../tools/check/cli";
 import { evaluate } from "../../tools/check/engine";
 import { loadPackConfig } from "../../tools/check/pack-config";
 import { planStackResult } from "../../tools/plan/plan";
@@ -29,6 +30,22 @@ describe("every shipped stack passes the pack", () => {
         expect({ env, problems: problems(result) }).toEqual({ env, problems: [] });
         expect(result.mandatory).toBe(0);
       }
+    },
+    180_000,
+  );
+});
+
+describe("check --stack", () => {
+  it(
+    "plans the stack and applies policies/config/<stack>.json (dev: tags remediated, nothing blocks)",
+    async () => {
+      const { result, report } = await runCheck({ stack: "dev", format: "json" });
+      const parsed = JSON.parse(report) as { passed: boolean; stack: string };
+      expect(parsed).toMatchObject({ passed: true, stack: "dev" });
+      expect(result.resourceCount).toBeGreaterThan(20);
+      // Only dev.json puts azure-required-tags at `remediate`; without it the rule would report violations.
+      expect(result.findings.filter((f) => f.kind === "remediated").length).toBeGreaterThan(0);
+      expect(result.findings.filter((f) => f.kind === "remediated").every((f) => f.policy === "azure-required-tags" && f.message.includes('"environment":"dev"'))).toBe(true);
     },
     180_000,
   );

@@ -4,7 +4,7 @@
  * Exits 1 on any mandatory violation and 2 when the input cannot be read.
  */
 import { existsSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { PACK_NAME, PACK_VERSION } from "../../policies/pack";
 import { rules } from "../../policies/rules";
@@ -45,7 +45,9 @@ export async function runCheck(opts: CheckOptions): Promise<{ result: CheckResul
   let artifact: string | undefined;
   if (opts.resources !== undefined) {
     resources = readResourcesFile(opts.resources);
-    artifact = opts.resources;
+    // Code-scanning tools resolve locations against the repository root (the working directory in CI).
+    const rel = relative(process.cwd(), resolve(opts.resources));
+    artifact = rel.startsWith("..") || isAbsolute(rel) ? opts.resources : rel.split("\\").join("/");
   } else {
     const plan = await planStackResult(opts.stack!);
     resources = plan.resources;
