@@ -36,35 +36,54 @@ export function readyMessage(platform: RunningPlatform): string {
 
 async function start(opts: { dataDir: string; port: number; cosmosPort?: number; blobPort?: number; reset?: boolean }): Promise<void> {
   const [{ startLocalPlatform }, { progressFor }] = await Promise.all([import("./platform.js"), import("./progress.js")]);
-  const platform = await startLocalPlatform({
-    dataDir: opts.dataDir,
-    port: opts.port,
-    cosmosPort: opts.cosmosPort,
-    blobPort: opts.blobPort,
-    reset: opts.reset ?? false,
-    progress: progressFor(process.stderr),
-  });
+  // Signals are handled from the first moment: during start they abort at the next step and unwind.
+  const starting = new AbortController();
+  let platform: RunningPlatform | undefined;
+  let stopped!: () => void;
+  let failed!: (error: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => ((stopped = resolve), (failed = reject)));
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      process.stderr.write(`\n${signal} again: exiting without a clean stop\n`);
+      process.exit(130);
+    }
+    stopping = true;
+    if (!platform) {
+      process.stderr.write(`\n${signal}: cancelling the start…\n`);
+      starting.abort(new Error(`start cancelled by ${signal}`));
+      return;
+    }
+    process.stderr.write(`\n${signal}: stopping (inference, Cosmos snapshot, emulators)…\n`);
+    const { root } = platform.layout;
+    platform.stop().then(() => {
+      process.stderr.write(`Stopped. Data kept in ${root}\n`);
+      stopped();
+    }, failed);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    platform = await startLocalPlatform({
+      dataDir: opts.dataDir,
+      port: opts.port,
+      cosmosPort: opts.cosmosPort,
+      blobPort: opts.blobPort,
+      reset: opts.reset ?? false,
+      progress: progressFor(process.stderr),
+      signal: starting.signal,
+    });
+  } catch (error) {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    throw error;
+  }
   process.stdout.write(readyMessage(platform));
   if (!process.stderr.isTTY) {
-    process.stderr.write(`${JSON.stringify({ ready: true, readyMs: platform.readyMs, inferenceUrl: platform.state.inferenceUrl, model: platform.model.name, version: platform.model.version.version })}\n`);
+    const { readyMs, state, model } = platform;
+    process.stderr.write(`${JSON.stringify({ ready: true, readyMs, inferenceUrl: state.inferenceUrl, model: model.name, version: model.version.version })}\n`);
   }
-  await new Promise<void>((resolve, reject) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        process.stderr.write(`\n${signal} again: exiting without a clean stop\n`);
-        process.exit(130);
-      }
-      stopping = true;
-      process.stderr.write(`\n${signal}: stopping (inference, Cosmos snapshot, emulators)…\n`);
-      platform.stop().then(() => {
-        process.stderr.write("Stopped. Data kept in " + platform.layout.root + "\n");
-        resolve();
-      }, reject);
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  });
+  await done;
 }
 
 async function status(opts: { dataDir: string; json?: boolean }): Promise<void> {

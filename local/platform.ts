@@ -21,7 +21,7 @@ import { createPlatformData, startAzurite } from "./emulators";
 import { exampleRequest, type ExampleRequest } from "./example-request";
 import { ensureProductionModel, type BootstrapDataset, type ProductionModel } from "./model-bootstrap";
 import { assertPortsFree, explainListenError, type WantedPort } from "./ports";
-import { silentProgress, type Progress } from "./progress";
+import { silentProgress, withAbort, type Progress } from "./progress";
 import { checkExample, startServing } from "./serving";
 
 /** Options of {@link startLocalPlatform}; the CLI flags of `npm start` map one to one. */
@@ -46,6 +46,8 @@ export interface LocalPlatformOptions {
   progress?: Progress;
   /** The dataset the first start trains on. Default: the training service's bundled demo dataset (Iris). */
   dataset?: BootstrapDataset;
+  /** Aborting it during start stops at the next step and unwinds what already runs (the CLI's Ctrl-C). */
+  signal?: AbortSignal;
   /** How often the inference service checks the registry for alias changes, ms. Default 1000 (local: quick). */
   pollIntervalMs?: number;
 }
@@ -81,7 +83,7 @@ async function unwind(stoppers: (() => Promise<void> | void)[]): Promise<unknown
 /** Starts the local platform; see {@link LocalPlatformOptions}. On failure, everything started so far is stopped. */
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<RunningPlatform> {
   const started = Date.now();
-  const progress = options.progress ?? silentProgress;
+  const progress = withAbort(options.progress ?? silentProgress, options.signal);
   const layout = dataDirLayout(options.dataDir);
   const stoppers: (() => Promise<void> | void)[] = [];
   try {
@@ -118,6 +120,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       ([c]) => (c.restoredDatabases > 0 ? "Cosmos state restored" : "fresh data directory"),
     );
     stoppers.push(() => azurite.stop(), () => cosmos.stop());
+    rememberPorts(layout, { cosmos: Number(new URL(cosmos.endpoint).port), blob: Number(new URL(azurite.blobEndpoint).port) });
 
     const connection: PlatformConnection = {
       cosmos: { endpoint: cosmos.endpoint, database: platformDatabaseId, key: cosmos.key },
@@ -126,7 +129,6 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     await progress.step("Create databases, containers and blob containers", () =>
       createPlatformData({ cosmos: { endpoint: cosmos.endpoint, key: cosmos.key }, storage: azurite }),
     );
-    rememberPorts(layout, { cosmos: Number(new URL(cosmos.endpoint).port), blob: Number(new URL(azurite.blobEndpoint).port) });
 
     await preload;
     mkdirSync(layout.tmp, { recursive: true });
@@ -152,6 +154,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     const example = exampleRequest(serving.url, model.name, model.version.signature.inputs, model.sampleRow);
     await progress.step("Check the example request", () => checkExample(example), (r) => r);
 
+    options.signal?.throwIfAborted();
     const state = { pid: process.pid, startedAt: new Date().toISOString(), connection, inferenceUrl: serving.url };
     writePlatformJson(layout, state);
     const readyMs = Date.now() - started;

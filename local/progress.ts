@@ -91,3 +91,20 @@ export function jsonLinesProgress(out: ProgressStream, now: () => number = Date.
 export function progressFor(out: ProgressStream): Progress {
   return out.isTTY ? terminalProgress(out) : jsonLinesProgress(out);
 }
+
+/**
+ * The same reporter, but every step first checks `signal` and throws its reason once aborted (and so does the end
+ * of a step), so a Ctrl-C during start stops at the next step boundary and the caller unwinds what already runs.
+ */
+export function withAbort(progress: Progress, signal: AbortSignal | undefined): Progress {
+  if (!signal) return progress;
+  return {
+    async step(title, work, detail) {
+      signal.throwIfAborted();
+      const result = await progress.step(title, work, detail);
+      signal.throwIfAborted();
+      return result;
+    },
+    note: (message) => progress.note(message),
+  };
+}

@@ -13,6 +13,7 @@ import { demoDataset, ingestFile, promoteModel, trainModel } from "@ai-platform/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlreadyRunningError, CorruptDataError, LocalPlatformError, PortInUseError } from "../../local/errors";
 import { startLocalPlatform, type RunningPlatform } from "../../local/platform";
+import { isPortFree } from "../../local/ports";
 
 const run = promisify(execFile);
 const root = mkdtempSync(join(tmpdir(), "local-platform-e2e-"));
@@ -182,6 +183,32 @@ describe("npm start errors", () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it("a cancelled start (Ctrl-C while starting) stops what already runs and releases the data directory", async () => {
+    const dir = join(root, "cancelled");
+    const cancel = new AbortController();
+    const steps: string[] = [];
+    const error = await startLocalPlatform({
+      dataDir: dir,
+      port: 0,
+      signal: cancel.signal,
+      progress: {
+        step: async (title, work) => {
+          steps.push(title);
+          const result = await work();
+          if (title.startsWith("Create databases")) cancel.abort(new Error("start cancelled by SIGINT"));
+          return result;
+        },
+        note: () => undefined,
+      },
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe("start cancelled by SIGINT");
+    expect(steps).toEqual(["Start Cosmos DB and Blob emulators", "Create databases, containers and blob containers"]);
+    expect([existsSync(join(dir, "lock")), existsSync(join(dir, "platform.json"))]).toEqual([false, false]);
+    // The emulators were stopped: their ports are free again.
+    const ports = JSON.parse(readFileSync(join(dir, "ports.json"), "utf8")) as { cosmos: number; blob: number };
+    expect(await Promise.all([isPortFree(ports.cosmos), isPortFree(ports.blob)])).toEqual([true, true]);
   });
 
   it("says which dataset file is missing on a first start", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonLinesProgress, progressFor, terminalProgress } from "../../local/progress";
+import { jsonLinesProgress, progressFor, silentProgress, terminalProgress, withAbort } from "../../local/progress";
 
 function sink(isTTY = false) {
   const chunks: string[] = [];
@@ -43,5 +43,15 @@ describe("progress", () => {
     const pipe = sink(false);
     await progressFor(pipe).step("a", async () => undefined);
     expect(JSON.parse(pipe.chunks.at(-1)!)).toMatchObject({ step: "a", status: "done" });
+  });
+
+  it("withAbort runs no step once aborted, and fails the step during which it was aborted", async () => {
+    const cancel = new AbortController();
+    const p = withAbort(silentProgress, cancel.signal);
+    const ran: string[] = [];
+    expect(await p.step("a", async () => (ran.push("a"), 1))).toBe(1);
+    await expect(p.step("b", async () => (ran.push("b"), cancel.abort(new Error("stop")), 2))).rejects.toThrow("stop");
+    await expect(p.step("c", async () => (ran.push("c"), 3))).rejects.toThrow("stop");
+    expect(ran).toEqual(["a", "b"]);
   });
 });
