@@ -16,6 +16,15 @@ export function mutationCases(cases: readonly Mutation[]): void {
     expect(message!.startsWith(`${problem} Fix: `)).toBe(true);
     expect(message).toMatch(/ Control: .+\.$/);
   });
+
+  // At preview the same field may be unknown: the rule must then stop with "can't run during preview"
+  // (advisory), never pass silently and never report a violation it cannot know about.
+  it.each(cases)("%s on %s: %s unknown at preview → can't run, no violation", async (name, type, path) => {
+    const run = await runRule(rule(name), type, mutate(compliant[type]!, path, UNKNOWN.string));
+    expect(run.violations).toEqual([]);
+    expect(run.unknown).toHaveLength(1);
+    expect(run.unknown[0]).toMatch(new RegExp(`^can't run policy '${name}' during preview: string value at \\.\\S+ can't be known during preview$`));
+  });
 }
 
 /** A value unknown at preview in a field the rule reads: no violation, an advisory "can't run". */
