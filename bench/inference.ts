@@ -17,6 +17,7 @@ import Fastify from "fastify";
 import * as ort from "onnxruntime-node";
 import { loadConfig } from "../services/inference/src/config";
 import { availableCpus } from "../services/inference/src/runtime/cpus";
+import { intraOpThreads } from "../services/inference/src/models/loaded-version";
 import { startInferenceServer } from "../services/inference/src/server";
 import { mlp, tabularClassifier } from "../test/support/onnx-models";
 
@@ -93,7 +94,7 @@ const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
 
 async function computeFloor(bytes: Uint8Array, input: { name: string; width: number }, durationMs: number): Promise<LoadResult> {
   const session = await ort.InferenceSession.create(bytes, {
-    intraOpNumThreads: availableCpus(),
+    intraOpNumThreads: intraOpThreads(availableCpus(), 1), // what the service gives one instance
     interOpNumThreads: 1,
     executionProviders: ["cpu"],
     extra: { session: { intra_op: { allow_spinning: "0" } } },

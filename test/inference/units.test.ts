@@ -7,6 +7,7 @@ import { halfToNumber } from "../../services/inference/src/protocol/datatypes";
 import { decodeBinary, decodeJson, encodeBinary, encodeJson } from "../../services/inference/src/protocol/codec";
 import { stickyFraction } from "../../services/inference/src/models/model-store";
 import { outputsAgree } from "../../services/inference/src/models/shadow";
+import { intraOpThreads } from "../../services/inference/src/models/loaded-version";
 
 describe("loadConfig", () => {
   it("applies defaults and freezes", () => {
@@ -94,6 +95,14 @@ describe("parseModelConfig", () => {
 });
 
 describe("pure helpers", () => {
+  it.each([
+    [1, 1, 1],
+    [2, 1, 1],
+    [4, 1, 3],
+    [8, 2, 3],
+    [2, 4, 1],
+  ])("intraOpThreads(cpus %i, instances %i) = %i", (cpus, instances, expected) => expect(intraOpThreads(cpus, instances)).toBe(expected));
+
   it.each([
     ["200000 100000", 2],
     ["150000 100000", 1],

@@ -42,7 +42,9 @@ function valueInfo(name: string, elemType: number, dims: readonly Dim[]): onnx.I
 }
 
 function floatTensor(name: string, dims: number[], values: number[]): onnx.ITensorProto {
-  return { name, dims, dataType: T.FLOAT, floatData: values };
+  // Little-endian raw bytes: much faster to encode than a repeated float field for large weight matrices.
+  const raw = new Uint8Array(new Float32Array(values).buffer);
+  return { name, dims, dataType: T.FLOAT, rawData: raw };
 }
 
 function encode(graph: onnx.IGraphProto, opset = 17): Uint8Array {

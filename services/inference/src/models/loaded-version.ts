@@ -59,6 +59,15 @@ function toMeta(m: SessionInfo["inputs"][number]): TensorMeta | undefined {
   return { name: m.name, datatype, shape: (m.shape ?? []).map((d) => (typeof d === "number" && d >= 0 ? d : -1)) };
 }
 
+/**
+ * onnxruntime intra-op threads per session: the CPU limit minus one core kept for the HTTP event loop (when there
+ * are at least two), shared among the instances, at least one. 2 CPUs, 1 instance → 1; 8 CPUs, 2 instances → 3.
+ */
+export function intraOpThreads(cpuLimit: number, instances: number): number {
+  const forInference = cpuLimit >= 2 ? cpuLimit - 1 : cpuLimit;
+  return Math.max(1, Math.floor(forInference / instances));
+}
+
 /** A model version that serves requests. */
 export class LoadedVersion {
   private inFlight = 0;
@@ -95,7 +104,7 @@ export class LoadedVersion {
     const { pool, info } = await SessionPool.open({
       model: artifact,
       instances,
-      intraOpNumThreads: Math.max(1, Math.floor(opts.cpuLimit / instances)),
+      intraOpNumThreads: intraOpThreads(opts.cpuLimit, instances),
       device: opts.device,
       maxQueue: opts.config.maxQueueSize,
     });

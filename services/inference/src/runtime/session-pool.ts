@@ -53,13 +53,17 @@ interface Waiting {
   readonly reject: (e: unknown) => void;
 }
 
-/** The input buffers of tasks that can be moved to a worker (whole, unshared ArrayBuffers). */
+/** Below this size a copy is cheaper than detaching and re-attaching an ArrayBuffer across threads. */
+const TRANSFER_MIN_BYTES = 64 * 1024;
+
+/** The large input buffers of tasks that can be moved to a worker (whole, unshared ArrayBuffers). */
 function transferables(tasks: readonly { feeds: Record<string, TensorData> }[]): ArrayBuffer[] {
   const list: ArrayBuffer[] = [];
   for (const task of tasks) {
     for (const t of Object.values(task.feeds)) {
       const d = t.data;
-      if (!Array.isArray(d) && d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer && !list.includes(d.buffer)) {
+      if (Array.isArray(d) || d.byteLength < TRANSFER_MIN_BYTES) continue;
+      if (d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer && !list.includes(d.buffer)) {
         list.push(d.buffer);
       }
     }

@@ -92,7 +92,8 @@ async function runOne(session, task, transfer) {
   for (const [name, t] of Object.entries(results)) {
     const data = t.data;
     outputs[name] = { type: t.type, dims: Array.from(t.dims), data };
-    if (!Array.isArray(data) && data.byteLength === data.buffer.byteLength) transfer.push(data.buffer);
+    // Large outputs move without a copy; below 64 KiB copying is cheaper than detaching the buffer.
+    if (!Array.isArray(data) && data.byteLength >= 65536 && data.byteLength === data.buffer.byteLength) transfer.push(data.buffer);
   }
   return { outputs, computeUs };
 }
