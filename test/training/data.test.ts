@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openPlatformData } from "../../services/training/src/platform.js";
 import { ingestWith } from "../../services/training/src/data/ingest.js";
-import { listDatasetVersions, readChangesSince, readDatasetVersion, readRows, snapshotDataset } from "../../services/training/src/data/versions.js";
+import { listDatasetVersions, readChangesSince, readDatasetVersion, readRows, snapshotDataset, snapshotIncremental } from "../../services/training/src/data/versions.js";
 import { parseCsv } from "../../services/training/src/data/records.js";
 import { inferSchema, validateRecord } from "../../services/training/src/data/schema.js";
 import { useEmulators } from "../support/emulators";
@@ -77,6 +77,7 @@ describe("ingest and dataset versions on the emulators", () => {
       expect([v1.version, v1.rowCount]).toEqual(["v1", 3]);
       expect(v1.contentHash).toMatch(/^[0-9a-f]{64}$/);
       expect(await readChangesSince(data, v1)).toEqual([]);
+      expect(await snapshotDataset(data, "versions-test", { actor: "t", reuseUnchanged: true })).toEqual(v1);
       const f2 = join(emu.dir, "v2.csv");
       writeFileSync(f2, "id,x,label\nb,20,q\nd,4,q\n");
       await ingestWith(data, { file: f2, dataset: "versions-test", label: "label", id: "id" });
@@ -85,9 +86,12 @@ describe("ingest and dataset versions on the emulators", () => {
       const v2 = await snapshotDataset(data, "versions-test", { actor: "t" });
       expect([v2.version, v2.rowCount]).toEqual(["v2", 4]);
       expect(v2.contentHash).not.toBe(v1.contentHash);
+      // Incremental: v1's export + only the 2 changed rows gives exactly the full snapshot's content.
+      const inc = await snapshotIncremental(data, v1, { name: "v2-incremental", actor: "t" });
+      expect([inc.changed, inc.version.rowCount, inc.version.contentHash, inc.version.throughIngestRun]).toEqual([2, 4, v2.contentHash, v2.throughIngestRun]);
       const v1Rows = await readDatasetVersion(data, v1);
       expect(v1Rows.map((r) => [r.rowKey, r.values.x])).toEqual([["a", 1], ["b", 2], ["c", 3]]);
-      expect((await listDatasetVersions(data, "versions-test")).map((v) => v.version)).toEqual(["v1", "v2"]);
+      expect((await listDatasetVersions(data, "versions-test")).map((v) => v.version)).toEqual(["v1", "v2", "v2-incremental"]);
       await expect(snapshotDataset(data, "versions-test", { name: "v1", actor: "t" })).rejects.toThrow("versions-test@v1 already exists");
     } finally {
       data.close();

@@ -8,7 +8,7 @@ import { trainModel } from "../../services/training/src/train.js";
 import { promoteModel, rollbackModel } from "../../services/training/src/promote.js";
 import { scoreDataset } from "../../services/training/src/score.js";
 import { scoreWithWorkers } from "../../services/training/src/workers.js";
-import { readRows } from "../../services/training/src/data/versions.js";
+import { readRows, snapshotDataset } from "../../services/training/src/data/versions.js";
 import { useEmulators } from "../support/emulators";
 
 const irisCsv = join(__dirname, "../../services/training/datasets/iris.csv");
@@ -101,6 +101,25 @@ describe("train → register → promote → rollback → score, on the emulator
     expect(summaries.every((s) => s.rows > 0)).toBe(true);
     expect(summaries.reduce((n, s) => n + s.rows, 0)).toBe(150);
     expect(readFileSync(multi, "utf8")).toBe(readFileSync(single, "utf8"));
+  });
+
+  it("retrains incrementally: v1 plus only the rows ingested since", async () => {
+    const extra = join(emu.dir, "extra.csv");
+    writeFileSync(extra, "id,sepal_length,sepal_width,petal_length,petal_width,species\niris-new-1,5.0,3.4,1.5,0.2,setosa\niris-001,5.1,3.5,1.4,0.3,setosa\n");
+    const data = openPlatformData(emu.conn);
+    try {
+      await ingestWith(data, { file: irisCsv, dataset: "iris-inc", label: "species", id: "id", rejectedPath: join(emu.dir, "inc.rej") });
+      await snapshotDataset(data, "iris-inc", { actor: "test" });
+      await ingestWith(data, { file: extra, dataset: "iris-inc", label: "species", id: "id", rejectedPath: join(emu.dir, "extra.rej") });
+    } finally {
+      data.close();
+    }
+    const logs: Record<string, unknown>[] = [];
+    const r = await trainModel(emu.conn, { dataset: "iris-inc", incrementalFrom: "v1", model: "iris-incremental", actor: "test", onLog: (e) => logs.push(e) });
+    expect(logs.find((e) => e.event === "incremental-snapshot")).toMatchObject({ base: "v1", changedRows: 2 });
+    expect(r.version.dataset.rowCount).toBe(151);
+    expect(r.version.dataset.version).toBe(r.datasetVersion.version);
+    expect(r.datasetVersion.version).toBe("v2");
   });
 
   it("scores a dataset into a dataset, idempotently", async () => {

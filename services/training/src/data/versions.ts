@@ -34,6 +34,13 @@ export interface DatasetVersion {
 
 const rowsQuery = "SELECT * FROM c WHERE c.dataset = @dataset";
 
+/** Drops Cosmos DB's system properties from a stored version. */
+function withoutSystemFields(v: DatasetVersion): DatasetVersion {
+  const { _rid, _self, _etag, _attachments, _ts, ...rest } = v as DatasetVersion & Record<"_rid" | "_self" | "_etag" | "_attachments" | "_ts", unknown>;
+  void [_rid, _self, _etag, _attachments, _ts];
+  return rest;
+}
+
 /** Reads every row of a dataset (one partition; pages of 1000; parallel across partitions on Azure). */
 export async function readRows(data: PlatformData, dataset: string, afterIngestRun?: number): Promise<RowDoc[]> {
   const query = afterIngestRun === undefined ? rowsQuery : `${rowsQuery} AND c.ingestRun > @run`;
@@ -67,24 +74,31 @@ export async function listDatasetVersions(data: PlatformData, dataset: string): 
   const { resources } = await data.versions.items
     .query<DatasetVersion>({ query: "SELECT * FROM c WHERE c.dataset = @d AND c.type = 'version'", parameters: [{ name: "@d", value: dataset }] }, { partitionKey: dataset })
     .fetchAll();
-  return resources.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return resources.map(withoutSystemFields).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 /** Reads one version record. */
 export async function getDatasetVersion(data: PlatformData, dataset: string, version: string): Promise<DatasetVersion | undefined> {
   const { resource } = await data.versions.item(`version-${version}`, dataset).read<DatasetVersion>();
-  return resource;
+  return resource ? withoutSystemFields(resource) : undefined;
 }
 
-/** Snapshots the dataset's current rows as version `name` (default `v<n+1>`); refuses to overwrite a version. */
-export async function snapshotDataset(data: PlatformData, dataset: string, opts: { name?: string; actor: string }): Promise<DatasetVersion> {
+/**
+ * Snapshots the dataset's current rows as version `name` (default `v<n+1>`); refuses to overwrite a version.
+ * With `reuseUnchanged` (what `train` uses) and no `name`, returns the latest version instead when its content
+ * hash equals the current rows', so retraining on unchanged data does not multiply identical versions.
+ */
+export async function snapshotDataset(data: PlatformData, dataset: string, opts: { name?: string; actor: string; reuseUnchanged?: boolean }): Promise<DatasetVersion> {
   checkDatasetName(dataset);
   const schema = await loadSchema(data, dataset);
   if (!schema) throw new Error(`--dataset: "${dataset}" has no rows; ingest it first`);
-  const name = opts.name ?? `v${(await listDatasetVersions(data, dataset)).length + 1}`;
+  const existing = await listDatasetVersions(data, dataset);
+  const name = opts.name ?? `v${existing.length + 1}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name)) throw new Error(`--name: "${name}" must be letters, digits, '.', '_' or '-'`);
   const changeFeedContinuation = await changeFeedNow(data, dataset);
   const rows = await readRows(data, dataset);
+  const latest = existing.at(-1);
+  if (opts.reuseUnchanged && !opts.name && latest && latest.contentHash === contentHash(rows)) return latest;
   const exportPath = `snapshots/${dataset}/${name}.jsonl`;
   const body = rows.map((r) => JSON.stringify(r)).join("\n");
   const record: DatasetVersion = {
