@@ -78,6 +78,34 @@ describe("inference", () => {
     });
   });
 
+  it("runs the binary extension's example: 16 + 3 bytes of inputs after the JSON header, binary output0", async () => {
+    const header = Buffer.from(
+      JSON.stringify({
+        inputs: [
+          { name: "input0", shape: [2, 2], datatype: "UINT32", parameters: { binary_data_size: 16 } },
+          { name: "input1", shape: [3], datatype: "BOOL", parameters: { binary_data_size: 3 } },
+        ],
+        outputs: [{ name: "output0", parameters: { binary_data: true } }],
+      }),
+    );
+    const payload = Buffer.concat([header, Buffer.from(new Uint32Array([1, 2, 3, 4]).buffer), Buffer.from([1, 0, 1])]);
+    expect(payload.length).toBe(header.length + 19);
+    const res = await app.inject({
+      method: "POST",
+      url: "/v2/models/mymodel/infer",
+      headers: { "content-type": "application/octet-stream", "inference-header-content-length": String(header.length) },
+      payload,
+    });
+    const n = Number(res.headers["inference-header-content-length"]);
+    expect(Number(res.headers["content-length"])).toBe(n + 16);
+    expect(JSON.parse(res.rawPayload.subarray(0, n).toString())).toEqual({
+      model_name: "mymodel",
+      model_version: "1",
+      outputs: [{ name: "output0", datatype: "FP32", shape: [2, 2], parameters: { binary_data_size: 16 } }],
+    });
+    expect([...new Float32Array(new Uint8Array(res.rawPayload.subarray(n)).buffer)]).toEqual([1, 2, 3, 4]);
+  });
+
   it("accepts nested row-major data and returns every output when none is requested", async () => {
     const res = await infer(app, "mymodel", {
       inputs: [

@@ -24,7 +24,27 @@ describe("loadConfig", () => {
     expect(loadConfig({ INFERENCE_MODELS: "iris@production, churn@3,fraud" }).source).toEqual({
       kind: "registry",
       models: [{ name: "iris", ref: "production" }, { name: "churn", ref: "3" }, { name: "fraud", ref: "production" }],
+      serving: { maxBatchSize: 0, maxQueueDelayUs: 0, instances: 1 },
     });
+  });
+
+  it("attaches registry canary and shadow refs and serving settings", () => {
+    const c = loadConfig({
+      INFERENCE_MODELS: "iris@production",
+      INFERENCE_CANARY: "iris@candidate=0.1",
+      INFERENCE_SHADOW: "iris@latest",
+      INFERENCE_MAX_BATCH_SIZE: "32",
+      INFERENCE_MAX_QUEUE_DELAY_US: "500",
+      INFERENCE_INSTANCES: "2",
+    });
+    expect(c.source).toEqual({
+      kind: "registry",
+      models: [{ name: "iris", ref: "production", canary: { ref: "candidate", weight: 0.1 }, shadow: { ref: "latest" } }],
+      serving: { maxBatchSize: 32, maxQueueDelayUs: 500, instances: 2 },
+    });
+    expect(() => loadConfig({ INFERENCE_MODELS: "iris", INFERENCE_CANARY: "iris@c=2,other@x=0.5" })).toThrow(
+      'INFERENCE_CANARY entry "iris@c=2" needs a weight in [0, 1]; INFERENCE_CANARY entry "other@x=0.5" must be name@ref=weight for a model in INFERENCE_MODELS',
+    );
   });
 
   it("keeps a configured 0 instead of replacing it with the default", () => {

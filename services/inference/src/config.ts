@@ -3,10 +3,23 @@
  * Every problem is reported at once, each naming its variable.
  */
 
+/** One registry model: `name@ref`, optionally with a canary (`ref` + traffic weight) and a shadow ref. */
+export interface RegistryModel {
+  readonly name: string;
+  readonly ref: string;
+  readonly canary?: { readonly ref: string; readonly weight: number };
+  readonly shadow?: { readonly ref: string };
+}
+
 /** Where models come from: a Triton-layout directory, or the model registry (Cosmos DB + blob). */
 export type ModelSource =
   | { kind: "repository"; path: string }
-  | { kind: "registry"; models: readonly { name: string; ref: string }[] };
+  | {
+      kind: "registry";
+      models: readonly RegistryModel[];
+      /** Batching and instances for every registry model (the registry record carries no serving config). */
+      serving: { readonly maxBatchSize: number; readonly maxQueueDelayUs: number; readonly instances: number };
+    };
 
 /** The service configuration (see docs/inference.md for every variable). */
 export interface InferenceConfig {
@@ -80,7 +93,32 @@ export function loadConfig(env: NodeJS.ProcessEnv): InferenceConfig {
   let source: ModelSource = { kind: "repository", path: "" };
   if (repo && models) problems.push("set only one of INFERENCE_MODEL_REPOSITORY and INFERENCE_MODELS");
   else if (repo) source = { kind: "repository", path: repo };
-  else if (models) source = { kind: "registry", models: Object.freeze(parseModelRefs(models, problems)) };
+  else if (models) {
+    const refs: RegistryModel[] = parseModelRefs(models, problems);
+    const byName = new Map(refs.map((r, i) => [r.name, i]));
+    const attach = (key: "INFERENCE_CANARY" | "INFERENCE_SHADOW") => {
+      for (const part of (env[key] ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+        const m = /^([A-Za-z0-9._-]+)@([A-Za-z0-9._-]+)(?:=([0-9.]+))?$/.exec(part);
+        const weight = m?.[3] === undefined ? undefined : Number(m[3]);
+        const i = m ? byName.get(m[1] as string) : undefined;
+        if (!m || i === undefined) problems.push(`${key} entry "${part}" must be name@ref${key === "INFERENCE_CANARY" ? "=weight" : ""} for a model in INFERENCE_MODELS`);
+        else if (key === "INFERENCE_CANARY" && (weight === undefined || !(weight >= 0 && weight <= 1))) problems.push(`${key} entry "${part}" needs a weight in [0, 1]`);
+        else if (key === "INFERENCE_CANARY") refs[i] = { ...(refs[i] as RegistryModel), canary: { ref: m[2] as string, weight: weight as number } };
+        else refs[i] = { ...(refs[i] as RegistryModel), shadow: { ref: m[2] as string } };
+      }
+    };
+    attach("INFERENCE_CANARY");
+    attach("INFERENCE_SHADOW");
+    source = {
+      kind: "registry",
+      models: Object.freeze(refs),
+      serving: Object.freeze({
+        maxBatchSize: intVar(env, "INFERENCE_MAX_BATCH_SIZE", 0, 0, problems),
+        maxQueueDelayUs: intVar(env, "INFERENCE_MAX_QUEUE_DELAY_US", 0, 0, problems),
+        instances: intVar(env, "INFERENCE_INSTANCES", 1, 1, problems),
+      }),
+    };
+  }
   else problems.push("set INFERENCE_MODEL_REPOSITORY (a Triton-layout directory) or INFERENCE_MODELS (name@ref,...)");
 
   const device = env.INFERENCE_DEVICE ?? "cpu";

@@ -10,7 +10,7 @@ import type { PlatformConnection } from "@ai-platform/registry";
 import { type InferenceDeps, build } from "./app.js";
 import type { InferenceConfig } from "./config.js";
 import { entraJwtVerifier } from "./plugins/entra.js";
-import { registrySource } from "./sources/registry-source.js";
+import { registryModelConfig, registrySource } from "./sources/registry-source.js";
 
 /** A listening server. */
 export interface RunningInferenceServer {
@@ -51,7 +51,7 @@ export async function startInferenceServer(config: InferenceConfig, opts: StartO
     if (!connection) throw new Error("registry mode needs a connection (COSMOS_ENDPOINT/STORAGE_BLOB_ENDPOINT or the local platform)");
     // Loaded only in registry mode: a repository-mode server never pulls in the Azure SDKs.
     const { openRegistry } = await import("@ai-platform/registry");
-    source = registrySource(config.source.models, () => openRegistry(connection));
+    source = registrySource(config.source.models, () => openRegistry(connection), registryModelConfig(config.source.serving));
   }
   const app = await build(config, { ...opts, source });
   await app.listen({ host: config.host, port: config.port });

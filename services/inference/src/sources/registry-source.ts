@@ -25,6 +25,16 @@ export interface RegistryModelRef {
   readonly shadow?: { readonly ref: string };
 }
 
+/** The model config every registry model gets from INFERENCE_MAX_BATCH_SIZE / _MAX_QUEUE_DELAY_US / _INSTANCES. */
+export function registryModelConfig(serving: { maxBatchSize: number; maxQueueDelayUs: number; instances: number }): ModelConfig {
+  return {
+    ...DEFAULT_MODEL_CONFIG,
+    maxBatchSize: serving.maxBatchSize,
+    dynamicBatching: serving.maxBatchSize > 0 ? { maxQueueDelayUs: serving.maxQueueDelayUs, preferredBatchSizes: [], maxQueueSize: 1024 } : undefined,
+    instanceCount: serving.instances,
+  };
+}
+
 function versionSpec(handle: RegistryHandle, mv: ModelVersion): VersionSpec {
   return {
     version: mv.version,
