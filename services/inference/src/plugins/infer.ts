@@ -2,6 +2,7 @@
  * `POST /v2/models/{name}[/versions/{v}]/infer`: validate against the model, run off the event loop
  * (through the dynamic batcher when configured), answer JSON or binary, mirror to a shadow if configured.
  */
+import { SpanStatusCode, trace } from "@opentelemetry/api";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { InferenceError, unavailable } from "../errors.js";
 import type { LoadedVersion } from "../models/loaded-version.js";
@@ -17,6 +18,8 @@ type Params = { name: string; version?: string };
 /** Registers the inference routes; `bodyLimit` applies to them (binary payloads can be large). */
 export async function inferPlugin(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
   const m = ctx.metrics;
+  // A no-op unless Azure Monitor (OpenTelemetry) is configured; then every inference is a span.
+  const tracer = trace.getTracer("ai-platform-inference");
 
   const shadowRun = (primary: LoadedVersion, shadow: LoadedVersion, feeds: Record<string, TensorData>, rows: number, expected: Record<string, TensorData>): void => {
     const labels = { model: primary.name, version: String(primary.version), challenger: String(shadow.version) };
@@ -37,6 +40,7 @@ export async function inferPlugin(app: FastifyInstance, ctx: ServiceContext): Pr
     const lv = route.primary;
     const meters = lv.meters;
     meters.pending.inc();
+    const span = tracer.startSpan("infer", { attributes: { "model.name": lv.name, "model.version": lv.version, "request.id": request.id } });
     try {
       const decoded = decodeRequest(body, binaryTail(request), {
         inputs: lv.inputs,
@@ -66,9 +70,12 @@ export async function inferPlugin(app: FastifyInstance, ctx: ServiceContext): Pr
         .send(Buffer.concat([json, ...encoded.binary]));
     } catch (error) {
       const status = error instanceof InferenceError ? error.statusCode : 500;
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      span.setAttribute("http.response.status_code", status);
       (status === 503 || status < 500 ? meters.rejected : meters.backend).inc();
       throw error;
     } finally {
+      span.end();
       meters.pending.dec();
     }
   };
