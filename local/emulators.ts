@@ -6,7 +6,7 @@
  */
 import { createRequire } from "node:module";
 import * as https from "node:https";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Server } from "node:net";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { CosmosClient } from "@azure/cosmos";
@@ -136,7 +136,13 @@ export async function startAzurite(opts: AzuriteOptions): Promise<Azurite> {
       `DefaultEndpointsProtocol=http;AccountName=${azuriteAccount.name};` +
       `AccountKey=${azuriteAccount.key};BlobEndpoint=${blobEndpoint};`,
     stop() {
-      stopped ??= server.close();
+      // Azurite resolves close() before its listener is closed (stoppable); wait for it, so the port is free
+      // when stop() resolves (a restart on the same port, as the local platform does, must not race).
+      stopped ??= (() => {
+        const listener = (server as unknown as { httpServer?: Server }).httpServer;
+        const closed = listener?.listening ? new Promise<void>((resolve) => listener.once("close", () => resolve())) : undefined;
+        return server.close().then(() => closed);
+      })();
       return stopped;
     },
   };
