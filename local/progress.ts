@@ -93,17 +93,16 @@ export function progressFor(out: ProgressStream): Progress {
 }
 
 /**
- * The same reporter, but every step first checks `signal` and throws its reason once aborted (and so does the end
- * of a step), so a Ctrl-C during start stops at the next step boundary and the caller unwinds what already runs.
+ * The same reporter, but every step first checks `signal` and throws its reason once aborted, so a Ctrl-C during
+ * start stops at the next step. A step already running completes and returns, so the caller can register (and
+ * then unwind) what it started.
  */
 export function withAbort(progress: Progress, signal: AbortSignal | undefined): Progress {
   if (!signal) return progress;
   return {
     async step(title, work, detail) {
       signal.throwIfAborted();
-      const result = await progress.step(title, work, detail);
-      signal.throwIfAborted();
-      return result;
+      return progress.step(title, work, detail);
     },
     note: (message) => progress.note(message),
   };

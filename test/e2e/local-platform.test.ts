@@ -197,14 +197,14 @@ describe("npm start errors", () => {
         step: async (title, work) => {
           steps.push(title);
           const result = await work();
-          if (title.startsWith("Create databases")) cancel.abort(new Error("start cancelled by SIGINT"));
+          if (title.startsWith("Start Cosmos")) cancel.abort(new Error("start cancelled by SIGINT"));
           return result;
         },
         note: () => undefined,
       },
     }).catch((e: unknown) => e);
     expect((error as Error).message).toBe("start cancelled by SIGINT");
-    expect(steps).toEqual(["Start Cosmos DB and Blob emulators", "Create databases, containers and blob containers"]);
+    expect(steps).toEqual(["Start Cosmos DB and Blob emulators"]);
     expect([existsSync(join(dir, "lock")), existsSync(join(dir, "platform.json"))]).toEqual([false, false]);
     // The emulators were stopped: their ports are free again.
     const ports = JSON.parse(readFileSync(join(dir, "ports.json"), "utf8")) as { cosmos: number; blob: number };
