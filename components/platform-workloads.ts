@@ -1,5 +1,5 @@
 /**
- * The platform's Kubernetes side: a provider built from the cluster's Entra user credential, the
+ * The platform's Kubernetes side: a provider from the cluster's non-interactive Entra kubeconfig, the
  * restricted `ai-platform` namespace, GPU enablement, the inference service and the training job,
  * each workload running as its own federated managed identity.
  */
@@ -10,7 +10,6 @@ import { InferenceService } from "./kubernetes/inference-service";
 import { PlatformNamespace } from "./kubernetes/namespace";
 import type { PlatformConnectionArgs } from "./kubernetes/pod-spec";
 import { TrainingJob } from "./kubernetes/training-job";
-import { nonInteractiveKubeconfig, type KubeloginMode } from "./platform-kubeconfig";
 
 /** Namespace of the platform's workloads; the workload identities' federation subjects name it. */
 export const WORKLOAD_NAMESPACE = "ai-platform";
@@ -19,10 +18,8 @@ export const WORKLOAD_SERVICE_ACCOUNTS = { inference: "inference", training: "tr
 
 /** Arguments of {@link PlatformWorkloads}. */
 export interface PlatformWorkloadsArgs {
-  /** The cluster's user kubeconfig (YAML, kubelogin exec format). A secret. */
+  /** The cluster's non-interactive user kubeconfig (`AksCluster.kubeconfig`). A secret. */
   kubeconfig: pulumi.Input<string>;
-  /** How kubelogin gets the deployer's token. Defaults to `azurecli` (a person's or CI's `az login`). */
-  kubeloginMode?: KubeloginMode;
   /** Entra tenant of the workload identities. */
   tenantId: pulumi.Input<string>;
   /** Where the services find Cosmos DB, the model store and Application Insights. */
@@ -56,8 +53,7 @@ export class PlatformWorkloads extends pulumi.ComponentResource {
     const firstModel = args.inferenceModels[0]?.split("@")[0];
     if (firstModel === undefined) throw new Error(`PlatformWorkloads ${name}: inferenceModels must list at least one "name@ref"`);
     super("ai-platform:index:PlatformWorkloads", name, {}, opts);
-    const kubeconfig = pulumi.secret(pulumi.output(args.kubeconfig).apply((text) => nonInteractiveKubeconfig(text, args.kubeloginMode ?? "azurecli")));
-    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true }, { parent: this });
+    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: pulumi.secret(args.kubeconfig), enableServerSideApply: true }, { parent: this });
     const k8sOpts = { parent: this, provider };
 
     const ns = new PlatformNamespace(`${name}-ns`, { namespaceName: WORKLOAD_NAMESPACE }, k8sOpts);

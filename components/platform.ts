@@ -7,6 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
+import { AksCluster } from "./aks-cluster";
+import type { ApiServerAccess } from "./aks-profiles";
 import { ContainerRegistry } from "./container-registry";
 import { CosmosDb } from "./cosmos-db";
 import { PlatformImages, type PlatformImagesArgs } from "./images";
@@ -15,21 +17,10 @@ import { BaselineAlerts } from "./baseline-alerts";
 import { ModelStore } from "./model-store";
 import { Monitoring } from "./monitoring";
 import { Network } from "./network";
+import { PlatformWorkloads, WORKLOAD_NAMESPACE, WORKLOAD_SERVICE_ACCOUNTS } from "./platform-workloads";
 import { PrivateDnsZones } from "./private-dns-zones";
+import { WorkloadIdentity } from "./workload-identity";
 import type { Lock } from "./shared/lock";
-
-/** The API server's exposure. */
-export interface ApiServerAccess {
-  /**
-   * `private`: a private cluster, reachable only from the VNet (and peered networks).
-   * `public`: a public FQDN limited to `authorizedIpRanges`.
-   */
-  mode: "public" | "private";
-  /** CIDRs allowed to reach a public API server. Required (non-empty) with `public`; never `0.0.0.0/0`. */
-  authorizedIpRanges?: string[];
-  /** Project the API server into a delegated subnet of the VNet (API-server VNet integration). Defaults to `true`. */
-  vnetIntegration?: boolean;
-}
 
 /** The GPU node pool. */
 export interface GpuPoolSettings {
@@ -113,6 +104,20 @@ export class AiPlatform extends pulumi.ComponentResource {
   readonly registryLoginServer: pulumi.Output<string>;
   /** Key Vault URI. */
   readonly keyVaultUri: pulumi.Output<string>;
+  /** AKS cluster name. */
+  readonly clusterName: pulumi.Output<string>;
+  /** AKS cluster resource id. */
+  readonly clusterId: pulumi.Output<string>;
+  /** API server FQDN (private FQDN for a private cluster). */
+  readonly apiServerFqdn: pulumi.Output<string>;
+  /** OIDC issuer of the cluster (workload identity federation). */
+  readonly oidcIssuerUrl: pulumi.Output<string>;
+  /** Non-interactive (kubelogin) user kubeconfig. A secret. */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** Log Analytics workspace id. */
+  readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
+  /** In-cluster URL of the inference API; unset without `workloads`. */
+  readonly inferenceUrl?: pulumi.Output<string>;
   /** Digest-pinned inference image; unset without `images`. */
   readonly inferenceImage?: pulumi.Output<string>;
   /** Digest-pinned training image; unset without `images`. */
@@ -144,13 +149,6 @@ export class AiPlatform extends pulumi.ComponentResource {
     const endpoint = (service: keyof PrivateDnsZones["zoneIds"]) => ({ subnetId: net.subnetIds.privateEndpoints, privateDnsZoneId: zones.zoneIds[service] });
     const stateful = { diagnosticSettings, ...(lock === undefined ? {} : { lock }) };
 
-    const cosmos = new CosmosDb(`${name}-cosmos`, {
-      ...placement, ...stateful, zoneRedundant,
-      backupTier: args.cosmosBackupTier ?? "Continuous30Days",
-      privateEndpoint: endpoint("cosmos"),
-    }, child);
-    const store = new ModelStore(`${name}-models`, { ...placement, ...stateful, zoneRedundant, privateEndpoint: endpoint("blob") }, child);
-    const vault = new KeyVault(`${name}-kv`, { ...placement, ...stateful, tenantId: deployer.tenantId, privateEndpoint: endpoint("keyVault") }, child);
     const registryPrivate = args.registryPrivate ?? true;
     const registry = new ContainerRegistry(`${name}-acr`, {
       ...placement, ...stateful, zoneRedundant,
@@ -159,10 +157,57 @@ export class AiPlatform extends pulumi.ComponentResource {
       // The deployer pushes with Entra (docker mode); ACR Tasks push with the registry's own token.
       ...(args.images?.mode === "docker" ? { roleAssignments: [{ roleDefinitionIdOrName: "AcrPush", principalId: deployer.objectId }] } : {}),
     }, child);
+    const store = new ModelStore(`${name}-models`, { ...placement, ...stateful, zoneRedundant, privateEndpoint: endpoint("blob") }, child);
+    const vault = new KeyVault(`${name}-kv`, { ...placement, ...stateful, tenantId: deployer.tenantId, privateEndpoint: endpoint("keyVault") }, child);
+
+    const vnetIntegration = args.cluster.apiServer.vnetIntegration ?? true;
+    const cluster = new AksCluster(`${name}-aks`, {
+      ...placement, diagnosticSettings, zoneRedundant,
+      apiServer: args.cluster.apiServer,
+      systemSubnetId: net.subnetIds.system,
+      cpuSubnetId: net.subnetIds.cpu,
+      ...(vnetIntegration ? { apiServerSubnetId: net.subnetIds.apiServer } : {}),
+      workspaceId: monitoring.workspaceId,
+      containerRegistryId: registry.registryId,
+      ...(args.cluster.kubernetesVersion === undefined ? {} : { kubernetesVersion: args.cluster.kubernetesVersion }),
+      ...(args.cluster.skuTier === undefined ? {} : { skuTier: args.cluster.skuTier }),
+      systemPool: {
+        ...(args.cluster.systemVmSize === undefined ? {} : { vmSize: args.cluster.systemVmSize }),
+        ...(args.cluster.systemNodes === undefined ? {} : { minCount: args.cluster.systemNodes.min, maxCount: args.cluster.systemNodes.max }),
+      },
+      adminGroupObjectIds: args.cluster.adminGroupObjectIds ?? [],
+      // The deployer applies the workloads with its Entra identity (local accounts are disabled).
+      ...(args.workloads === undefined ? {} : { roleAssignments: [{ roleDefinitionIdOrName: "Azure Kubernetes Service RBAC Cluster Admin", principalId: deployer.objectId }] }),
+    }, child);
+
+    // One federated identity per workload, granted exactly the data it uses.
+    const identity = (workload: keyof typeof WORKLOAD_SERVICE_ACCOUNTS) => new WorkloadIdentity(`${name}-id-${workload}`, {
+      ...placement,
+      oidcIssuerUrl: cluster.oidcIssuerUrl,
+      namespace: WORKLOAD_NAMESPACE,
+      serviceAccountName: WORKLOAD_SERVICE_ACCOUNTS[workload],
+      grants: [
+        { scope: store.accountId, roleDefinitionIdOrName: workload === "training" ? "Storage Blob Data Contributor" : "Storage Blob Data Reader" },
+        { scope: vault.vaultId, roleDefinitionIdOrName: "Key Vault Secrets User" },
+        { scope: monitoring.appInsightsId, roleDefinitionIdOrName: "Monitoring Metrics Publisher" },
+      ],
+    }, child);
+    const identities = args.workloads === undefined ? undefined : { inference: identity("inference"), training: identity("training") };
+
+    const cosmos = new CosmosDb(`${name}-cosmos`, {
+      ...placement, ...stateful, zoneRedundant,
+      backupTier: args.cosmosBackupTier ?? "Continuous30Days",
+      privateEndpoint: endpoint("cosmos"),
+      // The registry (models container) is written by inference too (alias reads, audit), so both contribute.
+      dataPlaneRoleAssignments: identities === undefined ? [] : [
+        { principalId: identities.inference.principalId, role: "contributor" },
+        { principalId: identities.training.principalId, role: "contributor" },
+      ],
+    }, child);
 
     new BaselineAlerts(`${name}-alerts`, {
       resourceGroupName: rg.name, actionGroupId: monitoring.actionGroupId, tags,
-      cosmosAccountId: cosmos.accountId, keyVaultId: vault.vaultId,
+      cosmosAccountId: cosmos.accountId, keyVaultId: vault.vaultId, aksClusterId: cluster.clusterId,
     }, child);
 
     let images: PlatformImages | undefined;
@@ -176,12 +221,35 @@ export class AiPlatform extends pulumi.ComponentResource {
       }, { parent: this, dependsOn: [registry] });
     }
 
+    let workloads: PlatformWorkloads | undefined;
+    if (args.workloads !== undefined && images !== undefined && identities !== undefined) {
+      workloads = new PlatformWorkloads(`${name}-workloads`, {
+        kubeconfig: cluster.kubeconfig,
+        tenantId: deployer.tenantId,
+        connection: { cosmosEndpoint: cosmos.endpoint, blobEndpoint: store.blobEndpoint, applicationInsightsConnectionString: monitoring.appInsightsConnectionString },
+        images: { inference: images.inferenceImage, training: images.trainingImage },
+        identityClientIds: { inference: identities.inference.clientId, training: identities.training.clientId },
+        inferenceDevice: args.workloads.inferenceDevice,
+        inferenceModels: args.workloads.inferenceModels,
+        inferenceReplicas: args.workloads.inferenceReplicas,
+        gpu: args.gpu !== undefined,
+        ...(args.workloads.trainingSchedule === undefined ? {} : { trainingSchedule: args.workloads.trainingSchedule }),
+      }, { parent: this, dependsOn: [cluster] });
+    }
+
     this.resourceGroupName = rg.name;
     this.vnetId = net.vnetId;
     this.cosmosEndpoint = cosmos.endpoint;
     this.blobEndpoint = store.blobEndpoint;
     this.registryLoginServer = registry.loginServer;
     this.keyVaultUri = vault.vaultUri;
+    this.clusterName = cluster.clusterName;
+    this.clusterId = cluster.clusterId;
+    this.apiServerFqdn = cluster.apiServerFqdn;
+    this.oidcIssuerUrl = cluster.oidcIssuerUrl;
+    this.kubeconfig = cluster.kubeconfig;
+    this.logAnalyticsWorkspaceId = monitoring.workspaceId;
+    if (workloads !== undefined) this.inferenceUrl = workloads.inferenceUrl;
     if (images !== undefined) {
       this.inferenceImage = images.inferenceImage;
       this.trainingImage = images.trainingImage;
@@ -189,6 +257,8 @@ export class AiPlatform extends pulumi.ComponentResource {
     this.registerOutputs({
       resourceGroupName: this.resourceGroupName, vnetId: this.vnetId, cosmosEndpoint: this.cosmosEndpoint, blobEndpoint: this.blobEndpoint,
       registryLoginServer: this.registryLoginServer, keyVaultUri: this.keyVaultUri, inferenceImage: this.inferenceImage, trainingImage: this.trainingImage,
+      clusterName: this.clusterName, clusterId: this.clusterId, apiServerFqdn: this.apiServerFqdn, oidcIssuerUrl: this.oidcIssuerUrl,
+      logAnalyticsWorkspaceId: this.logAnalyticsWorkspaceId, inferenceUrl: this.inferenceUrl,
     });
   }
 }

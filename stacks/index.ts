@@ -30,3 +30,16 @@ export const registryLoginServer = platform.registryLoginServer;
 export const keyVaultUri = platform.keyVaultUri;
 /** Digest-pinned service images. */
 export const images = { inference: platform.inferenceImage, training: platform.trainingImage };
+/** AKS cluster name and resource id. */
+export const clusterName = platform.clusterName;
+export const clusterId = platform.clusterId;
+/** API server FQDN (a private FQDN in prod). */
+export const apiServerFqdn = platform.apiServerFqdn;
+/** OIDC issuer for workload identity federation. */
+export const oidcIssuerUrl = platform.oidcIssuerUrl;
+/** In-cluster URL of the inference API. */
+export const inferenceUrl = platform.inferenceUrl;
+/** Log Analytics workspace id. */
+export const logAnalyticsWorkspaceId = platform.logAnalyticsWorkspaceId;
+/** Non-interactive kubeconfig (kubelogin), a secret: `pulumi stack output kubeconfig --show-secrets > kubeconfig`. */
+export const kubeconfig = platform.kubeconfig;

@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { planStackResult, type PlanResult, type PlannedResource } from "../../tools/plan/plan";
+import { fakeGuid } from "../support/pulumi-mocks";
 
 const plans: Record<string, PlanResult> = {};
 
@@ -58,7 +59,45 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
   });
 });
 
+describe.each(["dev", "staging", "prod"])("stack %s workloads", (stack) => {
+  it("runs inference and training as federated identities with digest-pinned images, through an explicit provider", () => {
+    const outputs = plans[stack]!.outputs as { images: { inference: string; training: string }; kubeconfig: string };
+    expect(outputs.kubeconfig).toBe("[secret]");
+    const deployment = one(stack, "kubernetes:apps/v1:Deployment");
+    const container = (deployment.inputs.spec as any).template.spec.containers[0];
+    expect(container.image).toBe(outputs.images.inference);
+    const cron = one(stack, "kubernetes:batch/v1:CronJob");
+    expect((cron.inputs.spec as any).jobTemplate.spec.template.spec.containers[0].image).toBe(outputs.images.training);
+    const subjects = of(stack, "azure-native:managedidentity:FederatedIdentityCredential").map((f) => f.inputs.subject).sort();
+    expect(subjects).toEqual(["system:serviceaccount:ai-platform:inference", "system:serviceaccount:ai-platform:training"]);
+    const identities = of(stack, "azure-native:managedidentity:UserAssignedIdentity").filter((i) => i.parent === `aip-${stack}-id-inference` || i.parent === `aip-${stack}-id-training`);
+    expect(identities).toHaveLength(2);
+    const accounts = of(stack, "kubernetes:core/v1:ServiceAccount").map((sa) => (sa.inputs.metadata as any).annotations["azure.workload.identity/client-id"]).sort();
+    // The mocks derive each identity's client id from its logical name.
+    expect(accounts).toEqual(identities.map((i) => fakeGuid(`client:${i.name}`)).sort());
+    const provider = one(stack, "pulumi:providers:kubernetes");
+    const k8s = plans[stack]!.resources.filter((r) => r.type.startsWith("kubernetes:"));
+    expect(k8s.length).toBeGreaterThan(8);
+    expect(provider.parent).toBe(`aip-${stack}-workloads`);
+    const dataRoles = of(stack, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment");
+    expect(dataRoles.map((r) => String(r.inputs.roleDefinitionId).split("/").pop())).toEqual(["00000000-0000-0000-0000-000000000002", "00000000-0000-0000-0000-000000000002"]);
+  });
+});
+
 describe("environments differ where real environments differ", () => {
+  it("dev: public API server limited to the authorized ranges; prod: private cluster with VNet integration", () => {
+    expect(one("dev", "azure-native:containerservice:ManagedCluster").inputs.apiServerAccessProfile).toMatchObject({ enablePrivateCluster: false, authorizedIPRanges: ["203.0.113.0/24"] });
+    expect(one("staging", "azure-native:containerservice:ManagedCluster").inputs.apiServerAccessProfile).toMatchObject({ enablePrivateCluster: false, enableVnetIntegration: true, authorizedIPRanges: ["203.0.113.0/24"] });
+    expect(one("prod", "azure-native:containerservice:ManagedCluster").inputs.apiServerAccessProfile).toMatchObject({ enablePrivateCluster: true, enableVnetIntegration: true, disableRunCommand: true });
+  });
+
+  it("prod serves on the GPU pool from the CUDA image", () => {
+    const container = (one("prod", "kubernetes:apps/v1:Deployment").inputs.spec as any).template.spec.containers[0];
+    expect(container.image).toMatch(/\/inference-cuda@sha256:/);
+    expect(container.resources.limits["nvidia.com/gpu"]).toBe("1");
+    expect(of("prod", "kubernetes:apps/v1:DaemonSet")).toHaveLength(1);
+  });
+
   it("dev: public registry pushed by a local docker build with the deployer's AcrPush; no locks", () => {
     expect(one("dev", "azure-native:containerregistry:Registry").inputs.publicNetworkAccess).toBe("Enabled");
     expect(of("dev", "docker-build:index:Image")).toHaveLength(2);
