@@ -34,7 +34,7 @@ export const platformContainers: readonly CosmosContainerDefinition[] = [
     partitionKeyPaths: ["/dataset"],
     indexingPolicy: {
       indexingMode: "consistent",
-      includedPaths: [{ path: "/dataset/?" }, { path: "/rowKey/?" }, { path: "/_ts/?" }],
+      includedPaths: [{ path: "/dataset/?" }, { path: "/rowKey/?" }, { path: "/ingestRun/?" }, { path: "/_ts/?" }],
       excludedPaths: [{ path: "/*" }],
     },
     autoscaleMaxThroughput: 4000,
