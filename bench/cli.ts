@@ -1,11 +1,28 @@
-import { type Command } from "commander";
+import { Command, Option } from "commander";
 
-/** Registers `bench` on the root program. */
+const suites = ["inference", "training"] as const;
+type Suite = (typeof suites)[number];
+
+/**
+ * Registers `bench [suite...]` on the root program: `npm run bench -- inference`, `npm run bench -- training`,
+ * or both. Each suite writes a markdown table and JSON to `--out` and prints the table.
+ */
 export function registerBenchCommand(program: Command): void {
   program
     .command("bench")
-    .description("Run a benchmark.")
-    .action(() => {
-      console.log("bench: not yet available");
+    .description("Measure the services on this machine: inference (HTTP and compute floors, batching) and training (ingest, algorithms).")
+    .addArgument(new Command().createArgument("[suite...]", "inference, training (default: both)").choices(suites))
+    .addOption(new Option("--out <dir>", "where the markdown tables and JSON go").default("bench/results"))
+    .option("--quick", "a shorter inference run (fewer requests per point)", false)
+    .action(async (chosen: Suite[], options: { out: string; quick: boolean }) => {
+      for (const suite of chosen.length > 0 ? chosen : suites) {
+        if (suite === "inference") {
+          const { runInferenceBench } = await import("./inference");
+          await runInferenceBench({ outDir: options.out, quick: options.quick });
+        } else {
+          const { runTrainingBench } = await import("./training");
+          await runTrainingBench({ outDir: options.out });
+        }
+      }
     });
 }
