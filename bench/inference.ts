@@ -10,7 +10,7 @@
  * Writes `inference.json` and `inference.md` (the table) to `outDir` and prints the table.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import Fastify from "fastify";
@@ -144,6 +144,7 @@ export async function runInferenceBench(opts: { outDir: string; quick?: boolean 
     tabular: { bytes: tabularClassifier(), input: { name: "features", width: 4 } },
     mlp: { bytes: mlp(), input: { name: "x", width: 32 } },
   } as const;
+  const loadBefore = loadavg()[0] ?? 0;
   const repoRoot = mkdtempSync(join(tmpdir(), "bench-inference-"));
   const rows: InferenceBenchRow[] = [];
   const log = (msg: string) => console.log(`[bench inference] ${msg}`);
@@ -238,13 +239,15 @@ export async function runInferenceBench(opts: { outDir: string; quick?: boolean 
     node: process.version,
     onnxruntime: ort.env.versions.node,
     quick,
+    /** 1-minute load average before and after: other processes sharing the cores make every figure noisier. */
+    loadAverage: [round(loadBefore), round(loadavg()[0] ?? 0)],
     date: new Date().toISOString(),
   };
   const table = inferenceBenchTable(rows);
   mkdirSync(opts.outDir, { recursive: true });
   writeFileSync(join(opts.outDir, "inference.json"), `${JSON.stringify({ machine, targets, rows }, null, 2)}\n`);
   const md = [
-    `Machine: ${machine.cpu}, ${machine.cores} cores (${machine.availableCpus} usable), Node ${machine.node}, onnxruntime-node ${machine.onnxruntime}${quick ? ", quick run" : ""}.`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores (${machine.availableCpus} usable), Node ${machine.node}, onnxruntime-node ${machine.onnxruntime}, load average ${machine.loadAverage.join(" → ")}${quick ? ", quick run" : ""}, ${machine.date}.`,
     "",
     table,
     "",
