@@ -97,7 +97,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     }
     const remembered = readRememberedPorts(layout);
     const cosmosPort: WantedPort = { port: options.cosmosPort ?? remembered.cosmos ?? 0, purpose: "cosmos", flag: "--cosmos-port" };
-    const blobPort: WantedPort = { port: options.blobPort ?? remembered.blob ?? 0, purpose: "blob", flag: "--blob-port" };
+    const blobPort: WantedPort = {
+      port: options.blobPort ?? remembered.blob ?? 0,
+      // Registered artifact URIs embed the blob endpoint: say so before someone moves it.
+      purpose: options.blobPort === undefined && remembered.blob !== undefined ? "blob, the last run's; models registered so far point at it" : "blob",
+      flag: "--blob-port",
+    };
     const inferencePort: WantedPort = { port: options.port ?? 8080, purpose: "inference", flag: "--port" };
     await assertPortsFree([inferencePort, cosmosPort, blobPort]);
     // Load the training and inference code while the emulators start (it is most of a warm start's time).
@@ -130,7 +135,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       createPlatformData({ cosmos: { endpoint: cosmos.endpoint, key: cosmos.key }, storage: azurite }),
     );
 
-    await preload;
+    await progress.step("Load the training and inference services", () => preload);
     mkdirSync(layout.tmp, { recursive: true });
     const model = await ensureProductionModel(connection, {
       progress,
