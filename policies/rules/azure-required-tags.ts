@@ -68,9 +68,11 @@ export const azureRequiredTags = multiTypeRule(
   {
     name: "azure-required-tags",
     description:
-      "Taggable Azure resources must carry the required tags with allowed values. Tags drive cost allocation, ownership and incident routing; at level `remediate` the configured default tags are added automatically.",
+      "Taggable Azure resources must carry the required tags with allowed values. Tags drive cost allocation, ownership and incident routing; at level `remediate` (the default) the configured default tags are added automatically and only tags without a default can fail.",
     severity: "low",
-    enforcementLevel: "mandatory",
+    // The fix is unambiguous for tags with a configured default, so the rule fixes them itself; a
+    // required tag without a default still fails (reported as mandatory).
+    enforcementLevel: "remediate",
     exemptible: true,
     remediationSteps: "Pass `tags` with every required key to the component (components forward them to each child), or run at level `remediate`.",
     controls: [

@@ -18,7 +18,7 @@ describe("check --resources output formats", () => {
     const lines = report.split("\n");
     expect(lines[0]).toMatch(/^RULE\s+RESOURCE\s+LEVEL\s+MESSAGE$/);
     expect(lines.filter((l) => /^(azure|k8s)-/.test(l))).toHaveLength(result.findings.length);
-    expect(lines.at(-2)).toBe(`ai-platform-guardrails@0.1.0 on resources: 11 resources, 48 rules — 50 mandatory, 9 advisory, 0 unknown at preview, 0 remediated, 0 exempt.`);
+    expect(lines.at(-2)).toBe(`ai-platform-guardrails@0.1.0 on resources: 11 resources, 48 rules — 50 mandatory, 9 advisory, 0 unknown at preview, 1 remediated, 0 exempt.`);
     expect(lines.at(-1)).toBe("FAILED: mandatory violations must be fixed before deployment.");
   });
 

@@ -81,7 +81,11 @@ describe("the deliberately insecure fixture", () => {
     const result = await run(insecure);
     expect(tripped(result.findings)).toEqual([...EXPECTED].sort());
     expect(new Set(EXPECTED.map(([p]) => p)).size).toBe(rules.length);
-    expect(result.findings.filter((f) => f.kind !== "violation")).toEqual([]);
+    // azure-required-tags remediates by default: the defaults are added, the tag without one still fails.
+    expect(result.findings.filter((f) => f.kind !== "violation").map((f) => [f.policy, f.resource, f.kind, f.message])).toEqual([
+      ["azure-required-tags", "insecure-rg", "remediated", 'remediated `tags`: {"tags":{"workload":"ai-platform","managed-by":"pulumi"}}'],
+    ]);
+    expect(result.findings.find((f) => f.policy === "azure-required-tags" && f.kind === "violation")?.message.startsWith("tags are missing environment. Fix:")).toBe(true);
     expect(result.mandatory).toBe(50);
     expect(result.advisory).toBe(9);
     expect(result.resourceCount).toBe(insecure.length);

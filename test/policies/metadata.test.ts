@@ -19,7 +19,8 @@ describe("policy pack metadata", () => {
     expect(r.description).toMatch(/^[A-Z][^]*\.$/);
     expect(r.description.length).toBeGreaterThan(60);
     expect(["low", "medium", "high", "critical"]).toContain(r.severity);
-    expect(["advisory", "mandatory"]).toContain(r.enforcementLevel);
+    expect(["advisory", "mandatory", "remediate"]).toContain(r.enforcementLevel);
+    if (r.enforcementLevel === "remediate") expect(typeof (r as { remediateResource?: unknown }).remediateResource).toBe("function");
     expect(r.remediationSteps?.length ?? 0).toBeGreaterThan(10);
     expect(r.controls.length).toBeGreaterThan(0);
     for (const c of r.controls) {
