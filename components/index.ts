@@ -19,3 +19,6 @@ export * from "./container-registry";
 export * from "./monitoring";
 export * from "./baseline-alerts";
 export * from "./workload-identity";
+export * from "./aks-profiles";
+export * from "./aks-monitoring";
+export * from "./aks-cluster";

@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { ContainerRegistry, type ContainerRegistryArgs } from "../../components/container-registry";
 import { roleAssignmentName } from "../../components/shared/role-assignments";
 import { unwrap, type RegisteredResource } from "../support/pulumi-mocks";
-import { countByType, diffRuns, named, ofType, record } from "./helpers";
+import { countByType, diffRuns, memoize, named, ofType, record } from "./helpers";
 
 const base: ContainerRegistryArgs = { resourceGroupName: "rg", location: "westeurope", tags: { env: "test" } };
-const build = (args: Partial<ContainerRegistryArgs> = {}) => record(() => new ContainerRegistry("acr", { ...base, ...args }));
+const construct = (args: Partial<ContainerRegistryArgs> = {}) => record(() => new ContainerRegistry("acr", { ...base, ...args }));
+const build = memoize(construct);
 const REGISTRY = "azure-native:containerregistry:Registry";
 const registry = (resources: readonly RegisteredResource[]) => named(resources, REGISTRY, "acr-registry");
 
@@ -126,7 +127,7 @@ describe("ContainerRegistry", () => {
   it("keeps role-assignment names stable across two runs", async () => {
     const args = { roleAssignments: [{ roleDefinitionIdOrName: "AcrPull", principalId: "kubelet" }] };
     const names = async () =>
-      ofType((await build(args)).resources, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
+      ofType((await construct(args)).resources, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
     expect(await names()).toEqual(await names());
   });
 

@@ -5,10 +5,11 @@ import { platformContainers } from "../../components/data-layout";
 import { uuidV5 } from "../../components/shared/uuid";
 import type { RegisteredResource } from "../support/pulumi-mocks";
 import { unwrap } from "../support/pulumi-mocks";
-import { countByType, diffRuns, named, ofType, record } from "./helpers";
+import { countByType, diffRuns, memoize, named, ofType, record } from "./helpers";
 
 const base: CosmosDbArgs = { resourceGroupName: "rg", location: "westeurope", tags: { env: "test" } };
-const build = (args: Partial<CosmosDbArgs> = {}) => record(() => new CosmosDb("cosmos", { ...base, ...args }));
+const construct = (args: Partial<CosmosDbArgs> = {}) => record(() => new CosmosDb("cosmos", { ...base, ...args }));
+const build = memoize(construct);
 const ACCOUNT = "azure-native:cosmosdb:DatabaseAccount";
 const account = (resources: readonly RegisteredResource[]) => named(resources, ACCOUNT, "cosmos-account");
 
@@ -77,7 +78,7 @@ describe("CosmosDb", () => {
         indexingPolicy: {
           automatic: true,
           indexingMode: "consistent",
-          includedPaths: [{ path: "/dataset/?" }, { path: "/rowKey/?" }, { path: "/_ts/?" }],
+          includedPaths: [{ path: "/dataset/?" }, { path: "/rowKey/?" }, { path: "/ingestRun/?" }, { path: "/_ts/?" }],
           excludedPaths: [{ path: "/*" }],
         },
       },
@@ -150,7 +151,7 @@ describe("CosmosDb", () => {
         ),
       },
     ]);
-    const second = await build({ dataPlaneRoleAssignments: grants });
+    const second = await construct({ dataPlaneRoleAssignments: grants });
     const ids = (rs: readonly RegisteredResource[]) =>
       ofType(rs, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment").map((a) => a.inputs.roleAssignmentId);
     expect(ids(second.resources)).toEqual(ids(first.resources));

@@ -73,3 +73,21 @@ export function diffRuns(before: readonly RegisteredResource[], after: readonly 
   for (const k of afterByKey.keys()) if (!beforeByKey.has(k)) out.push(`+${k}`);
   return out.sort();
 }
+
+/**
+ * Memoizes a build by its arguments (as JSON), so a suite constructs each configuration once: mock
+ * construction costs about half a second per component. Tests that compare two genuine runs (stable
+ * role-assignment names) call the unmemoized builder.
+ */
+export function memoize<F extends (...args: any[]) => Promise<unknown>>(build: F): F {
+  const cache = new Map<string, ReturnType<F>>();
+  return ((...args: Parameters<F>) => {
+    const key = JSON.stringify(args);
+    let run = cache.get(key);
+    if (run === undefined) {
+      run = build(...args) as ReturnType<F>;
+      cache.set(key, run);
+    }
+    return run;
+  }) as unknown as F;
+}

@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { KeyVault, type KeyVaultArgs } from "../../components/key-vault";
 import { roleAssignmentName } from "../../components/shared/role-assignments";
 import { MOCK_TENANT_ID, unwrap, type RegisteredResource } from "../support/pulumi-mocks";
-import { countByType, diffRuns, named, ofType, record } from "./helpers";
+import { countByType, diffRuns, memoize, named, ofType, record } from "./helpers";
 
 const base: KeyVaultArgs = { resourceGroupName: "rg", location: "westeurope", tags: { env: "test" } };
-const build = (args: Partial<KeyVaultArgs> = {}) => record(() => new KeyVault("kv", { ...base, ...args }));
+const construct = (args: Partial<KeyVaultArgs> = {}) => record(() => new KeyVault("kv", { ...base, ...args }));
+const build = memoize(construct);
 const VAULT = "azure-native:keyvault:Vault";
 const vault = (resources: readonly RegisteredResource[]) => named(resources, VAULT, "kv-vault");
 
@@ -112,7 +113,7 @@ describe("KeyVault", () => {
   it("keeps role-assignment names stable across two runs", async () => {
     const args = { vaultName: "kv-fixed", roleAssignments: [{ roleDefinitionIdOrName: "Key Vault Secrets User", principalId: "w" }] };
     const names = async () =>
-      ofType((await build(args)).resources, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
+      ofType((await construct(args)).resources, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
     expect(await names()).toEqual(await names());
   });
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ModelStore, type ModelStoreArgs } from "../../components/model-store";
 import { unwrap, type RegisteredResource } from "../support/pulumi-mocks";
-import { countByType, diffRuns, named, ofType, record } from "./helpers";
+import { countByType, diffRuns, memoize, named, ofType, record } from "./helpers";
 
 const base: ModelStoreArgs = { resourceGroupName: "rg", location: "westeurope", tags: { env: "test" } };
-const build = (args: Partial<ModelStoreArgs> = {}) => record(() => new ModelStore("models", { ...base, ...args }));
+const construct = (args: Partial<ModelStoreArgs> = {}) => record(() => new ModelStore("models", { ...base, ...args }));
+const build = memoize(construct);
 const ACCOUNT = "azure-native:storage:StorageAccount";
 const account = (resources: readonly RegisteredResource[]) => named(resources, ACCOUNT, "models-account");
 
@@ -148,7 +149,7 @@ describe("ModelStore", () => {
   it("keeps role-assignment names stable across two runs", async () => {
     const args = { roleAssignments: [{ roleDefinitionIdOrName: "Storage Blob Data Reader", principalId: "inference" }] };
     const names = async () =>
-      ofType((await build(args)).resources, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
+      ofType((await construct(args)).resources, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
     expect(await names()).toEqual(await names());
   });
 

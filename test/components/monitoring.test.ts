@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { BaselineAlerts, baselineAlertRules, type BaselineAlertsArgs } from "../../components/baseline-alerts";
 import { actionGroupShortName, Monitoring, type MonitoringArgs } from "../../components/monitoring";
 import { unwrap, type RegisteredResource } from "../support/pulumi-mocks";
-import { countByType, diffRuns, named, ofType, record } from "./helpers";
+import { countByType, diffRuns, memoize, named, ofType, record } from "./helpers";
 
 const base: MonitoringArgs = { resourceGroupName: "rg", location: "westeurope", tags: { env: "test" } };
-const build = (args: Partial<MonitoringArgs> = {}) => record(() => new Monitoring("mon", { ...base, ...args }));
+const construct = (args: Partial<MonitoringArgs> = {}) => record(() => new Monitoring("mon", { ...base, ...args }));
+const build = memoize(construct);
 const WORKSPACE = "azure-native:operationalinsights:Workspace";
 const workspace = (resources: readonly RegisteredResource[]) => named(resources, WORKSPACE, "mon-logs");
 
@@ -118,7 +119,7 @@ describe("Monitoring", () => {
   it("keeps role-assignment names stable across two runs", async () => {
     const args = { appInsightsRoleAssignments: [{ roleDefinitionIdOrName: "Monitoring Metrics Publisher", principalId: "inference" }] };
     const names = async () =>
-      ofType((await build(args)).resources, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
+      ofType((await construct(args)).resources, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
     expect(await names()).toEqual(await names());
   });
 

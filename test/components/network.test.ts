@@ -4,10 +4,11 @@ import { defaultSubnetPrefixes, parseCidr, resolveNetworkPlan } from "../../comp
 
 const defaults = defaultSubnetPrefixes()!;
 import { unwrap } from "../support/pulumi-mocks";
-import { countByType, diffRuns, named, ofType, record } from "./helpers";
+import { countByType, diffRuns, memoize, named, ofType, record } from "./helpers";
 
 const base: NetworkArgs = { resourceGroupName: "rg", location: "westeurope", tags: { env: "test" } };
-const build = (args: Partial<NetworkArgs> = {}) => record(() => new Network("net", { ...base, ...args }));
+const construct = (args: Partial<NetworkArgs> = {}) => record(() => new Network("net", { ...base, ...args }));
+const build = memoize(construct);
 
 describe("Network", () => {
   it("creates a VNet, six subnets with an NSG each, and a NAT gateway with one static IP", async () => {
@@ -135,7 +136,7 @@ describe("Network", () => {
   it("keeps role-assignment names stable across two runs", async () => {
     const args = { roleAssignments: [{ roleDefinitionIdOrName: "Reader", principalId: "p" }] };
     const names = async () =>
-      ofType((await build(args)).resources, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
+      ofType((await construct(args)).resources, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
     expect(await names()).toEqual(await names());
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { validateWorkloadIdentityNames, WorkloadIdentity, type WorkloadIdentityArgs } from "../../components/workload-identity";
 import { roleAssignmentName } from "../../components/shared/role-assignments";
 import { MOCK_TENANT_ID, unwrap, type RegisteredResource } from "../support/pulumi-mocks";
-import { countByType, diffRuns, named, ofType, record } from "./helpers";
+import { countByType, diffRuns, memoize, named, ofType, record } from "./helpers";
 
 const ISSUER = "https://oidc.example/aks/";
 const STORE = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/models";
@@ -15,7 +15,8 @@ const base: WorkloadIdentityArgs = {
   namespace: "ai-platform",
   serviceAccountName: "inference",
 };
-const build = (args: Partial<WorkloadIdentityArgs> = {}) => record(() => new WorkloadIdentity("inference", { ...base, ...args }));
+const construct = (args: Partial<WorkloadIdentityArgs> = {}) => record(() => new WorkloadIdentity("inference", { ...base, ...args }));
+const build = memoize(construct);
 const identity = (resources: readonly RegisteredResource[]) =>
   named(resources, "azure-native:managedidentity:UserAssignedIdentity", "inference-identity");
 
@@ -84,7 +85,7 @@ describe("WorkloadIdentity", () => {
         },
       ],
     ]);
-    const second = await build({ grants });
+    const second = await construct({ grants });
     const names = (rs: readonly RegisteredResource[]) =>
       ofType(rs, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
     expect(names(second.resources)).toEqual(names(first.resources));
