@@ -116,18 +116,24 @@ export async function startPersistentCosmos(opts: PersistentCosmosOptions): Prom
   let timer: NodeJS.Timeout | undefined;
   let saving: Promise<void> = Promise.resolve();
 
+  let lastSaveMs = 0;
   const save = (): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     saving = saving.then(() => {
-      if (account) saveSnapshots(opts.snapshotDir, exportAccount(account));
+      if (!account) return;
+      const started = Date.now();
+      saveSnapshots(opts.snapshotDir, exportAccount(account));
+      lastSaveMs = Date.now() - started;
     });
     return saving;
   };
   const scheduleSave = (): void => {
+    // A save blocks the event loop for as long as it takes; spacing saves by 4x that keeps a large ingest from
+    // spending most of its time saving, at the cost of a longer window a crash could lose.
     timer ??= setTimeout(() => {
       save().catch(onSaveError);
-    }, saveDelayMs);
+    }, Math.max(saveDelayMs, 4 * lastSaveMs));
   };
 
   const server = https.createServer({ ...lib.tls, minVersion: "TLSv1.2", keepAlive: true }, (req, res) => {

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CosmosClient } from "@azure/cosmos";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { cosmosEmulatorAgent } from "../../local/emulators";
 import { startPersistentCosmos, type PersistentCosmos } from "../../local/cosmos-server";
 import { CorruptDataError } from "../../local/errors";
@@ -88,6 +88,8 @@ describe("startPersistentCosmos", () => {
     const dir = tempDir();
     const { cosmos, client } = await start(dir);
     await client.databases.create({ id: "db1" });
+    // No explicit save: the write schedules one (saveDelayMs 10 here).
+    await vi.waitFor(() => expect(existsSync(join(dir, "db1.json"))).toBe(true), { timeout: 5000, interval: 10 });
     await cosmos.save();
     const saved = JSON.parse(readFileSync(join(dir, "db1.json"), "utf8"));
     expect(saved.resource.id).toBe("db1");
