@@ -84,3 +84,24 @@ describe("hot swap", () => {
     expect(await ask()).toEqual({ status: 200, version: "4", first: 14 });
   });
 });
+
+describe("a model whose only version cannot load", () => {
+  let brokenRepo: string;
+  let broken: FastifyInstance;
+  beforeAll(async () => {
+    brokenRepo = makeRepo({ good: { versions: { 1: addOffset(1) } }, bad: { versions: { 1: new Uint8Array([9, 9, 9]) } } });
+    broken = await buildApp(brokenRepo);
+  });
+  afterAll(async () => {
+    await broken?.close();
+    removeRepo(brokenRepo);
+  });
+
+  it("keeps the server not ready, serves the other models and says why the model is unavailable", async () => {
+    expect((await broken.inject("/v2/health/ready")).json()).toEqual({ ready: false });
+    expect((await broken.inject({ method: "POST", url: "/v2/models/good/infer", payload: body })).statusCode).toBe(200);
+    const res = await broken.inject({ method: "POST", url: "/v2/models/bad/infer", payload: body });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error).toMatch(/^model "bad" failed to load: /);
+  });
+});

@@ -136,3 +136,16 @@ describe("inference", () => {
     expect((await infer(app, "offset", body)).json.model_version).toBe("2");
   });
 });
+
+describe("INFERENCE_DEVICE=cuda without a CUDA provider", () => {
+  it("falls back to CPU, says so in the metadata, and serves", async () => {
+    const cudaApp = await buildApp(repo, { INFERENCE_DEVICE: "cuda" });
+    try {
+      expect((await cudaApp.inject("/v2/models/tabular")).json().parameters).toEqual({ default_version: "1", max_batch_size: 0, execution_provider: "cpu" });
+      const res = await infer(cudaApp, "tabular", { inputs: [{ name: "features", shape: [1, 4], datatype: "FP32", data: [1, 2, 3, 4] }] });
+      expect(res.json.outputs[0].data).toEqual([2]);
+    } finally {
+      await cudaApp.close();
+    }
+  });
+});

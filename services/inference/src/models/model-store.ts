@@ -188,7 +188,9 @@ export class ModelStore {
   get(name: string, version?: string): LoadedVersion {
     const e = this.models.get(name);
     if (!e) {
-      if (this.loading.size > 0 && [...this.loading].some((id) => id.startsWith(`${name}@`))) throw unavailable(`model "${name}" is loading`);
+      if ([...this.loading].some((id) => id.startsWith(`${name}@`))) throw unavailable(`model "${name}" is loading`);
+      const failure = [...this.failed].find(([id]) => id.startsWith(`${name}@`));
+      if (failure) throw unavailable(`model "${name}" failed to load: ${failure[1].reason}`);
       throw notFound(`unknown model "${name}"`);
     }
     const v = version === undefined ? e.defaultVersion : /^[1-9][0-9]*$/.test(version) ? Number(version) : Number.NaN;
