@@ -15,14 +15,20 @@ export const PRIVATE_LINK_SERVICES: Record<string, { groupId: string; zone: stri
 const PE = "azure-native:network:PrivateEndpoint";
 const ZONE_GROUP = "azure-native:network:PrivateDnsZoneGroup";
 const ZONE = "azure-native:privatedns:PrivateZone";
+const VNET_LINK = "azure-native:privatedns:VirtualNetworkLink";
 
 function groupIdsOf(pe: PolicyResource): string[] {
   const connections = safeRead(() => pe.props.privateLinkServiceConnections as Array<{ groupIds?: string[] }> | undefined) ?? [];
   return connections.flatMap((c) => safeRead(() => c.groupIds) ?? []);
 }
 
-function hasZone(pe: PolicyResource, zone: string, resources: readonly PolicyResource[]): boolean {
-  const zones = ofType(resources, ZONE).filter((z) => eqi(safeRead(() => z.props.privateZoneName), zone));
+/** The zone is resolvable from a virtual network: some VirtualNetworkLink belongs to it. */
+function isLinked(zone: PolicyResource, resources: readonly PolicyResource[]): boolean {
+  return ofType(resources, VNET_LINK).some((l) => refersTo(l, "privateZoneName", zone, () => l.props.privateZoneName) || eqi(safeRead(() => l.props.privateZoneName), safeRead(() => zone.props.privateZoneName) ?? ""));
+}
+
+function hasZone(pe: PolicyResource, zone: string, resources: readonly PolicyResource[], requireLink: boolean): boolean {
+  const zones = ofType(resources, ZONE).filter((z) => eqi(safeRead(() => z.props.privateZoneName), zone) && (!requireLink || isLinked(z, resources)));
   return ofType(resources, ZONE_GROUP).some(
     (g) => refersTo(g, "privateEndpointName", pe, () => g.props.privateEndpointName) && zones.some((z) => (g.propertyDependencies.privateDnsZoneConfigs ?? []).some((d) => d.urn === z.urn)),
   );
@@ -33,7 +39,7 @@ export const azurePrivateEndpointWiring = stackRule(
   {
     name: "azure-private-endpoint-wiring",
     description:
-      "Every Cosmos DB account, key vault, container registry and storage account with public access disabled must have a private endpoint for the right sub-resource, registered in the matching private DNS zone. Without both, clients inside the network cannot resolve or reach the service.",
+      "Every Cosmos DB account, key vault, container registry and storage account with public access disabled must have a private endpoint for the right sub-resource, registered in the matching private DNS zone that is linked to a virtual network. Without all three, clients inside the network cannot resolve or reach the service.",
     severity: "high",
     enforcementLevel: "mandatory",
     exemptible: true,
@@ -47,10 +53,11 @@ export const azurePrivateEndpointWiring = stackRule(
     ],
     config: {
       requireDnsZoneGroup: { type: "boolean", default: true, description: "Also require the endpoint's DNS zone group with the service's privatelink zone." },
+      requireVnetLink: { type: "boolean", default: true, description: "Also require a VirtualNetworkLink on that zone." },
     },
   },
-  [...Object.keys(PRIVATE_LINK_SERVICES), PE, ZONE_GROUP, ZONE],
-  (args, report, config: { requireDnsZoneGroup: boolean }, isExempt) => {
+  [...Object.keys(PRIVATE_LINK_SERVICES), PE, ZONE_GROUP, ZONE, VNET_LINK],
+  (args, report, config: { requireDnsZoneGroup: boolean; requireVnetLink: boolean }, isExempt) => {
     const endpoints = ofType(args.resources, PE);
     for (const service of args.resources) {
       const spec = PRIVATE_LINK_SERVICES[service.type];
@@ -67,8 +74,10 @@ export const azurePrivateEndpointWiring = stackRule(
         report(service.urn, `the private endpoint of ${service.name} uses groupIds ${JSON.stringify(linked.flatMap(groupIdsOf))}.`, `use groupIds ["${spec.groupId}"].`);
         continue;
       }
-      if (config.requireDnsZoneGroup && !right.some((pe) => hasZone(pe, spec.zone, args.resources)))
+      if (config.requireDnsZoneGroup && !right.some((pe) => hasZone(pe, spec.zone, args.resources, false)))
         report(service.urn, `the private endpoint of ${service.name} is not registered in the ${spec.zone} private DNS zone.`, `add a PrivateDnsZoneGroup for the endpoint pointing at the ${spec.zone} zone.`);
+      else if (config.requireDnsZoneGroup && config.requireVnetLink && !right.some((pe) => hasZone(pe, spec.zone, args.resources, true)))
+        report(service.urn, `the ${spec.zone} zone of ${service.name}'s private endpoint is not linked to any virtual network.`, "add a VirtualNetworkLink from the zone to the platform's virtual network.");
     }
   },
 );

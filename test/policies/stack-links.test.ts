@@ -7,11 +7,14 @@ const PE = "azure-native:network:PrivateEndpoint";
 const ZONE = "azure-native:privatedns:PrivateZone";
 const ZONE_GROUP = "azure-native:network:PrivateDnsZoneGroup";
 const DIAG = "azure-native:monitor:DiagnosticSetting";
+const LINK = "azure-native:privatedns:VirtualNetworkLink";
 
 /** A stack as `pulumi preview` shows it: ids unknown, links only as property dependencies. */
-function previewStack(overrides: { peGroup?: string; zoneName?: string; withZoneGroup?: boolean; withPe?: boolean; diagLogs?: unknown; withDiag?: boolean } = {}): StackResourceSpec[] {
+function previewStack(overrides: { peGroup?: string; zoneName?: string; withZoneGroup?: boolean; withPe?: boolean; diagLogs?: unknown; withDiag?: boolean; withLink?: boolean } = {}): StackResourceSpec[] {
   const out: StackResourceSpec[] = [{ type: COSMOS, name: "cosmos", props: compliant[COSMOS]! }];
   out.push({ type: ZONE, name: "zone-cosmos", props: { privateZoneName: overrides.zoneName ?? "privatelink.documents.azure.com", location: "global" } });
+  if (overrides.withLink !== false)
+    out.push({ type: LINK, name: "zone-cosmos-link", props: { privateZoneName: UNKNOWN.string, virtualNetwork: { id: UNKNOWN.string }, registrationEnabled: false, location: "global" }, dependsOn: { privateZoneName: ["zone-cosmos"] } });
   if (overrides.withPe !== false)
     out.push({ type: PE, name: "cosmos-pe", props: { subnet: { id: UNKNOWN.string }, privateLinkServiceConnections: [{ name: "sql", groupIds: [overrides.peGroup ?? "Sql"], privateLinkServiceId: UNKNOWN.string }] }, dependsOn: { privateLinkServiceConnections: ["cosmos"] } });
   if (overrides.withZoneGroup !== false && overrides.withPe !== false)
@@ -35,6 +38,7 @@ describe("azure-private-endpoint-wiring at preview (links through property depen
     [{ peGroup: "MongoDB" }, 'the private endpoint of cosmos uses groupIds ["MongoDB"].'],
     [{ withZoneGroup: false }, "the private endpoint of cosmos is not registered in the privatelink.documents.azure.com private DNS zone."],
     [{ zoneName: "privatelink.vaultcore.azure.net" }, "the private endpoint of cosmos is not registered in the privatelink.documents.azure.com private DNS zone."],
+    [{ withLink: false }, "the privatelink.documents.azure.com zone of cosmos's private endpoint is not linked to any virtual network."],
   ])("%j → one violation on the account", async (o, problem) => {
     const run = await runStackRule(r, previewStack(o));
     expect(problems(run.violations)).toEqual([problem]);
