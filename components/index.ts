@@ -22,3 +22,4 @@ export * from "./workload-identity";
 export * from "./aks-profiles";
 export * from "./aks-monitoring";
 export * from "./aks-cluster";
+export * from "./gpu-node-pool";
