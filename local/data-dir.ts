@@ -162,3 +162,22 @@ export function readRememberedPorts(layout: DataDirLayout): RememberedPorts {
 export function rememberPorts(layout: DataDirLayout, ports: Required<RememberedPorts>): void {
   writeFileAtomic(layout.ports, `${JSON.stringify(ports)}\n`);
 }
+
+/** Azurite's metadata databases (LokiJS, JSON) under `azurite/`, as `startAzurite` names them. */
+const azuriteMetadataFiles = ["__azurite_db_blob__.json", "__azurite_db_blob_extent__.json"];
+
+/**
+ * Checks that Azurite's metadata files parse, so a damaged one is reported by path (with the reset hint) instead of
+ * Azurite's bare JSON error. Missing files are fine (a fresh directory).
+ */
+export function assertAzuriteMetadataReadable(layout: DataDirLayout): void {
+  for (const name of azuriteMetadataFiles) {
+    const file = join(layout.azurite, name);
+    if (!existsSync(file)) continue;
+    try {
+      JSON.parse(readFileSync(file, "utf8"));
+    } catch (error) {
+      throw new CorruptDataError(file, (error as Error).message, layout.root);
+    }
+  }
+}

@@ -10,6 +10,7 @@ import { platformDatabaseId } from "../components/data-layout";
 import { startPersistentCosmos } from "./cosmos-server";
 import {
   acquireLock,
+  assertAzuriteMetadataReadable,
   dataDirLayout,
   readRememberedPorts,
   rememberPorts,
@@ -105,6 +106,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     };
     const inferencePort: WantedPort = { port: options.port ?? 8080, purpose: "inference", flag: "--port" };
     await assertPortsFree([inferencePort, cosmosPort, blobPort]);
+    assertAzuriteMetadataReadable(layout);
     // Load the training and inference code while the emulators start (it is most of a warm start's time).
     const preload = Promise.all([import("@ai-platform/training"), import("@ai-platform/inference")]);
     preload.catch(() => undefined);

@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { acquireLock, dataDirLayout, readPlatformJson, writePlatformJson } from "../../local/data-dir";
+import { acquireLock, assertAzuriteMetadataReadable, dataDirLayout, readPlatformJson, readRememberedPorts, writePlatformJson } from "../../local/data-dir";
 import { AlreadyRunningError, CorruptDataError, PortInUseError } from "../../local/errors";
 import { assertPortsFree } from "../../local/ports";
 
@@ -64,6 +64,27 @@ describe("data directory", () => {
     expect(() => readPlatformJson(l)).toThrow(CorruptDataError);
     expect(() => readPlatformJson(l)).toThrow(`${l.platformJson} is corrupted`);
     lock.release();
+  });
+});
+
+describe("corrupted state files", () => {
+  it("reports an unreadable Azurite metadata file by path, and accepts a fresh directory", () => {
+    const l = fresh();
+    expect(() => assertAzuriteMetadataReadable(l)).not.toThrow();
+    mkdirSync(l.azurite, { recursive: true });
+    writeFileSync(join(l.azurite, "__azurite_db_blob__.json"), "{garbage");
+    expect(() => assertAzuriteMetadataReadable(l)).toThrow(`${join(l.azurite, "__azurite_db_blob__.json")} is corrupted: `);
+    expect(readFileSync(join(l.azurite, "__azurite_db_blob__.json"), "utf8")).toBe("{garbage");
+  });
+
+  it.each([
+    ['{"cosmos":"x"}', 'cosmos: expected a port number, got "x"'],
+    ["{", "is corrupted: "],
+  ])("reports a bad ports.json %s", (content, message) => {
+    const l = fresh();
+    mkdirSync(l.root, { recursive: true });
+    writeFileSync(l.ports, content);
+    expect(() => readRememberedPorts(l)).toThrow(message);
   });
 });
 
