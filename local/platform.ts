@@ -162,7 +162,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     await progress.step("Check the example request", () => checkExample(example), (r) => r);
 
     options.signal?.throwIfAborted();
-    const state = { pid: process.pid, startedAt: new Date().toISOString(), connection, inferenceUrl: serving.url };
+    const state = { pid: process.pid, startedAt: new Date(started).toISOString(), connection, inferenceUrl: serving.url };
     writePlatformJson(layout, state);
     const readyMs = Date.now() - started;
     let stopping: Promise<void> | undefined;
