@@ -34,8 +34,8 @@ export interface PlatformWorkloadsArgs {
   inferenceModels: string[];
   /** Inference replicas. */
   inferenceReplicas: { min: number; max: number };
-  /** Deploy the NVIDIA device plugin for the GPU pool. Defaults to `false`. */
-  gpu?: boolean;
+  /** Labels of the GPU pool's nodes; set, the NVIDIA device plugin is deployed there. Defaults to no GPU pool. */
+  gpuNodeSelector?: Readonly<Record<string, string>>;
   /** Training job cron schedule. Defaults to TrainingJob's daily schedule. */
   trainingSchedule?: string;
   /** Dataset and model the scheduled training job trains. Defaults to the first served model's name for both. */
@@ -57,7 +57,8 @@ export class PlatformWorkloads extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider };
 
     const ns = new PlatformNamespace(`${name}-ns`, { namespaceName: WORKLOAD_NAMESPACE }, k8sOpts);
-    const gpu = args.gpu === true ? new GpuEnablement(`${name}-gpu`, { driver: "Install" }, k8sOpts) : undefined;
+    const gpuNodeSelector = args.gpuNodeSelector === undefined ? undefined : { ...args.gpuNodeSelector };
+    const gpu = gpuNodeSelector === undefined ? undefined : new GpuEnablement(`${name}-gpu`, { driver: "Install", nodeSelector: gpuNodeSelector }, k8sOpts);
     const afterGpu = { ...k8sOpts, dependsOn: gpu === undefined ? [ns] : [ns, gpu] };
 
     const inference = new InferenceService(`${name}-inference`, {
@@ -70,7 +71,7 @@ export class PlatformWorkloads extends pulumi.ComponentResource {
       minReplicas: args.inferenceReplicas.min,
       maxReplicas: args.inferenceReplicas.max,
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNTS.inference,
-      ...(args.inferenceDevice === "cuda" ? { gpu: { count: 1 } } : {}),
+      ...(args.inferenceDevice === "cuda" ? { gpu: { count: 1, ...(gpuNodeSelector === undefined ? {} : { nodeSelector: gpuNodeSelector }) } } : {}),
     }, afterGpu);
 
     const training = args.training ?? { dataset: firstModel, model: firstModel };

@@ -12,6 +12,7 @@ import type { ApiServerAccess } from "./aks-profiles";
 import { ContainerRegistry } from "./container-registry";
 import { CosmosDb } from "./cosmos-db";
 import { PlatformImages, type PlatformImagesArgs } from "./images";
+import { GpuNodePool } from "./gpu-node-pool";
 import { KeyVault } from "./key-vault";
 import { BaselineAlerts } from "./baseline-alerts";
 import { ModelStore } from "./model-store";
@@ -180,6 +181,18 @@ export class AiPlatform extends pulumi.ComponentResource {
       ...(args.workloads === undefined ? {} : { roleAssignments: [{ roleDefinitionIdOrName: "Azure Kubernetes Service RBAC Cluster Admin", principalId: deployer.objectId }] }),
     }, child);
 
+    const gpuPool = args.gpu === undefined ? undefined : new GpuNodePool(`${name}-gpu`, {
+      resourceGroupName: rg.name,
+      clusterName: cluster.clusterName,
+      vmSize: args.gpu.vmSize,
+      subnetId: net.subnetIds.gpu,
+      minCount: args.gpu.minNodes,
+      maxCount: args.gpu.maxNodes,
+      spot: args.gpu.spot ?? false,
+      tags,
+      ...(args.gpu.migProfile === undefined ? {} : { migProfile: args.gpu.migProfile }),
+    }, child);
+
     // One federated identity per workload, granted exactly the data it uses.
     const identity = (workload: keyof typeof WORKLOAD_SERVICE_ACCOUNTS) => new WorkloadIdentity(`${name}-id-${workload}`, {
       ...placement,
@@ -232,9 +245,9 @@ export class AiPlatform extends pulumi.ComponentResource {
         inferenceDevice: args.workloads.inferenceDevice,
         inferenceModels: args.workloads.inferenceModels,
         inferenceReplicas: args.workloads.inferenceReplicas,
-        gpu: args.gpu !== undefined,
+        ...(gpuPool === undefined ? {} : { gpuNodeSelector: gpuPool.nodeSelector }),
         ...(args.workloads.trainingSchedule === undefined ? {} : { trainingSchedule: args.workloads.trainingSchedule }),
-      }, { parent: this, dependsOn: [cluster] });
+      }, { parent: this, dependsOn: gpuPool === undefined ? [cluster] : [cluster, gpuPool] });
     }
 
     this.resourceGroupName = rg.name;

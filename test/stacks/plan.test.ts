@@ -91,6 +91,13 @@ describe("environments differ where real environments differ", () => {
     expect(one("prod", "azure-native:containerservice:ManagedCluster").inputs.apiServerAccessProfile).toMatchObject({ enablePrivateCluster: true, enableVnetIntegration: true, disableRunCommand: true });
   });
 
+  it("GPU pool: separate, autoscaled from 0, tainted; spot in dev only", () => {
+    const pool = (stack: string) => of(stack, "azure-native:containerservice:AgentPool").find((p) => p.parent === `aip-${stack}-gpu`)!;
+    expect(pool("dev").inputs).toMatchObject({ minCount: 0, maxCount: 1, enableAutoScaling: true, scaleSetPriority: "Spot", vmSize: "Standard_NC4as_T4_v3" });
+    expect(pool("prod").inputs).toMatchObject({ minCount: 0, maxCount: 4, enableAutoScaling: true, scaleSetPriority: "Regular", vmSize: "Standard_NC24ads_A100_v4", nodeTaints: ["sku=gpu:NoSchedule"] });
+    expect(String(pool("prod").inputs.vnetSubnetID)).toMatch(/\/subnets\/gpu$/);
+  });
+
   it("prod serves on the GPU pool from the CUDA image", () => {
     const container = (one("prod", "kubernetes:apps/v1:Deployment").inputs.spec as any).template.spec.containers[0];
     expect(container.image).toMatch(/\/inference-cuda@sha256:/);

@@ -1,0 +1,23 @@
+/** Every component the provider serves. A test keeps this list equal to the components in components/. */
+export { AiPlatform } from "../components/platform";
+export { PlatformWorkloads } from "../components/platform-workloads";
+export { PlatformImages } from "../components/images";
+export { ContainerImage } from "../components/container-image";
+export { Network } from "../components/network";
+export { PrivateDnsZones } from "../components/private-dns-zones";
+export { PrivateEndpoint } from "../components/private-endpoint";
+export { CosmosDb } from "../components/cosmos-db";
+export { ModelStore } from "../components/model-store";
+export { ContainerRegistry } from "../components/container-registry";
+export { KeyVault } from "../components/key-vault";
+export { Monitoring } from "../components/monitoring";
+export { BaselineAlerts } from "../components/baseline-alerts";
+export { AksCluster } from "../components/aks-cluster";
+export { AksMonitoring } from "../components/aks-monitoring";
+export { GpuNodePool } from "../components/gpu-node-pool";
+export { WorkloadIdentity } from "../components/workload-identity";
+export { PlatformNamespace } from "../components/kubernetes/namespace";
+export { GpuEnablement } from "../components/kubernetes/gpu-enablement";
+export { InferenceService } from "../components/kubernetes/inference-service";
+export { TrainingJob } from "../components/kubernetes/training-job";
+export { BatchScoringJob } from "../components/kubernetes/batch-scoring-job";
