@@ -122,7 +122,7 @@ export class Monitoring extends pulumi.ComponentResource {
     );
 
     if (args.auditLogs !== false) {
-      addDiagnosticSetting(name, workspace.id, { workspaceId: workspace.id, logCategories: undefined }, { logs: ["Audit"], metrics: true, dedicated: false }, this);
+      addDiagnosticSetting(name, workspace.id, { workspaceId: workspace.id }, { logs: ["Audit"], metrics: true, dedicated: false }, this);
     }
     addLock(name, workspace.id, args.lock, this);
     assignRoles(name, workspace.id, args.roleAssignments, this);
