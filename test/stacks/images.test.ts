@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ACR_REFRESH_TOKEN_USER, acrTokenExchange } from "../../components/acr-token";
 import { ContainerImage } from "../../components/container-image";
-import { PlatformImages } from "../../components/images";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PlatformImages, serviceDockerfiles } from "../../components/images";
 import { extraState } from "../../tools/plan/mock-outputs";
 import { installMocksWith, MOCK_TENANT_ID, registered, unwrap } from "../support/pulumi-mocks";
 
@@ -78,6 +80,11 @@ describe("ContainerImage", () => {
 });
 
 describe("PlatformImages", () => {
+  it("builds the services' own Dockerfiles (paths relative to the repository root, the build context)", () => {
+    const root = path.join(__dirname, "..", "..");
+    expect(Object.values(serviceDockerfiles).filter((f) => !fs.existsSync(path.join(root, f)))).toEqual([]);
+  });
+
   beforeEach(async () => {
     await installMocksWith({}, extraState);
   });
