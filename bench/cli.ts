@@ -17,10 +17,10 @@ export function registerBenchCommand(program: Command): void {
     .action(async (chosen: Suite[], options: { out: string; quick: boolean }) => {
       for (const suite of chosen.length > 0 ? chosen : suites) {
         if (suite === "inference") {
-          const { runInferenceBench } = await import("./inference");
+          const { runInferenceBench } = await import("./inference.js");
           await runInferenceBench({ outDir: options.out, quick: options.quick });
         } else {
-          const { runTrainingBench } = await import("./training");
+          const { runTrainingBench } = await import("./training.js");
           await runTrainingBench({ outDir: options.out });
         }
       }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { rules } from "../../policies/rules";
-import { runCheck } from "../../tools/check/cli";
+import { runCheck } from "../../tools/check/run";
 import { SARIF_SCHEMA } from "../../tools/check/format-sarif";
 
 const root = join(__dirname, "..", "..");

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PACK_NAME, PACK_VERSION } from "../../policies/pack";
 import { rules } from "../../policies/rules";
-import { runCheck } from "../../tools/check/cli";
+import { runCheck } from "../../tools/check/run";
 import { evaluate } from "../../tools/check/engine";
 import { loadPackConfig } from "../../tools/check/pack-config";
 import { planStackResult } from "../../tools/plan/plan";
