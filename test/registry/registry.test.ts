@@ -151,6 +151,13 @@ describe("model registry on the emulators", () => {
       expect(await artifacts.get(first.uri, first.sha256)).toEqual(bytes);
       await expect(artifacts.get(first.uri, "0".repeat(64))).rejects.toBeInstanceOf(ArtifactIntegrityError);
       await expect(artifacts.put(bytes, { contentType: "x", fileName: "../evil" })).rejects.toThrow('fileName: "../evil"');
+      // Azurite restarted on another loopback port is the same store; another host never is.
+      const moved = new URL(first.uri);
+      moved.port = String(Number(moved.port) + 1);
+      expect(await artifacts.get(moved.href, first.sha256)).toEqual(bytes);
+      const foreign = new URL(first.uri);
+      foreign.hostname = "models.example.com";
+      await expect(artifacts.get(foreign.href, first.sha256)).rejects.toThrow("is not in this artifact store");
     } finally {
       close();
     }

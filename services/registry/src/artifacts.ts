@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ContainerClient } from "@azure/storage-blob";
+import { isLoopbackEndpoint } from "./connection.js";
 import { ArtifactIntegrityError } from "./types.js";
 
 /** The artifact operations both services use. */
@@ -60,7 +61,14 @@ export class BlobArtifactStore implements ArtifactStore {
   /** The blob name inside this container for a URI this store issued. */
   private blobPath(uri: string): string {
     const prefix = `${this.container.url}/`;
-    if (!uri.startsWith(prefix)) throw new Error(`uri: ${uri} is not in this artifact store (${this.container.url})`);
-    return decodeURIComponent(uri.slice(prefix.length));
+    if (uri.startsWith(prefix)) return decodeURIComponent(uri.slice(prefix.length));
+    // The local emulator (Azurite) may come back on another loopback port: the same account/container path there
+    // is the same store. Never across hosts.
+    const issued = new URL(uri);
+    const here = new URL(this.container.url);
+    const path = `${here.pathname.replace(/\/$/, "")}/`;
+    const local = isLoopbackEndpoint(issued.href) && isLoopbackEndpoint(here.href);
+    if (!local || !issued.pathname.startsWith(path)) throw new Error(`uri: ${uri} is not in this artifact store (${this.container.url})`);
+    return decodeURIComponent(issued.pathname.slice(path.length));
   }
 }
