@@ -26,6 +26,8 @@ function fail(message: string): never {
 function describe(error: unknown): string {
   if (error instanceof pulumi.RunError || error instanceof pulumi.ResourceError) return error.message;
   if (!(error instanceof Error)) return String(error);
+  // Configuration errors are the user's to fix: their message says what, a source line would not help.
+  if (error.name === "ConfigError" || error.name === "PlanInputError") return error.message;
   // Point at the program's own frame (not the runtime's or this runner's), as `pulumi preview` does.
   const frame = (error.stack ?? "").split("\n").find((l) => /^\s+at /.test(l) && !/node_modules|node:|tools\/plan\//.test(l));
   const where = frame ? ` (${frame.trim().replace(/^at (.* \()?/, "").replace(/\)$/, "")})` : "";
