@@ -69,7 +69,10 @@ export interface AiPlatformArgs {
   alertEmails?: string[];
   /** Cosmos DB point-in-time restore window. Defaults to `Continuous30Days`. */
   cosmosBackupTier?: "Continuous7Days" | "Continuous30Days";
-  /** Disable the registry's public endpoint (private endpoint only). Defaults to `true`. */
+  /**
+   * Disable the registry's public endpoint (private endpoint only). Defaults to `true`. When `false`,
+   * the registry firewall admits only `cluster.apiServer.authorizedIpRanges` (the deployer's egress).
+   */
   registryPrivate?: boolean;
   /** The cluster. */
   cluster: {
@@ -154,6 +157,9 @@ export class AiPlatform extends pulumi.ComponentResource {
     const registry = new ContainerRegistry(`${name}-acr`, {
       ...placement, ...stateful, zoneRedundant,
       allowPublicNetworkAccess: !registryPrivate,
+      // A public registry still denies by default; it admits the deployer's egress (the API server's
+      // authorized ranges), so `docker` builds can push from there.
+      ...(registryPrivate ? {} : { allowedIpRanges: args.cluster.apiServer.authorizedIpRanges ?? [] }),
       privateEndpoint: endpoint("registry"),
       // The deployer pushes with Entra (docker mode); ACR Tasks push with the registry's own token.
       ...(args.images?.mode === "docker" ? { roleAssignments: [{ roleDefinitionIdOrName: "AcrPush", principalId: deployer.objectId }] } : {}),

@@ -77,6 +77,9 @@ export function crossFieldProblems(c: ConfigValues): string[] {
         "Set imageBuildMode=acr-tasks (builds run on an agent pool inside the VNet), or deploymentRunner=inside-vnet, or registryPrivate=false",
     );
   }
+  if (!c.registryPrivate && c.imageBuildMode === "docker" && c.deploymentRunner === "outside-vnet" && c.clusterAuthorizedIpRanges.length === 0) {
+    problems.push("imageBuildMode=docker from outside the VNet pushes through the registry firewall, which admits clusterAuthorizedIpRanges only; list the deployer's egress there, or set imageBuildMode=acr-tasks");
+  }
   if (c.imageBuildMode === "acr-tasks" && c.imageSourceUrl === "") {
     problems.push('imageSourceUrl: imageBuildMode=acr-tasks builds from a context ACR Tasks can fetch; set a git URL with a ref, e.g. "https://github.com/org/ai-platform.git#<commit>" (CI passes the commit)');
   }

@@ -8,6 +8,7 @@ import { ConfigError, resolvePlatformConfig } from "../../stacks/config/resolve"
 import { loadProject, loadStackConfig } from "../../tools/plan/project";
 
 const root = path.join(__dirname, "..", "..");
+const acrTasks = { imageBuildMode: "acr-tasks", imageSourceUrl: "https://example.test/r.git#abc" };
 const base = { environment: "dev", location: "westeurope", clusterAuthorizedIpRanges: '["198.51.100.7/32"]' };
 
 function problems(raw: Record<string, string | undefined>): readonly string[] {
@@ -50,8 +51,9 @@ describe("resolvePlatformConfig", () => {
 
   it.each<[string, Record<string, string>, RegExp]>([
     ["min above max", { gpuMinNodes: "2", gpuMaxNodes: "1" }, /^gpuMinNodes \(2\) > gpuMaxNodes \(1\)$/],
-    ["a public API server with no authorized ranges", { clusterAuthorizedIpRanges: "[]" }, /^clusterAuthorizedIpRanges: a public API server must be limited/],
-    ["a private API server a deployer outside the VNet cannot reach", { clusterApiServerAccess: "private", clusterAuthorizedIpRanges: "[]" }, /^clusterApiServerAccess=private with deploymentRunner=outside-vnet and workloadsEnabled=true: .*deploymentRunner=inside-vnet.*clusterApiServerVnetIntegration=true/],
+    ["a public API server with no authorized ranges", { clusterAuthorizedIpRanges: "[]", ...acrTasks }, /^clusterAuthorizedIpRanges: a public API server must be limited/],
+    ["a private API server a deployer outside the VNet cannot reach", { clusterApiServerAccess: "private", clusterAuthorizedIpRanges: "[]", ...acrTasks }, /^clusterApiServerAccess=private with deploymentRunner=outside-vnet and workloadsEnabled=true: .*deploymentRunner=inside-vnet.*clusterApiServerVnetIntegration=true/],
+    ["a docker push the public registry's firewall would refuse", { clusterApiServerAccess: "private", clusterAuthorizedIpRanges: "[]", workloadsEnabled: "false" }, /^imageBuildMode=docker from outside the VNet pushes through the registry firewall, which admits clusterAuthorizedIpRanges only/],
     ["a private registry a local docker build cannot push to", { registryPrivate: "true" }, /^registryPrivate=true with imageBuildMode=docker and deploymentRunner=outside-vnet: .*Set imageBuildMode=acr-tasks/],
     ["ACR Tasks without a source", { imageBuildMode: "acr-tasks" }, /^imageSourceUrl: imageBuildMode=acr-tasks builds from a context/],
     ["MIG on a T4", { gpuMigProfile: "MIG1g" }, /^gpuMigProfile=MIG1g needs an A100, H100 or H200 VM size; gpuVmSize is Standard_NC4as_T4_v3$/],

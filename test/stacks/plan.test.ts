@@ -106,7 +106,10 @@ describe("environments differ where real environments differ", () => {
   });
 
   it("dev: public registry pushed by a local docker build with the deployer's AcrPush; no locks", () => {
-    expect(one("dev", "azure-native:containerregistry:Registry").inputs.publicNetworkAccess).toBe("Enabled");
+    expect(one("dev", "azure-native:containerregistry:Registry").inputs).toMatchObject({
+      publicNetworkAccess: "Enabled",
+      networkRuleSet: { defaultAction: "Deny", ipRules: [{ iPAddressOrRange: "203.0.113.0/24", action: "Allow" }] },
+    });
     expect(of("dev", "docker-build:index:Image")).toHaveLength(2);
     expect(of("dev", "azure-native:containerregistry:TaskRun")).toHaveLength(0);
     expect(of("dev", "azure-native:authorization:ManagementLockByScope")).toHaveLength(0);
