@@ -2,16 +2,24 @@
  * Every stacks/Pulumi.<env>.yaml planned with the real program under mocks (as `npm run plan` does),
  * and the shape each environment must have asserted exactly.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { planStackResult, type PlanResult, type PlannedResource } from "../../tools/plan/plan";
 import { fakeGuid } from "../support/pulumi-mocks";
 
 const plans: Record<string, PlanResult> = {};
+/** Every stack file in stacks/: a new one is planned (and must pass the shared checks) without editing this test. */
+const stacks = fs.readdirSync(path.join(__dirname, "..", "..", "stacks")).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []).sort();
 
 beforeAll(async () => {
   // Sequential: each plan is its own Node process and the machine is shared.
-  for (const stack of ["dev", "staging", "prod"]) plans[stack] = await planStackResult(stack);
+  for (const stack of stacks) plans[stack] = await planStackResult(stack);
 }, 180_000);
+
+it("finds the three environments' stack files", () => {
+  expect(stacks).toEqual(["dev", "prod", "staging"]);
+});
 
 const of = (stack: string, type: string): PlannedResource[] => plans[stack]!.resources.filter((r) => r.type === type);
 const one = (stack: string, type: string): PlannedResource => {
@@ -20,7 +28,7 @@ const one = (stack: string, type: string): PlannedResource => {
   return found[0]!;
 };
 
-describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
+describe.each(stacks)("stack %s", (stack) => {
   it("plans the whole platform under one AiPlatform component", () => {
     const top = plans[stack]!.resources.filter((r) => r.parent === undefined);
     expect(top.map((r) => `${r.type} ${r.name}`)).toEqual([`ai-platform:index:AiPlatform aip-${stack}`]);
@@ -59,7 +67,7 @@ describe.each(["dev", "staging", "prod"])("stack %s", (stack) => {
   });
 });
 
-describe.each(["dev", "staging", "prod"])("stack %s workloads", (stack) => {
+describe.each(stacks)("stack %s workloads", (stack) => {
   it("runs inference and training as federated identities with digest-pinned images, through an explicit provider", () => {
     const outputs = plans[stack]!.outputs as { images: { inference: string; training: string }; kubeconfig: string };
     expect(outputs.kubeconfig).toBe("[secret]");
