@@ -2,7 +2,9 @@
  * The component provider (provider/PulumiPlugin.yaml): its package schema lists every component of
  * components/ with its inputs and outputs, and `construct` builds a component from plain inputs.
  */
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -84,6 +86,35 @@ describe("the component provider's schema", () => {
     expect(missing).toEqual([]);
     expect(refs.length).toBeGreaterThan(20);
   });
+});
+
+describe("the plugin process", () => {
+  it("serves the same schema over the Pulumi provider protocol (what `pulumi package add` calls)", async () => {
+    // grpc-js and the generated stubs as @pulumi/pulumi itself loads them.
+    const fromPulumi = createRequire(require.resolve("@pulumi/pulumi"));
+    const grpc = fromPulumi("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
+    const services = fromPulumi("./proto/provider_grpc_pb") as { ResourceProviderClient: new (address: string, credentials: unknown) => any };
+    const messages = fromPulumi("./proto/provider_pb") as { GetSchemaRequest: new () => { setVersion(v: number): void } };
+    const plugin = spawn(process.execPath, ["--import", "tsx", "index.ts"], { cwd: path.join(root, "provider"), stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        plugin.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+        plugin.once("exit", (code) => reject(new Error(`provider exited with ${String(code)}`)));
+      });
+      expect(port).toMatch(/^\d+$/);
+      const client = new services.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+      const request = new messages.GetSchemaRequest();
+      request.setVersion(0);
+      const served = await new Promise<PackageSchema>((resolve, reject) => {
+        client.getSchema(request, (error: Error | null, response: { getSchema(): string }) => (error ? reject(error) : resolve(JSON.parse(response.getSchema()) as PackageSchema)));
+      });
+      client.close();
+      expect(Object.keys(served.resources).sort()).toEqual(Object.keys(schema.resources).sort());
+      expect(served.version).toBe("0.1.0");
+    } finally {
+      plugin.kill();
+    }
+  }, 120_000);
 });
 
 describe("construct", () => {
