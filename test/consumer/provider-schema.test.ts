@@ -92,7 +92,7 @@ describe("the plugin process", () => {
   it("serves the same schema over the Pulumi provider protocol (what `pulumi package add` calls)", async () => {
     // grpc-js and the generated stubs as @pulumi/pulumi itself loads them.
     const fromPulumi = createRequire(require.resolve("@pulumi/pulumi"));
-    const grpc = fromPulumi("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
+    const grpc = fromPulumi("@grpc/grpc-js") as { credentials: { createInsecure(): unknown } };
     const services = fromPulumi("./proto/provider_grpc_pb") as { ResourceProviderClient: new (address: string, credentials: unknown) => any };
     const messages = fromPulumi("./proto/provider_pb") as { GetSchemaRequest: new () => { setVersion(v: number): void } };
     const plugin = spawn(process.execPath, ["--import", "tsx", "index.ts"], { cwd: path.join(root, "provider"), stdio: ["ignore", "pipe", "inherit"] });
