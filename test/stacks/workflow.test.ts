@@ -36,6 +36,7 @@ describe("the blueprint's CI/CD workflow", () => {
   it("deploys each environment on merge, in order, prod in its approval-gated environment on an in-VNet runner", () => {
     const jobs = platform.doc.jobs;
     expect([jobs["deploy-dev"].needs, jobs["deploy-staging"].needs, jobs["deploy-prod"].needs]).toEqual([["test", "compliance"], ["deploy-dev"], ["deploy-staging"]]);
+    for (const job of ["deploy-dev", "deploy-staging", "deploy-prod"]) expect(jobs[job].permissions, job).toEqual({ contents: "read", "id-token": "write" });
     expect(jobs["deploy-prod"].with).toEqual({ stack: "prod", environment: "prod", "runs-on": '["self-hosted","ai-platform-prod"]' });
     expect(deploy.doc.jobs.up.environment).toBe("${{ inputs.environment }}");
     expect(deploy.doc.jobs.up.steps.at(-1).with.command).toBe("up");
