@@ -5,14 +5,17 @@
  *   - compute-floor: onnxruntime in-process, one session, batch 1, back to back (what the model costs);
  *   - service: this service, no batching;
  *   - service+batching: this service with dynamic batching (max_batch_size 64, no added delay).
- * Load comes from a closed-loop generator in a worker thread (keep-alive connections, one per client); the HTTP
- * targets run in interleaved rounds (3 in a full run) and report their median round.
+ * Load comes from a closed-loop generator in a separate Node process (keep-alive connections, one per client), so
+ * the client's CPU never runs on the event loop or in the process under test; the HTTP targets run in interleaved
+ * rounds (3 in a full run) and report their median round. `serverCpuUsPerReq` is the CPU time (all threads: HTTP,
+ * session workers, GC) the serving process spent per answered request, a figure less sensitive to other load on
+ * the machine than req/s.
  * Writes `inference.json` and `inference.md` (the table) to `outDir` and prints the table.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import { spawn } from "node:child_process";
 import Fastify from "fastify";
 import * as ort from "onnxruntime-node";
 import { loadConfig } from "../services/inference/src/config";
@@ -31,6 +34,8 @@ export interface InferenceBenchRow {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** CPU time of the serving process (every thread) per answered request, in microseconds; absent for the compute floor. */
+  serverCpuUsPerReq?: number;
   /** Throughput relative to the HTTP floor at the same concurrency. */
   vsHttpFloor?: number;
   /** Throughput relative to the compute floor. */
@@ -43,13 +48,17 @@ interface LoadResult {
   seconds: number;
   p50: number;
   p99: number;
+  /** CPU microseconds the serving process used during the measured window. */
+  cpuUs?: number;
 }
 
-/** The closed-loop load generator, run in a worker thread (plain CommonJS, no loader needed). */
+/**
+ * The closed-loop load generator, run as a child process (plain CommonJS, no loader needed). It tells the parent
+ * when the measured window opens and closes (`start`/`stop` lines), then prints the result as one JSON line.
+ */
 const LOADGEN = `
-const { parentPort, workerData } = require("node:worker_threads");
 const http = require("node:http");
-const { port, path, body, concurrency, warmupMs, durationMs } = workerData;
+const { port, path, body, concurrency, warmupMs, durationMs } = JSON.parse(process.argv[1]);
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
 const lat = [];
@@ -69,24 +78,39 @@ function one() {
   });
 }
 async function client() { while (!stop) await one(); }
-setTimeout(() => { measuring = true; started = performance.now(); }, warmupMs);
-setTimeout(() => { stop = true; measuring = false; ended = performance.now(); }, warmupMs + durationMs);
+setTimeout(() => { measuring = true; started = performance.now(); process.stdout.write("start\\n"); }, warmupMs);
+setTimeout(() => { stop = true; measuring = false; ended = performance.now(); process.stdout.write("stop\\n"); }, warmupMs + durationMs);
 Promise.all(Array.from({ length: concurrency }, client)).then(() => {
   lat.sort((a, b) => a - b);
   const q = (p) => lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] : NaN;
   agent.destroy();
-  parentPort.postMessage({ count: lat.length, errors, seconds: (ended - started) / 1000, p50: q(0.5), p99: q(0.99) });
+  process.stdout.write(JSON.stringify({ count: lat.length, errors, seconds: (ended - started) / 1000, p50: q(0.5), p99: q(0.99) }) + "\\n");
 });
 `;
 
+/** Runs the load generator in a child process against `port`; measures this process's CPU over the window. */
 function load(port: number, path: string, body: string, concurrency: number, warmupMs: number, durationMs: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(LOADGEN, { eval: true, workerData: { port, path, body, concurrency, warmupMs, durationMs } });
-    w.once("message", (m: LoadResult) => {
-      void w.terminate();
-      resolve(m);
+    const args = JSON.stringify({ port, path, body, concurrency, warmupMs, durationMs });
+    const child = spawn(process.execPath, ["-e", LOADGEN, args], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    let cpuAtStart: NodeJS.CpuUsage | undefined;
+    let cpuUs: number | undefined;
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      out += chunk;
+      if (cpuAtStart === undefined && out.includes("start\n")) cpuAtStart = process.cpuUsage();
+      if (cpuUs === undefined && cpuAtStart && out.includes("stop\n")) {
+        const d = process.cpuUsage(cpuAtStart);
+        cpuUs = d.user + d.system;
+      }
     });
-    w.once("error", reject);
+    child.once("error", reject);
+    child.once("close", (code) => {
+      const last = out.trim().split("\n").pop() ?? "";
+      if (code !== 0 || !last.startsWith("{")) return reject(new Error(`load generator exited with ${code}: ${out.slice(-500)}`));
+      resolve({ ...(JSON.parse(last) as LoadResult), cpuUs });
+    });
   });
 }
 
@@ -116,18 +140,20 @@ async function computeFloor(bytes: Uint8Array, input: { name: string; width: num
 }
 
 function toRow(model: InferenceBenchRow["model"], target: InferenceBenchRow["target"], concurrency: number, r: LoadResult): InferenceBenchRow {
-  return { model, target, concurrency, reqPerSec: round(r.count / r.seconds, 0), p50Ms: round(r.p50, 3), p99Ms: round(r.p99, 3), errors: r.errors };
+  const row: InferenceBenchRow = { model, target, concurrency, reqPerSec: round(r.count / r.seconds, 0), p50Ms: round(r.p50, 3), p99Ms: round(r.p99, 3), errors: r.errors };
+  if (r.cpuUs !== undefined && r.count > 0) row.serverCpuUsPerReq = round(r.cpuUs / r.count, 0);
+  return row;
 }
 
 /** Renders the rows as a markdown table. */
 export function inferenceBenchTable(rows: readonly InferenceBenchRow[]): string {
   const lines = [
-    "| model | target | concurrency | req/s | p50 ms | p99 ms | errors | vs HTTP floor | vs compute floor |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    "| model | target | concurrency | req/s | p50 ms | p99 ms | errors | server CPU µs/req | vs HTTP floor | vs compute floor |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.model} | ${r.target} | ${r.concurrency} | ${r.reqPerSec} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${r.vsHttpFloor ?? ""} | ${r.vsComputeFloor ?? ""} |`,
+      `| ${r.model} | ${r.target} | ${r.concurrency} | ${r.reqPerSec} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${r.serverCpuUsPerReq ?? ""} | ${r.vsHttpFloor ?? ""} | ${r.vsComputeFloor ?? ""} |`,
     );
   }
   return lines.join("\n");

@@ -53,6 +53,9 @@ interface Waiting {
   readonly reject: (e: unknown) => void;
 }
 
+/** Most requests one message to a worker carries. */
+const MAX_PER_MESSAGE = 64;
+
 /** Below this size a copy is cheaper than detaching and re-attaching an ArrayBuffer across threads. */
 const TRANSFER_MIN_BYTES = 64 * 1024;
 
@@ -74,6 +77,7 @@ function transferables(tasks: readonly { feeds: Record<string, TensorData> }[]):
 /** Worker threads with one session each; `close()` terminates them, which releases the sessions' memory. */
 export class SessionPool {
   private closed = false;
+  private flushScheduled = false;
   private busy = 0;
   private readonly waiting: Waiting[] = [];
 
@@ -115,48 +119,70 @@ export class SessionPool {
   }
 
   /**
-   * Runs one execution on a free worker; the input buffers are moved, not copied. While every worker is busy,
-   * requests wait here and leave together, as one message per worker (each still runs alone in onnxruntime):
-   * under load one thread hop serves many requests.
+   * Runs one execution on a worker; the large input buffers are moved, not copied. Requests are posted at the end
+   * of the current event-loop turn (setImmediate), all that arrived in the turn together, and while every worker is
+   * busy they wait here and leave together when one frees up: one message (one thread wake-up each way) per worker
+   * serves many requests under load, while each request still runs alone in onnxruntime.
    */
   run(feeds: Record<string, TensorData>, fetches?: readonly string[]): Promise<RunResult> {
     if (this.closed) return Promise.reject(unavailable("model version is unloading"));
-    if (this.busy < this.instances) {
-      this.busy++;
-      const task = { feeds, fetches };
-      return this.post({ op: "run", ...task }, transferables([task]))
-        .then((r) => r as RunResult)
-        .finally(() => this.release());
-    }
-    if (this.waiting.length >= this.maxQueue) {
+    if (this.busy >= this.instances && this.waiting.length >= this.maxQueue) {
       return Promise.reject(unavailable(`inference queue is full (${this.waiting.length} requests waiting); retry later`));
     }
-    return new Promise((resolve, reject) => this.waiting.push({ feeds, fetches, resolve, reject }));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ feeds, fetches, resolve, reject });
+      if (!this.flushScheduled && this.busy < this.instances) {
+        this.flushScheduled = true;
+        setImmediate(this.flush);
+      }
+    });
   }
 
-  private post(task: object, transferList: ArrayBuffer[]): Promise<unknown> {
-    return this.piscina.run(task, { transferList });
-  }
+  /** Sends the waiting requests to the free workers, split evenly, at most MAX_PER_MESSAGE per message. */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    if (this.closed) return;
+    while (this.waiting.length > 0 && this.busy < this.instances) {
+      const free = this.instances - this.busy;
+      const take = Math.min(MAX_PER_MESSAGE, Math.ceil(this.waiting.length / free));
+      this.send(this.waiting.splice(0, take));
+    }
+  };
 
-  private release(): void {
-    this.busy--;
-    if (this.waiting.length === 0 || this.closed) return;
-    const batch = this.waiting.splice(0, 64);
+  private send(batch: Waiting[]): void {
     this.busy++;
-    this.post({ op: "runMany", tasks: batch.map((w) => ({ feeds: w.feeds, fetches: w.fetches })) }, transferables(batch))
-      .then(
-        (results) => {
-          (results as (RunResult | { error: string })[]).forEach((r, i) => {
-            const w = batch[i] as Waiting;
-            if ("error" in r) w.reject(new Error(r.error));
-            else w.resolve(r);
-          });
+    const done = (): void => {
+      this.busy--;
+      this.flush();
+    };
+    if (batch.length === 1) {
+      const w = batch[0] as Waiting;
+      this.piscina.run({ op: "run", feeds: w.feeds, fetches: w.fetches }, { transferList: transferables(batch) }).then(
+        (r) => {
+          done();
+          w.resolve(r as RunResult);
         },
         (error: unknown) => {
-          for (const w of batch) w.reject(error);
+          done();
+          w.reject(error);
         },
-      )
-      .finally(() => this.release());
+      );
+      return;
+    }
+    this.piscina.run({ op: "runMany", tasks: batch.map((w) => ({ feeds: w.feeds, fetches: w.fetches })) }, { transferList: transferables(batch) }).then(
+      (results) => {
+        done();
+        (results as (RunResult | { error: string })[]).forEach((r, i) => {
+          const w = batch[i] as Waiting;
+          if ("error" in r) w.reject(new Error(r.error));
+          else w.resolve(r);
+        });
+      },
+      (error: unknown) => {
+        done();
+        for (const w of batch) w.reject(error);
+      },
+    );
   }
 
   /** Requests waiting for a worker. */
