@@ -30,7 +30,10 @@ describe("the blueprint's CI/CD workflow", () => {
     expect(compliance.steps.map((s: { uses?: string }) => s.uses)).toContain("github/codeql-action/upload-sarif@v3");
     expect(compliance.steps.find((s: { run?: string }) => s.run?.includes("check"))?.run).toContain("--format sarif");
     const preview = platform.doc.jobs.preview.steps.find((s: { uses?: string }) => s.uses === "pulumi/actions@v6");
-    expect(preview.with).toMatchObject({ command: "preview", policyPacks: "policies" });
+    // The environment's pack config carries its enforcement levels and the device-plugin exemption.
+    expect(preview.with).toMatchObject({ command: "preview", policyPacks: "policies", policyPackConfigs: "policies/config/${{ matrix.stack }}.json" });
+    const up = deploy.doc.jobs.up.steps.find((s: { uses?: string }) => s.uses === "pulumi/actions@v6");
+    expect(up.with).toMatchObject({ command: "up", policyPacks: "policies", policyPackConfigs: "policies/config/${{ inputs.stack }}.json" });
   });
 
   it("deploys each environment on merge, in order, prod in its approval-gated environment on an in-VNet runner", () => {
