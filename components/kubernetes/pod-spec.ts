@@ -54,13 +54,14 @@ export function restrictedContainerSecurityContext(runAsUser = DEFAULT_RUN_AS_US
 
 /**
  * Startup, readiness and liveness probes on the Open Inference Protocol health endpoints.
- * Startup allows `startupSeconds` (default 300: a model download and session creation) before
- * liveness counts; readiness follows `/v2/health/ready` (models loaded); liveness `/v2/health/live`.
+ * The startup probe waits on `/v2/health/ready`, so it covers the initial model download, verification and
+ * session creation (up to `startupSeconds`, default 300) before liveness counts; readiness then follows
+ * `/v2/health/ready` (every configured model loaded); liveness `/v2/health/live`.
  */
 export function oipProbes(port: number, startupSeconds = 300): Pick<Container, "startupProbe" | "readinessProbe" | "livenessProbe"> {
   const get = (path: string) => ({ httpGet: { path, port, scheme: "HTTP" } });
   return {
-    startupProbe: { ...get("/v2/health/live"), periodSeconds: 5, failureThreshold: Math.max(1, Math.ceil(startupSeconds / 5)), timeoutSeconds: 2 },
+    startupProbe: { ...get("/v2/health/ready"), periodSeconds: 5, failureThreshold: Math.max(1, Math.ceil(startupSeconds / 5)), timeoutSeconds: 2 },
     readinessProbe: { ...get("/v2/health/ready"), periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 2 },
     livenessProbe: { ...get("/v2/health/live"), periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
   };

@@ -59,7 +59,7 @@ describe("pod-spec builders", () => {
   });
   it("OIP probes on the health endpoints; the startup window covers startupSeconds", () => {
     const p = oipProbes(8080, 120);
-    expect(p.startupProbe).toEqual({ httpGet: { path: "/v2/health/live", port: 8080, scheme: "HTTP" }, periodSeconds: 5, failureThreshold: 24, timeoutSeconds: 2 });
+    expect(p.startupProbe).toEqual({ httpGet: { path: "/v2/health/ready", port: 8080, scheme: "HTTP" }, periodSeconds: 5, failureThreshold: 24, timeoutSeconds: 2 });
     expect(p.readinessProbe).toMatchObject({ httpGet: { path: "/v2/health/ready", port: 8080 } });
     expect(p.livenessProbe).toMatchObject({ httpGet: { path: "/v2/health/live", port: 8080 } });
   });

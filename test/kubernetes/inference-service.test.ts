@@ -55,7 +55,7 @@ describe("InferenceService", () => {
     expect(c.securityContext).toEqual(restrictedContainerSecurityContext());
     expect(c.resources).toEqual({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } });
     expect(c.ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
-    expect([c.startupProbe.httpGet.path, c.readinessProbe.httpGet.path, c.livenessProbe.httpGet.path]).toEqual(["/v2/health/live", "/v2/health/ready", "/v2/health/live"]);
+    expect([c.startupProbe.httpGet.path, c.readinessProbe.httpGet.path, c.livenessProbe.httpGet.path]).toEqual(["/v2/health/ready", "/v2/health/ready", "/v2/health/live"]);
     expect(c.env).toEqual([
       { name: "COSMOS_ENDPOINT", value: CONNECTION.cosmosEndpoint },
       { name: "COSMOS_DATABASE", value: "ai-platform" },
