@@ -8,6 +8,7 @@ import { decodeBinary, decodeJson, encodeBinary, encodeJson } from "../../servic
 import { stickyFraction } from "../../services/inference/src/models/model-store";
 import { outputsAgree } from "../../services/inference/src/models/shadow";
 import { intraOpThreads } from "../../services/inference/src/models/loaded-version";
+import { createMetrics } from "../../services/inference/src/metrics";
 
 describe("loadConfig", () => {
   it("applies defaults and freezes", () => {
@@ -199,5 +200,29 @@ describe("codecs", () => {
     expect(encodeJson({ type: "bool", dims: [2], data: new Uint8Array([1, 0]) })).toEqual([true, false]);
     expect(encodeJson({ type: "int64", dims: [1], data: new BigInt64Array([5n]) })).toEqual([5]);
     expect(encodeJson({ type: "float16", dims: [1], data: new Uint16Array([0x3c00]) })).toEqual([1]);
+  });
+});
+
+describe("per-request metric series", () => {
+  it("reach prom-client on every scrape, one series per model version", async () => {
+    const m = createMetrics({ processMetrics: false });
+    const success = m.local("success", "a", "1");
+    const pending = m.local("pending", "a", "1");
+    expect(m.local("success", "a", "1")).toBe(success);
+    success.inc();
+    success.inc(2);
+    pending.inc();
+    pending.inc();
+    pending.dec();
+    m.local("inferenceCount", "a", "2").inc(5);
+    let text = await m.registry.metrics();
+    expect(text).toContain('nv_inference_request_success{model="a",version="1"} 3');
+    expect(text).toContain('nv_inference_pending_request_count{model="a",version="1"} 1');
+    expect(text).toContain('nv_inference_count{model="a",version="2"} 5');
+    pending.dec();
+    success.inc();
+    text = await m.registry.metrics();
+    expect(text).toContain('nv_inference_request_success{model="a",version="1"} 4');
+    expect(text).toContain('nv_inference_pending_request_count{model="a",version="1"} 0');
   });
 });

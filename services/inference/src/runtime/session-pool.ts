@@ -97,6 +97,8 @@ export class SessionPool {
       // Requests queue in SessionPool (where they can leave together), never in piscina.
       maxQueue: opts.instances * 2,
       idleTimeout: Number.MAX_SAFE_INTEGER,
+      // No per-task run/wait-time histograms: the service measures what it reports itself.
+      recordTiming: false,
       // Worker threads must not inherit a TypeScript loader's flags; the worker entry is plain JavaScript.
       execArgv: [],
       workerData: {
