@@ -104,7 +104,8 @@ export function tabularClassifier(opts: { seed?: number } = {}): Uint8Array {
 /**
  * A compute-heavy MLP: input `x` FP32 [N, inputs] → `layers` hidden Gemm+Relu layers of `width` → Gemm → output
  * `y` FP32 [N, outputs]. The benchmark uses 32 → 4 × 1024 → 10 (about 3.2 M multiply-adds per row, 12 MiB of
- * weights), so batch-1 runs are bound by streaming the weights while small payloads keep HTTP cheap.
+ * weights) and 32 → 8 × 1024 → 10 (`layers: 8`, about 7.4 M multiply-adds, 28 MiB, more than a typical L3 cache),
+ * so batch-1 runs are bound by streaming the weights while small payloads keep HTTP cheap.
  */
 export function mlp(opts: { inputs?: number; width?: number; layers?: number; outputs?: number; seed?: number } = {}): Uint8Array {
   const width = opts.width ?? 1024;
