@@ -128,7 +128,8 @@ export class SessionPool {
    */
   run(feeds: Record<string, TensorData>, fetches?: readonly string[]): Promise<RunResult> {
     if (this.closed) return Promise.reject(unavailable("model version is unloading"));
-    if (this.busy >= this.instances && this.waiting.length >= this.maxQueue) {
+    // Free workers will take up to MAX_PER_MESSAGE each at the end of this turn; beyond that, maxQueue may wait.
+    if (this.waiting.length >= this.maxQueue + (this.instances - this.busy) * MAX_PER_MESSAGE) {
       return Promise.reject(unavailable(`inference queue is full (${this.waiting.length} requests waiting); retry later`));
     }
     return new Promise((resolve, reject) => {
