@@ -3,7 +3,7 @@
  * so inference never blocks the HTTP event loop (serving.md §0.1).
  */
 import { fileURLToPath } from "node:url";
-import { Piscina } from "piscina";
+import { Worker } from "node:worker_threads";
 import { unavailable } from "../errors.js";
 import type { TensorData } from "../protocol/datatypes.js";
 
@@ -74,45 +74,82 @@ function transferables(tasks: readonly { feeds: Record<string, TensorData> }[]):
   return list;
 }
 
+/** What the worker answers for a message that failed as a whole (the model did not load, a single run failed). */
+interface Failed {
+  readonly failed: string;
+}
+
+/** A message sent to a worker and not yet answered: a control message (meta, warmup) or requests. */
+type Outstanding = { readonly control: true; readonly resolve: (v: unknown) => void; readonly reject: (e: unknown) => void } | readonly Waiting[];
+
+/** One worker thread, its session and the messages it has not answered yet (answered in order). */
+class Slot {
+  readonly worker: Worker;
+  readonly outstanding: Outstanding[] = [];
+
+  constructor(workerData: object, onMessage: (slot: Slot, reply: unknown) => void, onExit: (slot: Slot, code: number) => void, onError: (slot: Slot, e: Error) => void) {
+    // Worker threads must not inherit a TypeScript loader's flags; the worker entry is plain JavaScript.
+    this.worker = new Worker(WORKER, { workerData, execArgv: [] });
+    this.worker.on("message", (reply: unknown) => onMessage(this, reply));
+    this.worker.on("error", (e: Error) => onError(this, e));
+    this.worker.on("exit", (code: number) => onExit(this, code));
+  }
+
+  control(op: "meta" | "warmup"): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.outstanding.push({ control: true, resolve, reject });
+      this.worker.postMessage({ op });
+    });
+  }
+}
+
+function failure(reply: unknown): Error | undefined {
+  return reply !== null && typeof reply === "object" && "failed" in reply ? new Error((reply as Failed).failed) : undefined;
+}
+
 /** Worker threads with one session each; `close()` terminates them, which releases the sessions' memory. */
 export class SessionPool {
   private closed = false;
   private flushScheduled = false;
   private busy = 0;
   private readonly waiting: Waiting[] = [];
+  /** Workers with no requests outstanding. */
+  private readonly idle: Slot[] = [];
+  private readonly slots: Slot[] = [];
+  /** Why the last worker died, for requests that were on it. */
+  private lastWorkerError: Error | undefined;
 
   private constructor(
-    private readonly piscina: Piscina,
+    private readonly workerData: object,
     private readonly instances: number,
     private readonly maxQueue: number,
-  ) {}
+  ) {
+    for (let i = 0; i < instances; i++) this.spawn();
+  }
+
+  private spawn(): Slot {
+    const slot = new Slot(this.workerData, this.onMessage, this.onExit, this.onError);
+    this.slots.push(slot);
+    this.idle.push(slot);
+    return slot;
+  }
 
   /** Starts the workers, loads the model in each and returns the session info; rejects (and cleans up) on a bad model. */
   static async open(opts: SessionPoolOptions): Promise<{ pool: SessionPool; info: SessionInfo }> {
-    const piscina = new Piscina({
-      filename: WORKER,
-      minThreads: opts.instances,
-      maxThreads: opts.instances,
-      concurrentTasksPerWorker: 1,
-      // Requests queue in SessionPool (where they can leave together), never in piscina.
-      maxQueue: opts.instances * 2,
-      idleTimeout: Number.MAX_SAFE_INTEGER,
-      // No per-task run/wait-time histograms: the service measures what it reports itself.
-      recordTiming: false,
-      // Worker threads must not inherit a TypeScript loader's flags; the worker entry is plain JavaScript.
-      execArgv: [],
-      workerData: {
+    const pool = new SessionPool(
+      {
         modelPath: "path" in opts.model ? opts.model.path : undefined,
         modelBytes: "bytes" in opts.model ? opts.model.bytes : undefined,
         intraOpNumThreads: opts.intraOpNumThreads,
         device: opts.device,
       },
-    });
-    const pool = new SessionPool(piscina, opts.instances, opts.maxQueue);
+      opts.instances,
+      opts.maxQueue,
+    );
     try {
-      const info = (await piscina.run({ op: "meta" })) as SessionInfo;
+      const info = (await (pool.slots[0] as Slot).control("meta")) as SessionInfo;
       // Warm up every instance: each worker loads its session and runs once before traffic arrives.
-      await Promise.all(Array.from({ length: opts.instances }, () => piscina.run({ op: "warmup" })));
+      await Promise.all(pool.slots.map((s) => s.control("warmup")));
       return { pool, info };
     } catch (error) {
       await pool.close();
@@ -145,48 +182,96 @@ export class SessionPool {
   private readonly flush = (): void => {
     this.flushScheduled = false;
     if (this.closed) return;
-    while (this.waiting.length > 0 && this.busy < this.instances) {
-      const free = this.instances - this.busy;
+    while (this.waiting.length > 0 && this.idle.length > 0) {
+      const free = this.idle.length;
       const take = Math.min(MAX_PER_MESSAGE, Math.ceil(this.waiting.length / free));
-      this.send(this.waiting.splice(0, take));
+      this.send(this.idle.pop() as Slot, take === 1 ? [this.waiting.shift() as Waiting] : this.waiting.splice(0, take));
     }
   };
 
-  private send(batch: Waiting[]): void {
+  private send(slot: Slot, batch: Waiting[]): void {
     this.busy++;
-    const done = (): void => {
-      this.busy--;
-      this.flush();
-    };
-    if (batch.length === 1) {
-      const w = batch[0] as Waiting;
-      this.piscina.run({ op: "run", feeds: w.feeds, fetches: w.fetches }, { transferList: transferables(batch) }).then(
-        (r) => {
-          done();
-          w.resolve(r as RunResult);
-        },
-        (error: unknown) => {
-          done();
-          w.reject(error);
-        },
-      );
+    slot.outstanding.push(batch);
+    try {
+      const transfer = transferables(batch);
+      if (batch.length === 1) {
+        const w = batch[0] as Waiting;
+        slot.worker.postMessage({ op: "run", feeds: w.feeds, fetches: w.fetches }, transfer);
+        return;
+      }
+      const tasks = new Array<{ feeds: Record<string, TensorData>; fetches: readonly string[] | undefined }>(batch.length);
+      for (let i = 0; i < batch.length; i++) {
+        const w = batch[i] as Waiting;
+        tasks[i] = { feeds: w.feeds, fetches: w.fetches };
+      }
+      slot.worker.postMessage({ op: "runMany", tasks }, transfer);
+    } catch (error) {
+      // Not cloneable: nothing reached the worker.
+      slot.outstanding.pop();
+      for (const w of batch) w.reject(error);
+      this.release(slot);
+    }
+  }
+
+  /** A worker answered its oldest outstanding message. */
+  private readonly onMessage = (slot: Slot, reply: unknown): void => {
+    const o = slot.outstanding.shift();
+    if (o === undefined) return;
+    const failed = failure(reply);
+    if (!Array.isArray(o)) {
+      const c = o as Extract<Outstanding, { control: true }>;
+      if (failed) c.reject(failed);
+      else c.resolve(reply);
       return;
     }
-    this.piscina.run({ op: "runMany", tasks: batch.map((w) => ({ feeds: w.feeds, fetches: w.fetches })) }, { transferList: transferables(batch) }).then(
-      (results) => {
-        done();
-        (results as (RunResult | { error: string })[]).forEach((r, i) => {
-          const w = batch[i] as Waiting;
-          if ("error" in r) w.reject(new Error(r.error));
-          else w.resolve(r);
-        });
-      },
-      (error: unknown) => {
-        done();
-        for (const w of batch) w.reject(error);
-      },
-    );
+    const batch = o as readonly Waiting[];
+    this.release(slot);
+    if (failed) {
+      for (const w of batch) w.reject(failed);
+    } else if (batch.length === 1) {
+      (batch[0] as Waiting).resolve(reply as RunResult);
+    } else {
+      const results = reply as (RunResult | { error: string })[];
+      for (let i = 0; i < batch.length; i++) {
+        const r = results[i] as RunResult | { error: string };
+        const w = batch[i] as Waiting;
+        if ("error" in r) w.reject(new Error(r.error));
+        else w.resolve(r);
+      }
+    }
+  };
+
+  /** The worker is free again: it takes what waits (this turn's flush, or now). */
+  private release(slot: Slot): void {
+    this.busy--;
+    this.idle.push(slot);
+    if (this.waiting.length > 0 && !this.flushScheduled) this.flush();
   }
+
+  private readonly onError = (_slot: Slot, e: Error): void => {
+    this.lastWorkerError = e;
+  };
+
+  /** A worker died (crash, out of memory): what it held fails, and a fresh worker (and session) replaces it. */
+  private readonly onExit = (slot: Slot, code: number): void => {
+    const error = this.lastWorkerError ?? new Error(`inference worker exited with code ${code}`);
+    this.lastWorkerError = undefined;
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    const j = this.idle.indexOf(slot);
+    if (j >= 0) this.idle.splice(j, 1);
+    for (const o of slot.outstanding.splice(0)) {
+      if (Array.isArray(o)) {
+        this.busy--;
+        for (const w of o as readonly Waiting[]) w.reject(this.closed ? unavailable("model version unloaded") : error);
+      } else {
+        (o as Extract<Outstanding, { control: true }>).reject(error);
+      }
+    }
+    if (this.closed) return;
+    this.spawn();
+    if (this.waiting.length > 0 && !this.flushScheduled) this.flush();
+  };
 
   /** Requests waiting for a worker. */
   get queueSize(): number {
@@ -198,6 +283,6 @@ export class SessionPool {
     if (this.closed) return;
     this.closed = true;
     for (const w of this.waiting.splice(0)) w.reject(unavailable("model version unloaded"));
-    await this.piscina.destroy();
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

@@ -2,9 +2,8 @@
 // Plain JavaScript on purpose: worker threads do not inherit tsx's in-process loader (the CLI registers
 // tsx through its API), so this entry needs no TypeScript loader under vitest, tsx or `node --import tsx`.
 import { readFile } from "node:fs/promises";
-import { workerData } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import * as ort from "onnxruntime-node";
-import { move, transferableSymbol, valueSymbol } from "piscina";
 
 /** @type {{ modelPath?: string; modelBytes?: Uint8Array; intraOpNumThreads: number; device: "cpu" | "cuda" }} */
 const options = workerData;
@@ -52,19 +51,14 @@ function zeros(meta) {
   }
 }
 
-/** Handles one task: `meta` (signature + provider), `warmup` (one run on zeros), `run` (feeds → outputs) or `runMany`. */
-export default async function handle(task) {
+/**
+ * Handles one message: `meta` (signature + provider), `warmup` (one run on zeros), `run` (feeds → outputs) or
+ * `runMany` (several requests that queued together). The reply is the result; a failure of the whole message (the
+ * model did not load, a `run` failed) is `{ failed: message }`, a failed request inside `runMany` is `{ error }`.
+ */
+async function handle(task, transfer) {
   const { session, provider, fallbackReason } = await loaded;
-  if (task.op === "meta") {
-    return { inputs: session.inputMetadata, outputs: session.outputMetadata, provider, fallbackReason };
-  }
-  if (task.op === "warmup") {
-    const feeds = {};
-    for (const m of session.inputMetadata) feeds[m.name] = zeros(m);
-    await session.run(feeds);
-    return { ok: true };
-  }
-  const transfer = [];
+  if (task.op === "run") return runOne(session, task, transfer);
   if (task.op === "runMany") {
     // Several independent requests in one message (queued while this worker was busy): one thread hop for all.
     const results = [];
@@ -75,23 +69,62 @@ export default async function handle(task) {
         results.push({ error: error instanceof Error ? error.message : String(error) });
       }
     }
-    return move({ [transferableSymbol]: transfer, [valueSymbol]: results });
+    return results;
   }
-  const result = await runOne(session, task, transfer);
-  // Hand the output buffers to the HTTP thread instead of copying them.
-  return move({ [transferableSymbol]: transfer, [valueSymbol]: result });
+  if (task.op === "meta") {
+    return { inputs: session.inputMetadata, outputs: session.outputMetadata, provider, fallbackReason };
+  }
+  if (task.op === "warmup") {
+    const feeds = {};
+    for (const m of session.inputMetadata) feeds[m.name] = zeros(m);
+    await session.run(feeds);
+    return { ok: true };
+  }
+  throw new Error(`unknown operation ${String(task.op)}`);
 }
+
+// Messages are handled one at a time, in order: the pool matches each reply to the oldest message it sent.
+const port = /** @type {import("node:worker_threads").MessagePort} */ (parentPort);
+const queue = [];
+let running = false;
+
+async function drain() {
+  running = true;
+  while (queue.length > 0) {
+    const task = queue.shift();
+    const transfer = [];
+    let reply;
+    try {
+      reply = await handle(task, transfer);
+    } catch (error) {
+      reply = { failed: error instanceof Error ? error.message : String(error) };
+      transfer.length = 0;
+    }
+    // Large output buffers move to the HTTP thread instead of being copied.
+    port.postMessage(reply, transfer);
+  }
+  running = false;
+}
+
+port.on("message", (task) => {
+  queue.push(task);
+  if (!running) void drain();
+});
 
 async function runOne(session, task, transfer) {
   const feeds = {};
-  for (const [name, t] of Object.entries(task.feeds)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+  for (const name in task.feeds) {
+    const t = task.feeds[name];
+    feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+  }
   const started = process.hrtime.bigint();
   const results = task.fetches ? await session.run(feeds, task.fetches) : await session.run(feeds);
   const computeUs = Number(process.hrtime.bigint() - started) / 1000;
   const outputs = {};
-  for (const [name, t] of Object.entries(results)) {
+  for (const name in results) {
+    const t = results[name];
     const data = t.data;
-    outputs[name] = { type: t.type, dims: Array.from(t.dims), data };
+    outputs[name] = { type: t.type, dims: t.dims, data };
     // Large outputs move without a copy; below 64 KiB copying is cheaper than detaching the buffer.
     if (!Array.isArray(data) && data.byteLength >= 65536 && data.byteLength === data.buffer.byteLength) transfer.push(data.buffer);
   }
