@@ -23,4 +23,20 @@ describe("SessionPool", () => {
     const outputs = settled.slice(0, 66).map((r) => [...((r as PromiseFulfilledResult<Awaited<ReturnType<SessionPool["run"]>>>).value.outputs.y?.data as Float32Array)]);
     expect(outputs).toEqual(Array.from({ length: 66 }, (_, i) => [i + 1, -i + 1]));
   });
+
+  it("replaces a worker that dies: what it held fails with the exit, later requests are served by a fresh session", async () => {
+    const internals = pool as unknown as { slots: { worker: { terminate(): Promise<number> } }[] };
+    const dying = internals.slots[0]!;
+    const inflight = Array.from({ length: 8 }, (_, i) => pool.run(row(i)));
+    await dying.worker.terminate();
+    const settled = await Promise.allSettled(inflight);
+    settled.forEach((r, i) => {
+      if (r.status === "fulfilled") expect([...(r.value.outputs.y?.data as Float32Array)]).toEqual([i + 1, -i + 1]);
+      else expect((r.reason as Error).message).toBe("inference worker exited with code 1");
+    });
+    const after = await pool.run(row(7));
+    expect([...(after.outputs.y?.data as Float32Array)]).toEqual([8, -6]);
+    expect(internals.slots).toHaveLength(1);
+    expect(internals.slots[0]).not.toBe(dying);
+  });
 });
