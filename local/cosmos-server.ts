@@ -1,10 +1,11 @@
 /**
- * The local Cosmos DB emulator with durable state: @vercel/cosmosdb-server's account and routes behind our own
- * HTTPS listener, restored from `.platform/cosmos/*.json` before the first request and saved back shortly after
- * every write and on stop.
+ * The local Cosmos DB emulator: @vercel/cosmosdb-server's account and routes behind our own HTTPS listener. In
+ * memory for tests and benchmarks (`startCosmosEmulator`); durable for `npm start` (`startPersistentCosmos`):
+ * restored from `.platform/cosmos/*.json` before the first request and saved back shortly after every write and on
+ * stop. Tests therefore exercise the very server `npm start` runs.
  *
- * Why not `startCosmosEmulator` from `./emulators`: the library's `createHttpsServer` hides its in-memory account in
- * a closure, and a faithful snapshot (ETags, `_rid`s, `_ts` kept) needs that account. The request handling below
+ * Why not the library's own `createHttpsServer`: it hides its in-memory account in a closure, and a faithful
+ * snapshot (ETags, `_rid`s, `_ts` kept) needs that account. The request handling below
  * mirrors the library's `createHttpsServer` (lib/index.js of 1.0.1) line for line; the routes and handlers are the
  * library's own.
  */
@@ -15,14 +16,35 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { cosmosEmulatorKey, type CosmosEmulator } from "./emulators";
 import { assertEmulatorAccount, exportAccount, importAccount, type EmulatorAccount } from "./cosmos-snapshot";
 import { loadSnapshots, saveSnapshots } from "./cosmos-files";
 
-/** Options of {@link startPersistentCosmos}. */
-export interface PersistentCosmosOptions {
-  /** TCP port on 127.0.0.1; `0` (the default) picks a free one. */
+/**
+ * The Cosmos DB emulator's well-known master key. The local server accepts any key; the SDK still signs requests
+ * with one, so we use the value every Cosmos DB emulator documents (it is public and grants nothing on Azure).
+ */
+export const cosmosEmulatorKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+
+/** A running Cosmos DB emulator. */
+export interface CosmosEmulator {
+  /** `https://127.0.0.1:<port>/`; the certificate is self-signed (see `cosmosEmulatorAgent` in `./emulators`). */
+  endpoint: string;
+  /** The key clients sign with ({@link cosmosEmulatorKey}). */
+  key: string;
+  /** The underlying HTTPS server. */
+  server: https.Server;
+  /** Stops listening and drops open connections. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startCosmosEmulator}. */
+export interface CosmosEmulatorOptions {
+  /** TCP port on 127.0.0.1; `0` (the default) picks a free one, so parallel test files never collide. */
   port?: number;
+}
+
+/** Options of {@link startPersistentCosmos}. */
+export interface PersistentCosmosOptions extends CosmosEmulatorOptions {
   /** Directory of the snapshot files; read before listening, written after writes. */
   snapshotDir: string;
   /** The data directory, named in the reset hint of a corrupted-snapshot error. Defaults to `snapshotDir`. */
@@ -107,8 +129,21 @@ async function handle(lib: Library, account: unknown, req: IncomingMessage, res:
  * Starts the emulator on 127.0.0.1 with the state saved under `snapshotDir`. A corrupted snapshot throws
  * `CorruptDataError` before anything listens; nothing is ever deleted here.
  */
-export async function startPersistentCosmos(opts: PersistentCosmosOptions): Promise<PersistentCosmos> {
-  const snapshots = loadSnapshots(opts.snapshotDir, opts.dataDir ?? opts.snapshotDir);
+export function startPersistentCosmos(opts: PersistentCosmosOptions): Promise<PersistentCosmos> {
+  return startCosmosServer(opts);
+}
+
+/**
+ * Starts an in-memory Cosmos DB emulator on 127.0.0.1 (HTTPS, self-signed certificate): the same server as
+ * {@link startPersistentCosmos}, without a snapshot directory. Data lives until `stop()`.
+ */
+export function startCosmosEmulator(opts: CosmosEmulatorOptions = {}): Promise<CosmosEmulator> {
+  return startCosmosServer(opts);
+}
+
+async function startCosmosServer(opts: CosmosEmulatorOptions & Partial<PersistentCosmosOptions>): Promise<PersistentCosmos> {
+  const snapshotDir = opts.snapshotDir;
+  const snapshots = snapshotDir === undefined ? [] : loadSnapshots(snapshotDir, opts.dataDir ?? snapshotDir);
   const lib = loadLibrary();
   const saveDelayMs = opts.saveDelayMs ?? 250;
   const onSaveError = opts.onSaveError ?? ((e: Error) => console.error(`cosmos snapshot: ${e.message}`));
@@ -121,9 +156,9 @@ export async function startPersistentCosmos(opts: PersistentCosmosOptions): Prom
     if (timer) clearTimeout(timer);
     timer = undefined;
     saving = saving.then(() => {
-      if (!account) return;
+      if (!account || snapshotDir === undefined) return;
       const started = Date.now();
-      saveSnapshots(opts.snapshotDir, exportAccount(account));
+      saveSnapshots(snapshotDir, exportAccount(account));
       lastSaveMs = Date.now() - started;
     });
     return saving;
@@ -146,7 +181,7 @@ export async function startPersistentCosmos(opts: PersistentCosmosOptions): Prom
         }
       })
       .finally(() => {
-        if (write) scheduleSave();
+        if (write && snapshotDir !== undefined) scheduleSave();
       });
   });
   await new Promise<void>((resolve, reject) => {

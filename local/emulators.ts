@@ -6,18 +6,15 @@
  */
 import { createRequire } from "node:module";
 import * as https from "node:https";
-import type { AddressInfo, Server } from "node:net";
+import type { Server } from "node:net";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { CosmosClient } from "@azure/cosmos";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { platformBlobContainers, platformContainers, platformDatabaseId } from "../components/data-layout";
 
-/**
- * The Cosmos DB emulator's well-known master key. The local server accepts any key; the SDK still signs requests
- * with one, so we use the value every Cosmos DB emulator documents (it is public and grants nothing on Azure).
- */
-export const cosmosEmulatorKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+// One Cosmos DB server for tests, benchmarks and `npm start`: in memory here, durable when given a snapshot directory.
+export { cosmosEmulatorKey, startCosmosEmulator, type CosmosEmulator, type CosmosEmulatorOptions } from "./cosmos-server";
 
 /** Azurite's well-known development account (public, documented, local only). */
 export const azuriteAccount = {
@@ -25,58 +22,6 @@ export const azuriteAccount = {
   key: "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
 } as const;
 
-/** Options of {@link startCosmosEmulator}. */
-export interface CosmosEmulatorOptions {
-  /** TCP port; `0` (the default) picks a free one, so parallel test files never collide. */
-  port?: number;
-  /** Interface to bind. Only loopback is offered: the emulator has no authentication. */
-  host?: "127.0.0.1";
-}
-
-/** A running Cosmos DB emulator. */
-export interface CosmosEmulator {
-  /** `https://127.0.0.1:<port>/`; the certificate is self-signed (see `cosmosEmulatorAgent`). */
-  endpoint: string;
-  /** The key clients sign with ({@link cosmosEmulatorKey}). */
-  key: string;
-  /** The underlying HTTPS server. */
-  server: https.Server;
-  /** Stops listening and drops open connections. Idempotent. */
-  stop(): Promise<void>;
-}
-
-/**
- * Starts an in-memory Cosmos DB server on 127.0.0.1 (HTTPS, self-signed certificate). Data lives until `stop()`.
- */
-export async function startCosmosEmulator(opts: CosmosEmulatorOptions = {}): Promise<CosmosEmulator> {
-  const load = createRequire(__filename);
-  const cosmosServer = load("@vercel/cosmosdb-server") as {
-    createHttpsServer(options?: https.ServerOptions & { keepAlive?: boolean }): https.Server;
-  };
-  const server = cosmosServer.createHttpsServer({ keepAlive: true });
-  const host = opts.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  let stopped: Promise<void> | undefined;
-  return {
-    endpoint: `https://${host}:${port}/`,
-    key: cosmosEmulatorKey,
-    server,
-    stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return stopped;
-    },
-  };
-}
 
 /** Options of {@link startAzurite}. */
 export interface AzuriteOptions {
