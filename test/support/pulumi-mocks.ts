@@ -57,15 +57,23 @@ function armProviderPath(type: string): string {
 
 function azureState(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
   const inputs = args.inputs as Record<string, any>;
+  const rg = inputs.resourceGroupName ?? "rg";
+  const group = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}`;
+  // ARM ids as Azure computes them: a resource group is named by its own `resourceGroupName`, and a subnet's id
+  // nests under its VNet.
+  if (args.type === "azure-native:resources:ResourceGroup") {
+    const name = inputs.resourceGroupName ?? inputs.name ?? args.name;
+    return { ...inputs, name, id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${name}` };
+  }
+  if (args.type === "azure-native:network:Subnet") {
+    const name = inputs.subnetName ?? inputs.name ?? args.name;
+    return { ...inputs, name, id: `${group}/providers/Microsoft.Network/virtualNetworks/${inputs.virtualNetworkName ?? "vnet"}/subnets/${name}` };
+  }
   const physicalName: string =
     inputs.resourceName ?? inputs.accountName ?? inputs.registryName ?? inputs.vaultName ?? inputs.clusterName ??
     inputs.workspaceName ?? inputs.virtualNetworkName ?? inputs.privateZoneName ?? inputs.identityName ??
     inputs.name ?? args.name;
-  const rg = inputs.resourceGroupName ?? "rg";
-  const id =
-    args.type === "azure-native:resources:ResourceGroup"
-      ? `/subscriptions/${SUBSCRIPTION}/resourceGroups/${physicalName}`
-      : `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}/providers/${armProviderPath(args.type)}/${physicalName}`;
+  const id = `${group}/providers/${armProviderPath(args.type)}/${physicalName}`;
   const state: Record<string, any> = { ...inputs, name: physicalName, id };
   switch (args.type) {
     case "azure-native:managedidentity:UserAssignedIdentity":

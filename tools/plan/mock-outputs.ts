@@ -1,6 +1,6 @@
 /**
  * Outputs the shared mocks (test/support/pulumi-mocks.ts) echo back unchanged but a real deployment
- * computes: image digests from BuildKit and ACR Tasks. Used by the plan and by component tests.
+ * computes: image digests from BuildKit and ACR Tasks. Used by the plan and by the image tests.
  */
 import * as crypto from "node:crypto";
 import type { ExtraMockState } from "../../test/support/pulumi-mocks";
@@ -9,25 +9,9 @@ function sha256(text: string): string {
   return crypto.createHash("sha256").update(text).digest("hex");
 }
 
-const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
-
-/**
- * Outputs the shared mocks echo back unchanged or name after the wrong input, where a real
- * deployment computes them: image digests, and the ARM ids of resource groups and subnets
- * (named by `resourceGroupName` and `subnetName`, a subnet's id nested under its VNet).
- */
+/** Outputs the shared mocks echo back unchanged where a real deployment computes them: image digests. */
 export const extraState: ExtraMockState = (args) => {
-  const inputs = args.inputs as {
-    tags?: string[]; registryName?: string; runRequest?: { imageNames?: string[] };
-    resourceGroupName?: string; virtualNetworkName?: string; subnetName?: string;
-  };
-  if (args.type === "azure-native:resources:ResourceGroup" && inputs.resourceGroupName !== undefined) {
-    return { name: inputs.resourceGroupName, id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName}` };
-  }
-  if (args.type === "azure-native:network:Subnet" && inputs.subnetName !== undefined) {
-    const vnet = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName ?? "rg"}/providers/Microsoft.Network/virtualNetworks/${inputs.virtualNetworkName ?? "vnet"}`;
-    return { name: inputs.subnetName, id: `${vnet}/subnets/${inputs.subnetName}` };
-  }
+  const inputs = args.inputs as { tags?: string[]; registryName?: string; runRequest?: { imageNames?: string[] } };
   if (args.type === "docker-build:index:Image") {
     const tag = String(inputs.tags?.[0] ?? `${args.name}:latest`);
     const digest = `sha256:${sha256(`image:${tag}`)}`;
