@@ -16,7 +16,7 @@ const OTHER_NAME_KEYS = ["privateEndpointName", "resourceGroupName", "agentPoolN
 
 /**
  * The names a resource may have in Azure: first the one the platform's mocks derive (the same key
- * order as test/support/pulumi-mocks.ts, else the logical name), then other explicit name inputs.
+ * order as tools/plan/mocks.ts, else the logical name), then other explicit name inputs.
  */
 export function physicalNames(r: CheckResource): string[] {
   const i = r.inputs as Record<string, unknown>;

@@ -1,9 +1,9 @@
 /**
- * Outputs the shared mocks (test/support/pulumi-mocks.ts) echo back unchanged but a real deployment
+ * Outputs the shared mocks (./mocks.ts) echo back unchanged but a real deployment
  * computes: image digests from BuildKit and ACR Tasks. Used by the plan and by the image tests.
  */
 import * as crypto from "node:crypto";
-import type { ExtraMockState } from "../../test/support/pulumi-mocks";
+import type { ExtraMockState } from "./mocks";
 
 function sha256(text: string): string {
   return crypto.createHash("sha256").update(text).digest("hex");

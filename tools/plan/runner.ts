@@ -10,7 +10,7 @@
  */
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { allRegistered, installMocksWith } from "../../test/support/pulumi-mocks";
+import { allRegistered, installMocksWith } from "./mocks";
 import { extraState } from "./mock-outputs";
 import { loadProject, loadStackConfig } from "./project";
 import type { PlanResult, PlannedResource } from "./types";
