@@ -10,7 +10,9 @@ type Suite = (typeof suites)[number];
 export function registerBenchCommand(program: Command): void {
   program
     .command("bench")
-    .description("Measure the services on this machine: inference (HTTP and compute floors, batching) and training (ingest, algorithms).")
+    .description(
+      "Measure the services on this machine: inference (HTTP and compute floors, batching) and training (ingest, algorithms).",
+    )
     .addArgument(new Command().createArgument("[suite...]", "inference, training (default: both)").choices(suites))
     .addOption(new Option("--out <dir>", "where the markdown tables and JSON go").default("bench/results"))
     .option("--quick", "a shorter inference run (fewer requests per point)", false)

@@ -91,7 +91,14 @@ Promise.all(Array.from({ length: concurrency }, client)).then(() => {
 `;
 
 /** Runs the load generator in a child process against `port`; measures this process's CPU over the window. */
-function load(port: number, path: string, body: string, concurrency: number, warmupMs: number, durationMs: number): Promise<LoadResult> {
+function load(
+  port: number,
+  path: string,
+  body: string,
+  concurrency: number,
+  warmupMs: number,
+  durationMs: number,
+): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const args = JSON.stringify({ port, path, body, concurrency, warmupMs, durationMs });
     const child = spawn(process.execPath, ["-e", LOADGEN, args], { stdio: ["ignore", "pipe", "inherit"] });
@@ -110,7 +117,8 @@ function load(port: number, path: string, body: string, concurrency: number, war
     child.once("error", reject);
     child.once("close", (code) => {
       const last = out.trim().split("\n").pop() ?? "";
-      if (code !== 0 || !last.startsWith("{")) return reject(new Error(`load generator exited with ${code}: ${out.slice(-500)}`));
+      if (code !== 0 || !last.startsWith("{"))
+        return reject(new Error(`load generator exited with ${code}: ${out.slice(-500)}`));
       resolve({ ...(JSON.parse(last) as LoadResult), cpuUs });
     });
   });
@@ -118,7 +126,11 @@ function load(port: number, path: string, body: string, concurrency: number, war
 
 const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
 
-async function computeFloor(bytes: Uint8Array, input: { name: string; width: number }, durationMs: number): Promise<LoadResult> {
+async function computeFloor(
+  bytes: Uint8Array,
+  input: { name: string; width: number },
+  durationMs: number,
+): Promise<LoadResult> {
   const session = await ort.InferenceSession.create(bytes, {
     intraOpNumThreads: intraOpThreads(availableCpus(), 1), // what the service gives one instance
     interOpNumThreads: 1,
@@ -141,8 +153,21 @@ async function computeFloor(bytes: Uint8Array, input: { name: string; width: num
   return { count: lat.length, errors: 0, seconds, p50: q(0.5), p99: q(0.99) };
 }
 
-function toRow(model: InferenceBenchRow["model"], target: InferenceBenchRow["target"], concurrency: number, r: LoadResult): InferenceBenchRow {
-  const row: InferenceBenchRow = { model, target, concurrency, reqPerSec: round(r.count / r.seconds, 0), p50Ms: round(r.p50, 3), p99Ms: round(r.p99, 3), errors: r.errors };
+function toRow(
+  model: InferenceBenchRow["model"],
+  target: InferenceBenchRow["target"],
+  concurrency: number,
+  r: LoadResult,
+): InferenceBenchRow {
+  const row: InferenceBenchRow = {
+    model,
+    target,
+    concurrency,
+    reqPerSec: round(r.count / r.seconds, 0),
+    p50Ms: round(r.p50, 3),
+    p99Ms: round(r.p99, 3),
+    errors: r.errors,
+  };
   if (r.cpuUs !== undefined && r.count > 0) row.serverCpuUsPerReq = round(r.cpuUs / r.count, 0);
   return row;
 }
@@ -187,14 +212,26 @@ export async function runInferenceBench(opts: { outDir: string; quick?: boolean 
       for (const [name, m] of Object.entries(models)) {
         mkdirSync(join(repoRoot, mode, name, "1"), { recursive: true });
         writeFileSync(join(repoRoot, mode, name, "1", "model.onnx"), m.bytes);
-        const config = mode === "batched" ? { max_batch_size: 64, dynamic_batching: { max_queue_delay_microseconds: m.maxQueueDelayUs } } : {};
+        const config =
+          mode === "batched"
+            ? { max_batch_size: 64, dynamic_batching: { max_queue_delay_microseconds: m.maxQueueDelayUs } }
+            : {};
         writeFileSync(join(repoRoot, mode, name, "config.json"), JSON.stringify(config));
       }
     }
     const bodies = Object.fromEntries(
       Object.entries(models).map(([name, m]) => [
         name,
-        JSON.stringify({ inputs: [{ name: m.input.name, shape: [1, m.input.width], datatype: "FP32", data: Array.from({ length: m.input.width }, (_, i) => round(0.1 * (i % 10), 1)) }] }),
+        JSON.stringify({
+          inputs: [
+            {
+              name: m.input.name,
+              shape: [1, m.input.width],
+              datatype: "FP32",
+              data: Array.from({ length: m.input.width }, (_, i) => round(0.1 * (i % 10), 1)),
+            },
+          ],
+        }),
       ]),
     ) as Record<keyof typeof models, string>;
 
@@ -208,11 +245,22 @@ export async function runInferenceBench(opts: { outDir: string; quick?: boolean 
 
     // HTTP floor: the same request bodies to a bare route returning a constant.
     const floor = Fastify({ logger: false });
-    floor.post("/v2/models/:name/infer", async () => ({ model_name: "constant", outputs: [{ name: "y", datatype: "FP32", shape: [1, 1], data: [0] }] }));
+    floor.post("/v2/models/:name/infer", async () => ({
+      model_name: "constant",
+      outputs: [{ name: "y", datatype: "FP32", shape: [1, 1], data: [0] }],
+    }));
     await floor.listen({ host: "127.0.0.1", port: 0 });
     const servers = await Promise.all(
       (["plain", "batched"] as const).map((mode) =>
-        startInferenceServer(loadConfig({ INFERENCE_MODEL_REPOSITORY: join(repoRoot, mode), HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn" }), { waitForModels: true, logger: false }),
+        startInferenceServer(
+          loadConfig({
+            INFERENCE_MODEL_REPOSITORY: join(repoRoot, mode),
+            HOST: "127.0.0.1",
+            PORT: "0",
+            LOG_LEVEL: "warn",
+          }),
+          { waitForModels: true, logger: false },
+        ),
       ),
     );
     const targets: { target: InferenceBenchRow["target"]; port: number }[] = [
@@ -229,14 +277,23 @@ export async function runInferenceBench(opts: { outDir: string; quick?: boolean 
           for (let round = 0; round < rounds; round++) {
             for (const t of targets) {
               log(`${name} c=${c} ${t.target} round ${round + 1}/${rounds}`);
-              const r = await load(t.port, `/v2/models/${name}/infer`, bodies[name], c, round === 0 ? warmupMs : 100, durationMs);
+              const r = await load(
+                t.port,
+                `/v2/models/${name}/infer`,
+                bodies[name],
+                c,
+                round === 0 ? warmupMs : 100,
+                durationMs,
+              );
               results.set(t.target, [...(results.get(t.target) ?? []), r]);
             }
           }
-          const medians = new Map(targets.map((t) => {
-            const rs = [...(results.get(t.target) ?? [])].sort((a, b) => a.count / a.seconds - b.count / b.seconds);
-            return [t.target, toRow(name, t.target, c, rs[Math.floor(rs.length / 2)] as LoadResult)];
-          }));
+          const medians = new Map(
+            targets.map((t) => {
+              const rs = [...(results.get(t.target) ?? [])].sort((a, b) => a.count / a.seconds - b.count / b.seconds);
+              return [t.target, toRow(name, t.target, c, rs[Math.floor(rs.length / 2)] as LoadResult)];
+            }),
+          );
           const floorRow = medians.get("http-floor") as InferenceBenchRow;
           for (const row of medians.values()) {
             if (row.target !== "http-floor") {
@@ -256,19 +313,31 @@ export async function runInferenceBench(opts: { outDir: string; quick?: boolean 
 
   const order = ["http-floor", "compute-floor", "service", "service+batching"];
   const modelOrder = Object.keys(models);
-  rows.sort((a, b) => modelOrder.indexOf(a.model) - modelOrder.indexOf(b.model) || order.indexOf(a.target) - order.indexOf(b.target) || a.concurrency - b.concurrency);
-  const cell = (model: string, target: string, c: number) => rows.find((r) => r.model === model && r.target === target && r.concurrency === c);
+  rows.sort(
+    (a, b) =>
+      modelOrder.indexOf(a.model) - modelOrder.indexOf(b.model) ||
+      order.indexOf(a.target) - order.indexOf(b.target) ||
+      a.concurrency - b.concurrency,
+  );
+  const cell = (model: string, target: string, c: number) =>
+    rows.find((r) => r.model === model && r.target === target && r.concurrency === c);
   const top = Math.max(...concurrencies);
   const speedup = (model: string) => {
     const plain = cell(model, "service", top);
     const batched = cell(model, "service+batching", top);
-    return plain && batched ? { speedup: round(batched.reqPerSec / plain.reqPerSec), p99Ratio: round(batched.p99Ms / plain.p99Ms) } : undefined;
+    return plain && batched
+      ? { speedup: round(batched.reqPerSec / plain.reqPerSec), p99Ratio: round(batched.p99Ms / plain.p99Ms) }
+      : undefined;
   };
   const mlpTop = speedup("mlp");
   const deepTop = speedup("mlp-deep");
   const targets = {
-    tabularServiceVsHttpFloor: Object.fromEntries(concurrencies.map((c) => [c, cell("tabular", "service", c)?.vsHttpFloor])),
-    tabularBatchedVsHttpFloor: Object.fromEntries(concurrencies.map((c) => [c, cell("tabular", "service+batching", c)?.vsHttpFloor])),
+    tabularServiceVsHttpFloor: Object.fromEntries(
+      concurrencies.map((c) => [c, cell("tabular", "service", c)?.vsHttpFloor]),
+    ),
+    tabularBatchedVsHttpFloor: Object.fromEntries(
+      concurrencies.map((c) => [c, cell("tabular", "service+batching", c)?.vsHttpFloor]),
+    ),
     mlpBatchingSpeedupAtTop: mlpTop?.speedup,
     mlpP99BatchedVsPlainAtTop: mlpTop?.p99Ratio,
     mlpDeepBatchingSpeedupAtTop: deepTop?.speedup,

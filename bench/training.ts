@@ -18,7 +18,14 @@ export interface TrainingBenchOptions {
   ingestRows?: number;
 }
 
-interface AlgoRow { algorithm: Algorithm; task: string; seconds: number; metric: string; value: number; reference: string }
+interface AlgoRow {
+  algorithm: Algorithm;
+  task: string;
+  seconds: number;
+  metric: string;
+  value: number;
+  reference: string;
+}
 
 /** Runs the benchmark against freshly started emulators and writes the table. */
 export async function runTrainingBench(opts: TrainingBenchOptions): Promise<void> {
@@ -41,21 +48,71 @@ export async function runTrainingBench(opts: TrainingBenchOptions): Promise<void
     }
     const file = join(dir, "ingest.csv");
     writeFileSync(file, lines.join("\n") + "\n");
-    const bulk = await ingestFile(conn, { file, dataset: "bench-bulk", label: "species", id: "id", mode: "bulk", rejectedPath: join(dir, "bulk.rej") });
-    const single = await ingestFile(conn, { file, dataset: "bench-single", label: "species", id: "id", mode: "single", rejectedPath: join(dir, "single.rej") });
+    const bulk = await ingestFile(conn, {
+      file,
+      dataset: "bench-bulk",
+      label: "species",
+      id: "id",
+      mode: "bulk",
+      rejectedPath: join(dir, "bulk.rej"),
+    });
+    const single = await ingestFile(conn, {
+      file,
+      dataset: "bench-single",
+      label: "species",
+      id: "id",
+      mode: "single",
+      rejectedPath: join(dir, "single.rej"),
+    });
 
-    await ingestFile(conn, { file: demoDataset.file, dataset: "iris", label: "species", id: "id", rejectedPath: join(dir, "iris.rej") });
+    await ingestFile(conn, {
+      file: demoDataset.file,
+      dataset: "iris",
+      label: "species",
+      id: "id",
+      rejectedPath: join(dir, "iris.rej"),
+    });
     const reference = `${demoDataset.reference.accuracy} (${demoDataset.reference.source}); 0.98 ± 0.03 5-fold CV`;
     const rows: AlgoRow[] = [];
     let first = true;
     for (const algorithm of ["logistic", "mlp", "forest"] as const) {
-      const r = await trainModel(conn, { dataset: "iris", ...(first ? {} : { datasetVersion: "v1" }), model: `bench-${algorithm}`, algorithm, seed: 42, actor: "bench" });
+      const r = await trainModel(conn, {
+        dataset: "iris",
+        ...(first ? {} : { datasetVersion: "v1" }),
+        model: `bench-${algorithm}`,
+        algorithm,
+        seed: 42,
+        actor: "bench",
+      });
       first = false;
-      rows.push({ algorithm, task: "classification (species)", seconds: r.seconds, metric: "test accuracy", value: r.version.metrics.accuracy ?? NaN, reference });
+      rows.push({
+        algorithm,
+        task: "classification (species)",
+        seconds: r.seconds,
+        metric: "test accuracy",
+        value: r.version.metrics.accuracy ?? NaN,
+        reference,
+      });
     }
     for (const algorithm of ["linear", "forest"] as const) {
-      const r = await trainModel(conn, { dataset: "iris", datasetVersion: "v1", model: `bench-reg-${algorithm}`, algorithm, label: "petal_width", task: "regression", seed: 42, actor: "bench" });
-      rows.push({ algorithm, task: "regression (petal_width)", seconds: r.seconds, metric: "test R²", value: r.version.metrics.r2 ?? NaN, reference: "none published" });
+      const r = await trainModel(conn, {
+        dataset: "iris",
+        datasetVersion: "v1",
+        model: `bench-reg-${algorithm}`,
+        algorithm,
+        label: "petal_width",
+        task: "regression",
+        seed: 42,
+        actor: "bench",
+      });
+      rows.push({
+        algorithm,
+        task: "regression (petal_width)",
+        seconds: r.seconds,
+        metric: "test R²",
+        value: r.version.metrics.r2 ?? NaN,
+        reference: "none published",
+      });
     }
     const result = {
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version },
@@ -76,7 +133,10 @@ export async function runTrainingBench(opts: TrainingBenchOptions): Promise<void
       "",
       "| algorithm | task (iris, seed 42, 60/20/20 split) | train pipeline s | metric | value | published reference |",
       "|---|---|---:|---|---:|---|",
-      ...rows.map((r) => `| ${r.algorithm} | ${r.task} | ${r.seconds.toFixed(2)} | ${r.metric} | ${r.value.toFixed(3)} | ${r.reference} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.algorithm} | ${r.task} | ${r.seconds.toFixed(2)} | ${r.metric} | ${r.value.toFixed(3)} | ${r.reference} |`,
+      ),
       "",
       "Train pipeline = read the dataset version, split, fit, evaluate on the 30-row test split, export ONNX, run the onnxruntime parity check, store artifacts and register.",
     ].join("\n");

@@ -11,11 +11,24 @@
 export const ACR_REFRESH_TOKEN_USER = "00000000-0000-0000-0000-000000000000";
 
 /** The exchange: Entra access token in, ACR refresh token out. Injected in tests. */
-export type AcrTokenExchange = (args: { loginServer: string; tenantId: string; accessToken: string }) => Promise<string>;
+export type AcrTokenExchange = (args: {
+  loginServer: string;
+  tenantId: string;
+  accessToken: string;
+}) => Promise<string>;
 
 /** Builds the form body of the exchange request. Pure. */
-export function exchangeRequestBody(args: { loginServer: string; tenantId: string; accessToken: string }): URLSearchParams {
-  return new URLSearchParams({ grant_type: "access_token", service: args.loginServer, tenant: args.tenantId, access_token: args.accessToken });
+export function exchangeRequestBody(args: {
+  loginServer: string;
+  tenantId: string;
+  accessToken: string;
+}): URLSearchParams {
+  return new URLSearchParams({
+    grant_type: "access_token",
+    service: args.loginServer,
+    tenant: args.tenantId,
+    access_token: args.accessToken,
+  });
 }
 
 /**
@@ -32,7 +45,9 @@ export function acrTokenExchange(fetchFn: typeof fetch = fetch, scheme: "https" 
       body: exchangeRequestBody(args),
     });
     if (!response.ok) {
-      throw new Error(`ACR token exchange at ${url} failed: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+      throw new Error(
+        `ACR token exchange at ${url} failed: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`,
+      );
     }
     const body = (await response.json()) as { refresh_token?: unknown };
     if (typeof body.refresh_token !== "string" || body.refresh_token === "") {

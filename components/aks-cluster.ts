@@ -113,7 +113,14 @@ export class AksCluster extends pulumi.ComponentResource {
     const cpuPool: NodePoolScale = { vmSize: "Standard_D4s_v5", minCount: 1, maxCount: 5, ...args.cpuPool };
     const cidrs: ClusterCidrs = { ...defaultClusterCidrs, ...args.cidrs };
     const window = args.maintenanceWindow ?? defaultMaintenanceWindow;
-    validateAksArgs(name, { apiServer: args.apiServer, apiServerSubnetId: args.apiServerSubnetId, systemPool, cpuPool, cidrs, maintenanceWindow: window });
+    validateAksArgs(name, {
+      apiServer: args.apiServer,
+      apiServerSubnetId: args.apiServerSubnetId,
+      systemPool,
+      cpuPool,
+      cidrs,
+      maintenanceWindow: window,
+    });
     const vnetIntegration = args.apiServer.vnetIntegration ?? true;
     const zones = args.zoneRedundant === false ? undefined : ["1", "2", "3"];
     const policy = args.networkPolicy ?? "cilium";
@@ -127,9 +134,15 @@ export class AksCluster extends pulumi.ComponentResource {
     const subnetGrants = grantRoles(
       `${name}-control-plane`,
       controlPlane.principalId,
-      [args.systemSubnetId, args.cpuSubnetId, ...(vnetIntegration && args.apiServerSubnetId !== undefined ? [args.apiServerSubnetId] : [])].map(
-        (scope) => ({ scope, roleDefinitionIdOrName: "Network Contributor" as const, description: "AKS control plane: join nodes and API server to the subnet" }),
-      ),
+      [
+        args.systemSubnetId,
+        args.cpuSubnetId,
+        ...(vnetIntegration && args.apiServerSubnetId !== undefined ? [args.apiServerSubnetId] : []),
+      ].map((scope) => ({
+        scope,
+        roleDefinitionIdOrName: "Network Contributor" as const,
+        description: "AKS control plane: join nodes and API server to the subnet",
+      })),
       this,
     );
 
@@ -155,9 +168,15 @@ export class AksCluster extends pulumi.ComponentResource {
         },
         podIdentityProfile: { enabled: false },
         addonProfiles: addonProfiles(args.workspaceId),
-        azureMonitorProfile: { metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: "", metricAnnotationsAllowList: "" } } },
+        azureMonitorProfile: {
+          metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: "", metricAnnotationsAllowList: "" } },
+        },
         autoUpgradeProfile: { upgradeChannel: args.upgradeChannel ?? "patch", nodeOSUpgradeChannel: "NodeImage" },
-        apiServerAccessProfile: apiServerAccessProfile(args.apiServer, args.apiServerSubnetId, args.allowRunCommand === true),
+        apiServerAccessProfile: apiServerAccessProfile(
+          args.apiServer,
+          args.apiServerSubnetId,
+          args.allowRunCommand === true,
+        ),
         publicNetworkAccess: args.apiServer.mode === "private" ? "Disabled" : "Enabled",
         networkProfile: {
           networkPlugin: "azure",
@@ -224,14 +243,25 @@ export class AksCluster extends pulumi.ComponentResource {
     for (const configName of ["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]) {
       new containerservice.MaintenanceConfiguration(
         `${name}-${configName}`,
-        { resourceGroupName: args.resourceGroupName, resourceName: cluster.name, configName, maintenanceWindow: maintenanceWindowInput(window) },
+        {
+          resourceGroupName: args.resourceGroupName,
+          resourceName: cluster.name,
+          configName,
+          maintenanceWindow: maintenanceWindowInput(window),
+        },
         { parent: this },
       );
     }
 
     const monitoring = new AksMonitoring(
       `${name}-monitoring`,
-      { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags, clusterId: cluster.id, workspaceId: args.workspaceId },
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        tags: args.tags,
+        clusterId: cluster.id,
+        workspaceId: args.workspaceId,
+      },
       { parent: this },
     );
 
@@ -239,7 +269,12 @@ export class AksCluster extends pulumi.ComponentResource {
     this.kubeletObjectId = kubelet.apply((k) => k.objectId ?? "");
     this.kubeletClientId = kubelet.apply((k) => k.clientId ?? "");
     if (args.containerRegistryId !== undefined) {
-      grantRoles(`${name}-kubelet`, this.kubeletObjectId, [{ scope: args.containerRegistryId, roleDefinitionIdOrName: "AcrPull", description: "AKS nodes pull images" }], this);
+      grantRoles(
+        `${name}-kubelet`,
+        this.kubeletObjectId,
+        [{ scope: args.containerRegistryId, roleDefinitionIdOrName: "AcrPull", description: "AKS nodes pull images" }],
+        this,
+      );
     }
     assignRoles(
       `${name}-admins`,
@@ -251,7 +286,13 @@ export class AksCluster extends pulumi.ComponentResource {
       })),
       this,
     );
-    addDiagnosticSetting(name, cluster.id, args.diagnosticSettings, { logs: aksDiagnosticCategories, metrics: true, dedicated: true }, this);
+    addDiagnosticSetting(
+      name,
+      cluster.id,
+      args.diagnosticSettings,
+      { logs: aksDiagnosticCategories, metrics: true, dedicated: true },
+      this,
+    );
     addLock(name, cluster.id, args.lock, this);
     assignRoles(name, cluster.id, args.roleAssignments, this);
 
@@ -261,14 +302,18 @@ export class AksCluster extends pulumi.ComponentResource {
     );
     const mode = args.kubeloginMode ?? "azurecli";
     this.kubeconfig = pulumi.secret(
-      credentials.kubeconfigs.apply((configs) => nonInteractiveKubeconfig(Buffer.from(configs[0]?.value ?? "", "base64").toString("utf8"), mode)),
+      credentials.kubeconfigs.apply((configs) =>
+        nonInteractiveKubeconfig(Buffer.from(configs[0]?.value ?? "", "base64").toString("utf8"), mode),
+      ),
     );
     this.clusterId = cluster.id;
     this.clusterName = cluster.name;
     this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? "");
     this.controlPlaneIdentityId = controlPlane.id;
     this.controlPlanePrincipalId = controlPlane.principalId;
-    this.keyVaultSecretsProviderClientId = cluster.addonProfiles.apply((p) => p?.["azureKeyvaultSecretsProvider"]?.identity?.clientId ?? "");
+    this.keyVaultSecretsProviderClientId = cluster.addonProfiles.apply(
+      (p) => p?.["azureKeyvaultSecretsProvider"]?.identity?.clientId ?? "",
+    );
     this.nodeResourceGroup = cluster.nodeResourceGroup.apply((rg) => rg ?? "");
     this.apiServerFqdn = args.apiServer.mode === "private" ? cluster.privateFQDN : cluster.fqdn;
     this.azureMonitorWorkspaceId = monitoring.azureMonitorWorkspaceId;

@@ -45,7 +45,11 @@ export class AksMonitoring extends pulumi.ComponentResource {
     const placement = { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags };
 
     // Closing these endpoints needs an Azure Monitor Private Link Scope, which the platform does not create.
-    const metricsWorkspace = new monitor.AzureMonitorWorkspace(`${name}-prometheus`, { ...placement, publicNetworkAccess: "Enabled" }, { parent: this });
+    const metricsWorkspace = new monitor.AzureMonitorWorkspace(
+      `${name}-prometheus`,
+      { ...placement, publicNetworkAccess: "Enabled" },
+      { parent: this },
+    );
     const endpoint = new monitor.DataCollectionEndpoint(
       `${name}-prometheus-dce`,
       { ...placement, kind: "Linux", networkAcls: { publicNetworkAccess: "Enabled" } },
@@ -57,7 +61,11 @@ export class AksMonitoring extends pulumi.ComponentResource {
         ...placement,
         kind: "Linux",
         dataCollectionEndpointId: endpoint.id,
-        dataSources: { prometheusForwarder: [{ name: "PrometheusDataSource", streams: ["Microsoft-PrometheusMetrics"], labelIncludeFilter: {} }] },
+        dataSources: {
+          prometheusForwarder: [
+            { name: "PrometheusDataSource", streams: ["Microsoft-PrometheusMetrics"], labelIncludeFilter: {} },
+          ],
+        },
         destinations: { monitoringAccounts: [{ name: "MonitoringAccount1", accountResourceId: metricsWorkspace.id }] },
         dataFlows: [{ streams: ["Microsoft-PrometheusMetrics"], destinations: ["MonitoringAccount1"] }],
       },
@@ -99,7 +107,11 @@ export class AksMonitoring extends pulumi.ComponentResource {
     // The omsagent add-on with useAADAuth looks for an association with exactly this name.
     new monitor.DataCollectionRuleAssociation(
       `${name}-insights-dcra`,
-      { resourceUri: args.clusterId, associationName: "ContainerInsightsExtension", dataCollectionRuleId: insightsRule.id },
+      {
+        resourceUri: args.clusterId,
+        associationName: "ContainerInsightsExtension",
+        dataCollectionRuleId: insightsRule.id,
+      },
       { parent: this },
     );
 

@@ -40,7 +40,12 @@ export interface MaintenanceWindow {
 }
 
 /** Sunday 00:00 UTC for four hours. */
-export const defaultMaintenanceWindow: MaintenanceWindow = { dayOfWeek: "Sunday", startTime: "00:00", durationHours: 4, utcOffset: "+00:00" };
+export const defaultMaintenanceWindow: MaintenanceWindow = {
+  dayOfWeek: "Sunday",
+  startTime: "00:00",
+  durationHours: 4,
+  utcOffset: "+00:00",
+};
 
 /** Pod and service address ranges for Azure CNI overlay; neither may overlap the VNet or each other. */
 export interface ClusterCidrs {
@@ -50,7 +55,11 @@ export interface ClusterCidrs {
 }
 
 /** The aks-baseline ranges: pods 192.168.0.0/16, services 172.16.0.0/16, DNS 172.16.0.10. */
-export const defaultClusterCidrs: ClusterCidrs = { podCidr: "192.168.0.0/16", serviceCidr: "172.16.0.0/16", dnsServiceIP: "172.16.0.10" };
+export const defaultClusterCidrs: ClusterCidrs = {
+  podCidr: "192.168.0.0/16",
+  serviceCidr: "172.16.0.0/16",
+  dnsServiceIP: "172.16.0.10",
+};
 
 /**
  * Control-plane logs for Log Analytics. Not `allLogs`: it includes `kube-audit`, every read in the cluster,
@@ -79,7 +88,8 @@ export interface AksValidationInput {
 
 function scaleErrors(field: string, scale: NodePoolScale, min: number): string[] {
   const errors: string[] = [];
-  if (!Number.isInteger(scale.minCount) || scale.minCount < min) errors.push(`${field}.minCount (${scale.minCount}) must be a whole number of at least ${min}`);
+  if (!Number.isInteger(scale.minCount) || scale.minCount < min)
+    errors.push(`${field}.minCount (${scale.minCount}) must be a whole number of at least ${min}`);
   if (!Number.isInteger(scale.maxCount) || scale.maxCount < Math.max(scale.minCount, 1) || scale.maxCount > 1000) {
     errors.push(`${field}.maxCount (${scale.maxCount}) must be a whole number from max(1, minCount) to 1000`);
   }
@@ -96,7 +106,9 @@ export function validateAksArgs(name: string, input: AksValidationInput): void {
   const { apiServer, cidrs } = input;
   const ranges = apiServer.authorizedIpRanges ?? [];
   if (apiServer.mode === "public" && ranges.length === 0) {
-    errors.push("apiServer.authorizedIpRanges is empty: a public API server must admit only listed ranges (the deployer's egress, operators)");
+    errors.push(
+      "apiServer.authorizedIpRanges is empty: a public API server must admit only listed ranges (the deployer's egress, operators)",
+    );
   }
   if (apiServer.mode === "private" && ranges.length > 0) {
     errors.push("apiServer.authorizedIpRanges applies to a public API server only; remove it or use mode public");
@@ -104,7 +116,8 @@ export function validateAksArgs(name: string, input: AksValidationInput): void {
   ranges.forEach((range, i) => {
     const parsed = parseCidr(range.includes("/") ? range : `${range}/32`);
     if (parsed === undefined) errors.push(`apiServer.authorizedIpRanges[${i}] ("${range}") is not an IPv4 CIDR`);
-    else if (parsed.bits === 0) errors.push(`apiServer.authorizedIpRanges[${i}] (${range}) opens the API server to the whole internet`);
+    else if (parsed.bits === 0)
+      errors.push(`apiServer.authorizedIpRanges[${i}] (${range}) opens the API server to the whole internet`);
   });
   if ((apiServer.vnetIntegration ?? true) && input.apiServerSubnetId === undefined) {
     errors.push("apiServerSubnetId is required with apiServer.vnetIntegration (the default)");
@@ -121,15 +134,19 @@ export function validateAksArgs(name: string, input: AksValidationInput): void {
   }
   // The first address is the network's and the second the `kubernetes` service's.
   if (dns === undefined || (services !== undefined && (dns <= services.first + 1 || dns > services.last))) {
-    errors.push(`cidrs.dnsServiceIP (${cidrs.dnsServiceIP}) must be an address inside cidrs.serviceCidr after its first two`);
+    errors.push(
+      `cidrs.dnsServiceIP (${cidrs.dnsServiceIP}) must be an address inside cidrs.serviceCidr after its first two`,
+    );
   }
 
   const window = input.maintenanceWindow;
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(window.startTime)) errors.push(`maintenanceWindow.startTime ("${window.startTime}") must be HH:mm`);
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(window.startTime))
+    errors.push(`maintenanceWindow.startTime ("${window.startTime}") must be HH:mm`);
   if (!Number.isInteger(window.durationHours) || window.durationHours < 4 || window.durationHours > 24) {
     errors.push(`maintenanceWindow.durationHours (${window.durationHours}) must be a whole number from 4 to 24`);
   }
-  if (!/^[+-](0\d|1[0-4]):[0-5]\d$/.test(window.utcOffset)) errors.push(`maintenanceWindow.utcOffset ("${window.utcOffset}") must be +HH:mm or -HH:mm`);
+  if (!/^[+-](0\d|1[0-4]):[0-5]\d$/.test(window.utcOffset))
+    errors.push(`maintenanceWindow.utcOffset ("${window.utcOffset}") must be +HH:mm or -HH:mm`);
   if (errors.length > 0) throw new Error(`AksCluster ${name}: ${errors.join("; ")}`);
 }
 
@@ -140,7 +157,9 @@ export function apiServerAccessProfile<S>(access: ApiServerAccess, apiServerSubn
   return {
     enablePrivateCluster: isPrivate,
     // AKS creates and links privatelink.<region>.azmk8s.io in the node resource group.
-    ...(isPrivate ? { privateDNSZone: "system", enablePrivateClusterPublicFQDN: false } : { authorizedIPRanges: [...(access.authorizedIpRanges ?? [])] }),
+    ...(isPrivate
+      ? { privateDNSZone: "system", enablePrivateClusterPublicFQDN: false }
+      : { authorizedIPRanges: [...(access.authorizedIpRanges ?? [])] }),
     enableVnetIntegration: vnetIntegration,
     ...(vnetIntegration ? { subnetId: apiServerSubnetId } : {}),
     disableRunCommand: !allowRunCommand,
@@ -154,7 +173,10 @@ export function apiServerAccessProfile<S>(access: ApiServerAccess, apiServerSubn
 export function addonProfiles<W>(workspaceId: W) {
   return {
     azurepolicy: { enabled: true, config: { version: "v2" } },
-    azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
+    azureKeyvaultSecretsProvider: {
+      enabled: true,
+      config: { enableSecretRotation: "true", rotationPollInterval: "2m" },
+    },
     omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: workspaceId, useAADAuth: "true" } },
   };
 }
@@ -171,6 +193,12 @@ export function maintenanceWindowInput(window: MaintenanceWindow) {
 
 /** A DNS prefix from a component name: 1-54 letters, digits and hyphens, starting and ending alphanumeric. Pure. */
 export function dnsPrefixFor(name: string): string {
-  const cleaned = name.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-").replace(/^[^a-z0-9]+/, "").slice(0, 54).replace(/-+$/, "");
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^[^a-z0-9]+/, "")
+    .slice(0, 54)
+    .replace(/-+$/, "");
   return cleaned === "" ? "aks" : cleaned;
 }

@@ -37,7 +37,8 @@ export const baselineAlertRules: readonly BaselineAlertRule[] = [
   {
     key: "cosmos-throttling",
     target: "cosmos",
-    description: "Cosmos DB is throttling requests (HTTP 429): raise the container's autoscale maximum or spread the partition key.",
+    description:
+      "Cosmos DB is throttling requests (HTTP 429): raise the container's autoscale maximum or spread the partition key.",
     severity: 2,
     metricNamespace: "Microsoft.DocumentDB/databaseAccounts",
     metricName: "TotalRequests",
@@ -173,7 +174,11 @@ export class BaselineAlerts extends pulumi.ComponentResource {
                 operator: rule.operator,
                 threshold: rule.threshold,
                 timeAggregation: rule.timeAggregation,
-                dimensions: (rule.dimensions ?? []).map((d) => ({ name: d.name, operator: "Include", values: [...d.values] })),
+                dimensions: (rule.dimensions ?? []).map((d) => ({
+                  name: d.name,
+                  operator: "Include",
+                  values: [...d.values],
+                })),
               },
             ],
           },

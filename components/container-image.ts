@@ -58,8 +58,10 @@ function validateImageArgs(name: string, args: ContainerImageArgs): void {
   if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(args.repository)) {
     throw new Error(`ContainerImage ${name}: repository "${args.repository}" is not a valid repository name`);
   }
-  if (args.mode === "docker" && args.contextPath === undefined) throw new Error(`ContainerImage ${name}: contextPath is required with mode "docker"`);
-  if (args.mode === "docker" && args.tenantId === undefined) throw new Error(`ContainerImage ${name}: tenantId is required with mode "docker" (token exchange)`);
+  if (args.mode === "docker" && args.contextPath === undefined)
+    throw new Error(`ContainerImage ${name}: contextPath is required with mode "docker"`);
+  if (args.mode === "docker" && args.tenantId === undefined)
+    throw new Error(`ContainerImage ${name}: tenantId is required with mode "docker" (token exchange)`);
   if (args.mode === "acr-tasks" && (args.sourceUrl === undefined || args.sourceUrl === "")) {
     throw new Error(`ContainerImage ${name}: sourceUrl is required with mode "acr-tasks"`);
   }
@@ -85,45 +87,64 @@ export class ContainerImage extends pulumi.ComponentResource {
       // The refresh token is fetched only on `up`: during a preview the registry may not exist yet,
       // and docker-build does not push on preview.
       const password = pulumi.secret(
-        pulumi.all([loginServer, tenantId, accessToken]).apply(([server, tenantId, token]) =>
-          pulumi.runtime.isDryRun() ? "" : exchange({ loginServer: server, tenantId, accessToken: token }),
-        ),
+        pulumi
+          .all([loginServer, tenantId, accessToken])
+          .apply(([server, tenantId, token]) =>
+            pulumi.runtime.isDryRun() ? "" : exchange({ loginServer: server, tenantId, accessToken: token }),
+          ),
       );
-      const image = new dockerbuild.Image(`${name}-build`, {
-        context: { location: args.contextPath as string },
-        dockerfile: { location: `${args.contextPath as string}/${args.dockerfile}` },
-        tags: [this.taggedRef],
-        platforms: ["linux/amd64"],
-        push: true,
-        buildOnPreview: false,
-        buildArgs: args.buildArgs ?? {},
-        registries: [{ address: loginServer, username: ACR_REFRESH_TOKEN_USER, password }],
-        cacheFrom: [{ registry: { ref: pulumi.interpolate`${loginServer}/${args.repository}:buildcache` } }],
-        cacheTo: [{ registry: { ref: pulumi.interpolate`${loginServer}/${args.repository}:buildcache`, mode: dockerbuild.CacheMode.Max } }],
-      }, { parent: this });
+      const image = new dockerbuild.Image(
+        `${name}-build`,
+        {
+          context: { location: args.contextPath as string },
+          dockerfile: { location: `${args.contextPath as string}/${args.dockerfile}` },
+          tags: [this.taggedRef],
+          platforms: ["linux/amd64"],
+          push: true,
+          buildOnPreview: false,
+          buildArgs: args.buildArgs ?? {},
+          registries: [{ address: loginServer, username: ACR_REFRESH_TOKEN_USER, password }],
+          cacheFrom: [{ registry: { ref: pulumi.interpolate`${loginServer}/${args.repository}:buildcache` } }],
+          cacheTo: [
+            {
+              registry: {
+                ref: pulumi.interpolate`${loginServer}/${args.repository}:buildcache`,
+                mode: dockerbuild.CacheMode.Max,
+              },
+            },
+          ],
+        },
+        { parent: this },
+      );
       this.ref = image.ref;
     } else {
-      const run = new containerregistry.TaskRun(`${name}-build`, {
-        registryName: args.registry.name,
-        resourceGroupName: args.registry.resourceGroupName,
-        // A new source, tag or Dockerfile re-runs the build; an unchanged one does not.
-        forceUpdateTag: `${args.sourceUrl}|${args.dockerfile}|${args.tag}`,
-        runRequest: {
-          type: "DockerBuildRequest",
-          sourceLocation: args.sourceUrl,
-          dockerFilePath: args.dockerfile,
-          imageNames: [`${args.repository}:${args.tag}`],
-          isPushEnabled: true,
-          platform: { os: "Linux", architecture: "amd64" },
-          agentPoolName: args.agentPoolName,
-          arguments: Object.entries(args.buildArgs ?? {}).map(([k, v]) => ({ name: k, value: v, isSecret: false })),
-          timeout: 3600,
+      const run = new containerregistry.TaskRun(
+        `${name}-build`,
+        {
+          registryName: args.registry.name,
+          resourceGroupName: args.registry.resourceGroupName,
+          // A new source, tag or Dockerfile re-runs the build; an unchanged one does not.
+          forceUpdateTag: `${args.sourceUrl}|${args.dockerfile}|${args.tag}`,
+          runRequest: {
+            type: "DockerBuildRequest",
+            sourceLocation: args.sourceUrl,
+            dockerFilePath: args.dockerfile,
+            imageNames: [`${args.repository}:${args.tag}`],
+            isPushEnabled: true,
+            platform: { os: "Linux", architecture: "amd64" },
+            agentPoolName: args.agentPoolName,
+            arguments: Object.entries(args.buildArgs ?? {}).map(([k, v]) => ({ name: k, value: v, isSecret: false })),
+            timeout: 3600,
+          },
         },
-      }, { parent: this });
+        { parent: this },
+      );
       this.ref = pulumi.all([loginServer, run.runResult]).apply(([server, result]) => {
         const image = result.outputImages?.find((i) => i.repository === args.repository);
         if (image?.digest === undefined) {
-          throw new Error(`ContainerImage ${name}: ACR Tasks run ${result.runId ?? "?"} finished with status ${result.status ?? "?"} and no digest for ${args.repository}`);
+          throw new Error(
+            `ContainerImage ${name}: ACR Tasks run ${result.runId ?? "?"} finished with status ${result.status ?? "?"} and no digest for ${args.repository}`,
+          );
         }
         return `${server}/${args.repository}@${image.digest}`;
       });

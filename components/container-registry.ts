@@ -58,7 +58,9 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     super("ai-platform:containers:ContainerRegistry", name, {}, opts);
     const retention = args.untaggedRetentionDays ?? 15;
     if (!Number.isInteger(retention) || retention < 0 || retention > 365) {
-      throw new Error(`ContainerRegistry ${name}: untaggedRetentionDays (${retention}) must be a whole number of days from 0 to 365`);
+      throw new Error(
+        `ContainerRegistry ${name}: untaggedRetentionDays (${retention}) must be a whole number of days from 0 to 365`,
+      );
     }
     const isPublic = args.allowPublicNetworkAccess === true;
     const cmk = args.customerManagedKey;
@@ -100,7 +102,10 @@ export class ContainerRegistry extends pulumi.ComponentResource {
               },
               encryption: {
                 status: "enabled",
-                keyVaultProperties: { identity: cmk.userAssignedIdentityClientId, keyIdentifier: customerManagedKeyUri(cmk) },
+                keyVaultProperties: {
+                  identity: cmk.userAssignedIdentityClientId,
+                  keyIdentifier: customerManagedKeyUri(cmk),
+                },
               },
             }),
       },
@@ -110,17 +115,34 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     if (args.privateEndpoint !== undefined) {
       new PrivateEndpoint(
         `${name}-registry`,
-        { ...args.privateEndpoint, resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags, privateLinkServiceId: registry.id, groupId: "registry" },
+        {
+          ...args.privateEndpoint,
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          tags: args.tags,
+          privateLinkServiceId: registry.id,
+          groupId: "registry",
+        },
         { parent: this },
       );
     }
-    addDiagnosticSetting(name, registry.id, args.diagnosticSettings, { logs: "allLogs", metrics: true, dedicated: true }, this);
+    addDiagnosticSetting(
+      name,
+      registry.id,
+      args.diagnosticSettings,
+      { logs: "allLogs", metrics: true, dedicated: true },
+      this,
+    );
     addLock(name, registry.id, args.lock, this);
     assignRoles(name, registry.id, args.roleAssignments, this);
 
     this.registryId = registry.id;
     this.registryName = registry.name;
     this.loginServer = registry.loginServer;
-    this.registerOutputs({ registryId: this.registryId, registryName: this.registryName, loginServer: this.loginServer });
+    this.registerOutputs({
+      registryId: this.registryId,
+      registryName: this.registryName,
+      loginServer: this.loginServer,
+    });
   }
 }

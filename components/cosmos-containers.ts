@@ -65,19 +65,24 @@ function autoscaleError(field: string, value: number): string | undefined {
  * Checks container definitions and the shared database throughput. Throws one error naming every bad field:
  * duplicate or invalid ids, 1-3 partition key paths that start with `/`, TTL `-1` or positive, autoscale maxima.
  */
-export function validateCosmosLayout(definitions: readonly CosmosContainerDefinition[], databaseAutoscaleMaxThroughput: number): void {
+export function validateCosmosLayout(
+  definitions: readonly CosmosContainerDefinition[],
+  databaseAutoscaleMaxThroughput: number,
+): void {
   const errors: string[] = [];
   const seen = new Set<string>();
   definitions.forEach((d, i) => {
     const at = `containers[${i}]`;
-    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/.test(d.id)) errors.push(`${at}.id ("${d.id}") must be 1-255 letters, digits, "-" or "_"`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/.test(d.id))
+      errors.push(`${at}.id ("${d.id}") must be 1-255 letters, digits, "-" or "_"`);
     if (seen.has(d.id)) errors.push(`${at}.id ("${d.id}") is used by an earlier container`);
     seen.add(d.id);
     if (d.partitionKeyPaths.length < 1 || d.partitionKeyPaths.length > 3) {
       errors.push(`${at}.partitionKeyPaths has ${d.partitionKeyPaths.length} paths; give 1 to 3`);
     }
     d.partitionKeyPaths.forEach((p, j) => {
-      if (!/^\/[^/\s]+(\/[^/\s]+)*$/.test(p)) errors.push(`${at}.partitionKeyPaths[${j}] ("${p}") must be a path such as /tenantId`);
+      if (!/^\/[^/\s]+(\/[^/\s]+)*$/.test(p))
+        errors.push(`${at}.partitionKeyPaths[${j}] ("${p}") must be a path such as /tenantId`);
     });
     if (d.defaultTtl !== undefined && !(d.defaultTtl === -1 || (Number.isInteger(d.defaultTtl) && d.defaultTtl > 0))) {
       errors.push(`${at}.defaultTtl (${d.defaultTtl}) must be -1 or a positive number of seconds`);

@@ -165,7 +165,9 @@ export class CosmosDb extends pulumi.ComponentResource {
           principalId: grant.principalId,
           roleAssignmentId: pulumi
             .all([account.id, grant.principalId, roleDefinitionId])
-            .apply(([scope, principal, role]) => uuidV5(`${scope.toLowerCase()}|${principal.toLowerCase()}|${role.toLowerCase()}`)),
+            .apply(([scope, principal, role]) =>
+              uuidV5(`${scope.toLowerCase()}|${principal.toLowerCase()}|${role.toLowerCase()}`),
+            ),
         },
         // principalId and scope cannot change in place (pulumi-azure-native#2253).
         { parent: this, deleteBeforeReplace: true },
@@ -175,11 +177,24 @@ export class CosmosDb extends pulumi.ComponentResource {
     if (args.privateEndpoint !== undefined) {
       new PrivateEndpoint(
         `${name}-sql`,
-        { ...args.privateEndpoint, resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags, privateLinkServiceId: account.id, groupId: "Sql" },
+        {
+          ...args.privateEndpoint,
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          tags: args.tags,
+          privateLinkServiceId: account.id,
+          groupId: "Sql",
+        },
         { parent: this },
       );
     }
-    addDiagnosticSetting(name, account.id, args.diagnosticSettings, { logs: "allLogs", metrics: true, dedicated: true }, this);
+    addDiagnosticSetting(
+      name,
+      account.id,
+      args.diagnosticSettings,
+      { logs: "allLogs", metrics: true, dedicated: true },
+      this,
+    );
     addLock(name, account.id, args.lock, this);
     assignRoles(name, account.id, args.roleAssignments, this);
 

@@ -72,9 +72,12 @@ export function validateGpuNodePoolArgs(name: string, args: GpuNodePoolArgs): vo
   const poolName = args.poolName ?? "gpu";
   const minCount = args.minCount ?? 0;
   const maxCount = args.maxCount ?? 1;
-  if (!/^[a-z][a-z0-9]{0,11}$/.test(poolName)) errors.push(`poolName ("${poolName}") must be 1-12 lowercase letters and digits, starting with a letter`);
-  if (!/^Standard_N[A-Za-z0-9_]+$/.test(args.vmSize)) errors.push(`vmSize ("${args.vmSize}") is not an N-series GPU size such as Standard_NC4as_T4_v3`);
-  if (!Number.isInteger(minCount) || minCount < 0) errors.push(`minCount (${minCount}) must be a whole number of at least 0`);
+  if (!/^[a-z][a-z0-9]{0,11}$/.test(poolName))
+    errors.push(`poolName ("${poolName}") must be 1-12 lowercase letters and digits, starting with a letter`);
+  if (!/^Standard_N[A-Za-z0-9_]+$/.test(args.vmSize))
+    errors.push(`vmSize ("${args.vmSize}") is not an N-series GPU size such as Standard_NC4as_T4_v3`);
+  if (!Number.isInteger(minCount) || minCount < 0)
+    errors.push(`minCount (${minCount}) must be a whole number of at least 0`);
   if (!Number.isInteger(maxCount) || maxCount < Math.max(minCount, 1) || maxCount > 1000) {
     errors.push(`maxCount (${maxCount}) must be a whole number from max(1, minCount) to 1000`);
   }
@@ -85,7 +88,8 @@ export function validateGpuNodePoolArgs(name: string, args: GpuNodePoolArgs): vo
     errors.push(`spot.maxPrice (${args.spot.maxPrice}) must be -1 (up to the on-demand price) or a positive price`);
   }
   for (const key of Object.keys(args.nodeLabels ?? {})) {
-    if (key.startsWith("kubernetes.azure.com/")) errors.push(`nodeLabels["${key}"] uses the prefix kubernetes.azure.com/, which AKS reserves`);
+    if (key.startsWith("kubernetes.azure.com/"))
+      errors.push(`nodeLabels["${key}"] uses the prefix kubernetes.azure.com/, which AKS reserves`);
     if (key === POOL_LABEL) errors.push(`nodeLabels["${key}"] is set by the pool itself`);
   }
   if (errors.length > 0) throw new Error(`GpuNodePool ${name}: ${errors.join("; ")}`);
@@ -148,8 +152,19 @@ export class GpuNodePool extends pulumi.ComponentResource {
     this.spot = spot;
     this.nodeSelector = { [POOL_LABEL]: poolName };
     const gpu: GpuToleration = { key: "sku", operator: "Equal", value: "gpu", effect: "NoSchedule" };
-    const spotToleration: GpuToleration = { key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" };
+    const spotToleration: GpuToleration = {
+      key: "kubernetes.azure.com/scalesetpriority",
+      operator: "Equal",
+      value: "spot",
+      effect: "NoSchedule",
+    };
     this.tolerations = spot ? [gpu, spotToleration] : [gpu];
-    this.registerOutputs({ poolId: this.poolId, poolName, nodeSelector: this.nodeSelector, tolerations: this.tolerations, spot });
+    this.registerOutputs({
+      poolId: this.poolId,
+      poolName,
+      nodeSelector: this.nodeSelector,
+      tolerations: this.tolerations,
+      spot,
+    });
   }
 }

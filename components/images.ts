@@ -58,16 +58,20 @@ export class PlatformImages extends pulumi.ComponentResource {
     super("ai-platform:images:PlatformImages", name, {}, opts);
     let agentPoolName: pulumi.Input<string> | undefined;
     if (args.agentPool !== undefined) {
-      const pool = new containerregistry.AgentPool(`${name}-agents`, {
-        registryName: args.registry.name,
-        resourceGroupName: args.registry.resourceGroupName,
-        location: args.agentPool.location,
-        agentPoolName: BUILD_AGENT_POOL,
-        tier: args.agentPool.tier ?? "S1",
-        count: 1,
-        os: containerregistry.OS.Linux,
-        virtualNetworkSubnetResourceId: args.agentPool.subnetId,
-      }, { parent: this });
+      const pool = new containerregistry.AgentPool(
+        `${name}-agents`,
+        {
+          registryName: args.registry.name,
+          resourceGroupName: args.registry.resourceGroupName,
+          location: args.agentPool.location,
+          agentPoolName: BUILD_AGENT_POOL,
+          tier: args.agentPool.tier ?? "S1",
+          count: 1,
+          os: containerregistry.OS.Linux,
+          virtualNetworkSubnetResourceId: args.agentPool.subnetId,
+        },
+        { parent: this },
+      );
       // The name, carried by an output of the pool, so builds wait for the pool to exist.
       agentPoolName = pool.id.apply(() => BUILD_AGENT_POOL);
     }
@@ -82,16 +86,24 @@ export class PlatformImages extends pulumi.ComponentResource {
       ...(agentPoolName === undefined ? {} : { agentPoolName }),
     };
     const cuda = args.inferenceDevice === "cuda";
-    const inference = new ContainerImage(`${name}-inference`, {
-      ...common,
-      repository: cuda ? "inference-cuda" : "inference",
-      dockerfile: cuda ? serviceDockerfiles.inferenceCuda : serviceDockerfiles.inferenceCpu,
-    }, { parent: this });
-    const training = new ContainerImage(`${name}-training`, {
-      ...common,
-      repository: "training",
-      dockerfile: serviceDockerfiles.training,
-    }, { parent: this });
+    const inference = new ContainerImage(
+      `${name}-inference`,
+      {
+        ...common,
+        repository: cuda ? "inference-cuda" : "inference",
+        dockerfile: cuda ? serviceDockerfiles.inferenceCuda : serviceDockerfiles.inferenceCpu,
+      },
+      { parent: this },
+    );
+    const training = new ContainerImage(
+      `${name}-training`,
+      {
+        ...common,
+        repository: "training",
+        dockerfile: serviceDockerfiles.training,
+      },
+      { parent: this },
+    );
     this.inferenceImage = inference.ref;
     this.trainingImage = training.ref;
     this.registerOutputs({ inferenceImage: this.inferenceImage, trainingImage: this.trainingImage });

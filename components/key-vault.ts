@@ -52,7 +52,9 @@ export class KeyVault extends pulumi.ComponentResource {
     super("ai-platform:security:KeyVault", name, {}, opts);
     const retention = args.softDeleteRetentionDays ?? 90;
     if (!Number.isInteger(retention) || retention < 7 || retention > 90) {
-      throw new Error(`KeyVault ${name}: softDeleteRetentionDays (${retention}) must be a whole number of days from 7 to 90`);
+      throw new Error(
+        `KeyVault ${name}: softDeleteRetentionDays (${retention}) must be a whole number of days from 7 to 90`,
+      );
     }
 
     const vault = new keyvault.Vault(
@@ -89,11 +91,24 @@ export class KeyVault extends pulumi.ComponentResource {
     if (args.privateEndpoint !== undefined) {
       new PrivateEndpoint(
         `${name}-vault`,
-        { ...args.privateEndpoint, resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags, privateLinkServiceId: vault.id, groupId: "vault" },
+        {
+          ...args.privateEndpoint,
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          tags: args.tags,
+          privateLinkServiceId: vault.id,
+          groupId: "vault",
+        },
         { parent: this },
       );
     }
-    addDiagnosticSetting(name, vault.id, args.diagnosticSettings, { logs: "allLogs", metrics: true, dedicated: false }, this);
+    addDiagnosticSetting(
+      name,
+      vault.id,
+      args.diagnosticSettings,
+      { logs: "allLogs", metrics: true, dedicated: false },
+      this,
+    );
     addLock(name, vault.id, args.lock, this);
     assignRoles(name, vault.id, args.roleAssignments, this);
 

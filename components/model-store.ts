@@ -60,7 +60,9 @@ export class ModelStore extends pulumi.ComponentResource {
     super("ai-platform:data:ModelStore", name, {}, opts);
     const retention = args.softDeleteRetentionDays ?? 7;
     if (!Number.isInteger(retention) || retention < 1 || retention > 365) {
-      throw new Error(`ModelStore ${name}: softDeleteRetentionDays (${retention}) must be a whole number of days from 1 to 365`);
+      throw new Error(
+        `ModelStore ${name}: softDeleteRetentionDays (${retention}) must be a whole number of days from 1 to 365`,
+      );
     }
     const containers = args.containers ?? Object.values(platformBlobContainers);
     const cmk = args.customerManagedKey;
@@ -92,7 +94,10 @@ export class ModelStore extends pulumi.ComponentResource {
         networkRuleSet: {
           defaultAction: "Deny",
           bypass: "AzureServices",
-          ipRules: (args.allowedIpRanges ?? []).map((iPAddressOrRange) => ({ iPAddressOrRange, action: "Allow" as const })),
+          ipRules: (args.allowedIpRanges ?? []).map((iPAddressOrRange) => ({
+            iPAddressOrRange,
+            action: "Allow" as const,
+          })),
           virtualNetworkRules: [],
         },
         encryption: {
@@ -106,7 +111,9 @@ export class ModelStore extends pulumi.ComponentResource {
                 encryptionIdentity: { encryptionUserAssignedIdentity: cmk.userAssignedIdentityId },
               }),
         },
-        ...(cmk === undefined ? {} : { identity: { type: "UserAssigned", userAssignedIdentities: [cmk.userAssignedIdentityId] } }),
+        ...(cmk === undefined
+          ? {}
+          : { identity: { type: "UserAssigned", userAssignedIdentities: [cmk.userAssignedIdentityId] } }),
       },
       { parent: this },
     );
@@ -126,7 +133,12 @@ export class ModelStore extends pulumi.ComponentResource {
     for (const container of containers) {
       new storage.BlobContainer(
         `${name}-${container}`,
-        { resourceGroupName: args.resourceGroupName, accountName: account.name, containerName: container, publicAccess: "None" },
+        {
+          resourceGroupName: args.resourceGroupName,
+          accountName: account.name,
+          containerName: container,
+          publicAccess: "None",
+        },
         { parent: this, dependsOn: [blobService] },
       );
     }
@@ -134,7 +146,14 @@ export class ModelStore extends pulumi.ComponentResource {
     if (args.privateEndpoint !== undefined) {
       new PrivateEndpoint(
         `${name}-blob`,
-        { ...args.privateEndpoint, resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags, privateLinkServiceId: account.id, groupId: "blob" },
+        {
+          ...args.privateEndpoint,
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          tags: args.tags,
+          privateLinkServiceId: account.id,
+          groupId: "blob",
+        },
         { parent: this },
       );
     }

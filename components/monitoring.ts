@@ -63,9 +63,11 @@ export class Monitoring extends pulumi.ComponentResource {
     if (!Number.isInteger(retention) || retention < 30 || retention > 730) {
       errors.push(`retentionInDays (${retention}) must be a whole number of days from 30 to 730`);
     }
-    if (args.dailyCapGb !== undefined && !(args.dailyCapGb > 0)) errors.push(`dailyCapGb (${args.dailyCapGb}) must be positive`);
+    if (args.dailyCapGb !== undefined && !(args.dailyCapGb > 0))
+      errors.push(`dailyCapGb (${args.dailyCapGb}) must be positive`);
     (args.alertEmails ?? []).forEach((email, i) => {
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) errors.push(`alertEmails[${i}] ("${email}") is not an e-mail address`);
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+        errors.push(`alertEmails[${i}] ("${email}") is not an e-mail address`);
     });
     if (errors.length > 0) throw new Error(`Monitoring ${name}: ${errors.join("; ")}`);
 
@@ -122,7 +124,13 @@ export class Monitoring extends pulumi.ComponentResource {
     );
 
     if (args.auditLogs !== false) {
-      addDiagnosticSetting(name, workspace.id, { workspaceId: workspace.id }, { logs: ["Audit"], metrics: true, dedicated: false }, this);
+      addDiagnosticSetting(
+        name,
+        workspace.id,
+        { workspaceId: workspace.id },
+        { logs: ["Audit"], metrics: true, dedicated: false },
+        this,
+      );
     }
     addLock(name, workspace.id, args.lock, this);
     assignRoles(name, workspace.id, args.roleAssignments, this);

@@ -33,7 +33,14 @@ const defaultLayout: Readonly<Record<SubnetRole, readonly [offset: number, bits:
 const defaultLayoutBits = 20;
 
 /** Smallest prefix length each subnet accepts: AKS API-server VNet integration needs at least a /28. */
-const maxPrefixLength: Readonly<Record<SubnetRole, number>> = { system: 27, cpu: 27, gpu: 27, privateEndpoints: 28, apiServer: 28, agents: 28 };
+const maxPrefixLength: Readonly<Record<SubnetRole, number>> = {
+  system: 27,
+  cpu: 27,
+  gpu: 27,
+  privateEndpoints: 28,
+  apiServer: 28,
+  agents: 28,
+};
 
 /** An IPv4 CIDR as a numeric range. */
 interface Range {
@@ -64,7 +71,9 @@ function formatAddress(address: number): string {
  * 10.20.4.0/22, gpu 10.20.8.0/22, privateEndpoints 10.20.12.0/24, apiServer 10.20.13.0/28, agents 10.20.14.0/24).
  * `undefined` when the space is not a CIDR or is smaller than a /20.
  */
-export function defaultSubnetPrefixes(addressSpace: string = defaultAddressSpace): Record<SubnetRole, string> | undefined {
+export function defaultSubnetPrefixes(
+  addressSpace: string = defaultAddressSpace,
+): Record<SubnetRole, string> | undefined {
   const space = parseCidr(addressSpace);
   if (space === undefined || space.bits > defaultLayoutBits) return undefined;
   const prefixes = {} as Record<SubnetRole, string>;
@@ -86,7 +95,10 @@ export interface NetworkPlan {
  * IPv4 CIDR inside the address space, large enough for its role, and overlapping no other. Throws one error
  * naming every bad field.
  */
-export function resolveNetworkPlan(addressSpace?: string, overrides?: Partial<Record<SubnetRole, string>>): NetworkPlan {
+export function resolveNetworkPlan(
+  addressSpace?: string,
+  overrides?: Partial<Record<SubnetRole, string>>,
+): NetworkPlan {
   const space = addressSpace ?? defaultAddressSpace;
   const errors: string[] = [];
   const vnet = parseCidr(space);
@@ -94,7 +106,9 @@ export function resolveNetworkPlan(addressSpace?: string, overrides?: Partial<Re
   const defaults = defaultSubnetPrefixes(space);
   const missing = subnetRoles.filter((role) => overrides?.[role] === undefined);
   if (vnet !== undefined && defaults === undefined && missing.length > 0) {
-    errors.push(`addressSpace (${space}) is smaller than /${defaultLayoutBits}: give subnetPrefixes.${missing.join(", subnetPrefixes.")}`);
+    errors.push(
+      `addressSpace (${space}) is smaller than /${defaultLayoutBits}: give subnetPrefixes.${missing.join(", subnetPrefixes.")}`,
+    );
   }
   if (errors.length > 0) throw new Error(`Network: ${errors.join("; ")}`);
   const prefixes = { ...defaults, ...overrides } as Record<SubnetRole, string>;

@@ -90,7 +90,11 @@ export class Network extends pulumi.ComponentResource {
     let previous: network.Subnet | undefined;
     for (const role of subnetRoles) {
       // Azure's default rules deny inbound from the internet and allow the VNet; `[]` removes out-of-band rules.
-      const nsg = new network.NetworkSecurityGroup(`${name}-${role}-nsg`, { ...placement, securityRules: [] }, { parent: this });
+      const nsg = new network.NetworkSecurityGroup(
+        `${name}-${role}-nsg`,
+        { ...placement, securityRules: [] },
+        { parent: this },
+      );
       const subnet: network.Subnet = new network.Subnet(
         `${name}-${role}`,
         {
@@ -117,7 +121,13 @@ export class Network extends pulumi.ComponentResource {
       nsgIds[role] = nsg.id;
     }
 
-    addDiagnosticSetting(name, vnet.id, args.diagnosticSettings, { logs: "allLogs", metrics: true, dedicated: false }, this);
+    addDiagnosticSetting(
+      name,
+      vnet.id,
+      args.diagnosticSettings,
+      { logs: "allLogs", metrics: true, dedicated: false },
+      this,
+    );
     addLock(name, vnet.id, args.lock, this);
     assignRoles(name, vnet.id, args.roleAssignments, this);
 

@@ -11,7 +11,10 @@ import { parse, stringify } from "yaml";
 /** Non-interactive kubelogin modes the platform supports. */
 export type KubeloginMode = "azurecli" | "workloadidentity";
 
-interface ExecUser { name?: string; user?: { exec?: { command?: string; args?: string[] } } }
+interface ExecUser {
+  name?: string;
+  user?: { exec?: { command?: string; args?: string[] } };
+}
 
 /**
  * Rewrites every kubelogin exec user of `kubeconfig` (YAML text) to `--login <mode>`, dropping
@@ -37,6 +40,9 @@ export function nonInteractiveKubeconfig(kubeconfig: string, mode: KubeloginMode
     exec.args = [...args, "--login", mode];
     rewritten++;
   }
-  if (rewritten === 0) throw new Error("kubeconfig has no kubelogin exec user: expected an Entra-enabled AKS user credential (format exec)");
+  if (rewritten === 0)
+    throw new Error(
+      "kubeconfig has no kubelogin exec user: expected an Entra-enabled AKS user credential (format exec)",
+    );
   return stringify(doc);
 }

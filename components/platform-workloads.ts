@@ -51,42 +51,60 @@ export class PlatformWorkloads extends pulumi.ComponentResource {
 
   constructor(name: string, args: PlatformWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
     const firstModel = args.inferenceModels[0]?.split("@")[0];
-    if (firstModel === undefined) throw new Error(`PlatformWorkloads ${name}: inferenceModels must list at least one "name@ref"`);
+    if (firstModel === undefined)
+      throw new Error(`PlatformWorkloads ${name}: inferenceModels must list at least one "name@ref"`);
     super("ai-platform:index:PlatformWorkloads", name, {}, opts);
-    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: pulumi.secret(args.kubeconfig), enableServerSideApply: true }, { parent: this });
+    const provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: pulumi.secret(args.kubeconfig), enableServerSideApply: true },
+      { parent: this },
+    );
     const k8sOpts = { parent: this, provider };
 
     const ns = new PlatformNamespace(`${name}-ns`, { namespaceName: WORKLOAD_NAMESPACE }, k8sOpts);
     const gpuNodeSelector = args.gpuNodeSelector === undefined ? undefined : { ...args.gpuNodeSelector };
-    const gpu = gpuNodeSelector === undefined ? undefined : new GpuEnablement(`${name}-gpu`, { driver: "Install", nodeSelector: gpuNodeSelector }, k8sOpts);
+    const gpu =
+      gpuNodeSelector === undefined
+        ? undefined
+        : new GpuEnablement(`${name}-gpu`, { driver: "Install", nodeSelector: gpuNodeSelector }, k8sOpts);
     const afterGpu = { ...k8sOpts, dependsOn: gpu === undefined ? [ns] : [ns, gpu] };
 
-    const inference = new InferenceService(`${name}-inference`, {
-      namespace: ns.namespaceName,
-      image: args.images.inference,
-      identityClientId: args.identityClientIds.inference,
-      tenantId: args.tenantId,
-      connection: args.connection,
-      models: args.inferenceModels,
-      minReplicas: args.inferenceReplicas.min,
-      maxReplicas: args.inferenceReplicas.max,
-      serviceAccountName: WORKLOAD_SERVICE_ACCOUNTS.inference,
-      ...(args.inferenceDevice === "cuda" ? { gpu: { count: 1, ...(gpuNodeSelector === undefined ? {} : { nodeSelector: gpuNodeSelector }) } } : {}),
-    }, afterGpu);
+    const inference = new InferenceService(
+      `${name}-inference`,
+      {
+        namespace: ns.namespaceName,
+        image: args.images.inference,
+        identityClientId: args.identityClientIds.inference,
+        tenantId: args.tenantId,
+        connection: args.connection,
+        models: args.inferenceModels,
+        minReplicas: args.inferenceReplicas.min,
+        maxReplicas: args.inferenceReplicas.max,
+        serviceAccountName: WORKLOAD_SERVICE_ACCOUNTS.inference,
+        ...(args.inferenceDevice === "cuda"
+          ? { gpu: { count: 1, ...(gpuNodeSelector === undefined ? {} : { nodeSelector: gpuNodeSelector }) } }
+          : {}),
+      },
+      afterGpu,
+    );
 
     const training = args.training ?? { dataset: firstModel, model: firstModel };
-    new TrainingJob(`${name}-training`, {
-      namespace: ns.namespaceName,
-      image: args.images.training,
-      identityClientId: args.identityClientIds.training,
-      tenantId: args.tenantId,
-      connection: args.connection,
-      args: ["train", "--dataset", training.dataset, "--model", training.model],
-      serviceAccountName: WORKLOAD_SERVICE_ACCOUNTS.training,
-      // Training needs an ingested dataset: the schedule runs it, a deployment does not wait on it.
-      runOnDeploy: false,
-      ...(args.trainingSchedule === undefined ? {} : { schedule: args.trainingSchedule }),
-    }, afterGpu);
+    new TrainingJob(
+      `${name}-training`,
+      {
+        namespace: ns.namespaceName,
+        image: args.images.training,
+        identityClientId: args.identityClientIds.training,
+        tenantId: args.tenantId,
+        connection: args.connection,
+        args: ["train", "--dataset", training.dataset, "--model", training.model],
+        serviceAccountName: WORKLOAD_SERVICE_ACCOUNTS.training,
+        // Training needs an ingested dataset: the schedule runs it, a deployment does not wait on it.
+        runOnDeploy: false,
+        ...(args.trainingSchedule === undefined ? {} : { schedule: args.trainingSchedule }),
+      },
+      afterGpu,
+    );
 
     this.inferenceUrl = inference.url;
     this.namespace = ns.namespaceName;

@@ -132,128 +132,237 @@ export class AiPlatform extends pulumi.ComponentResource {
     super("ai-platform:index:AiPlatform", name, {}, opts);
     const child = { parent: this };
     const tags = args.tags ?? {};
-    const lock: Lock | undefined = args.resourceLocks === true ? { kind: "CanNotDelete", notes: `Stateful resource of ${name}; remove the lock deliberately before deleting.` } : undefined;
+    const lock: Lock | undefined =
+      args.resourceLocks === true
+        ? { kind: "CanNotDelete", notes: `Stateful resource of ${name}; remove the lock deliberately before deleting.` }
+        : undefined;
     const zoneRedundant = args.zoneRedundant ?? true;
 
-    const rg = new resources.ResourceGroup(`${name}-rg`, { resourceGroupName: args.resourceGroupName ?? `rg-${name}`, location: args.location, tags }, child);
+    const rg = new resources.ResourceGroup(
+      `${name}-rg`,
+      { resourceGroupName: args.resourceGroupName ?? `rg-${name}`, location: args.location, tags },
+      child,
+    );
     const placement = { resourceGroupName: rg.name, location: args.location, tags };
     const deployer = authorization.getClientConfigOutput(child);
 
-    const monitoring = new Monitoring(`${name}-mon`, {
-      ...placement,
-      retentionInDays: args.logRetentionDays ?? 90,
-      alertEmails: args.alertEmails ?? [],
-      ...(lock === undefined ? {} : { lock }),
-    }, child);
+    const monitoring = new Monitoring(
+      `${name}-mon`,
+      {
+        ...placement,
+        retentionInDays: args.logRetentionDays ?? 90,
+        alertEmails: args.alertEmails ?? [],
+        ...(lock === undefined ? {} : { lock }),
+      },
+      child,
+    );
     // Every service sends its logs and metrics to the platform workspace.
     const diagnosticSettings = { workspaceId: monitoring.workspaceId };
 
-    const net = new Network(`${name}-net`, { ...placement, diagnosticSettings, ...(args.addressSpace === undefined ? {} : { addressSpace: args.addressSpace }) }, child);
-    const zones = new PrivateDnsZones(`${name}-dns`, { resourceGroupName: rg.name, virtualNetworkId: net.vnetId, tags }, child);
-    const endpoint = (service: keyof PrivateDnsZones["zoneIds"]) => ({ subnetId: net.subnetIds.privateEndpoints, privateDnsZoneId: zones.zoneIds[service] });
+    const net = new Network(
+      `${name}-net`,
+      {
+        ...placement,
+        diagnosticSettings,
+        ...(args.addressSpace === undefined ? {} : { addressSpace: args.addressSpace }),
+      },
+      child,
+    );
+    const zones = new PrivateDnsZones(
+      `${name}-dns`,
+      { resourceGroupName: rg.name, virtualNetworkId: net.vnetId, tags },
+      child,
+    );
+    const endpoint = (service: keyof PrivateDnsZones["zoneIds"]) => ({
+      subnetId: net.subnetIds.privateEndpoints,
+      privateDnsZoneId: zones.zoneIds[service],
+    });
     const stateful = { diagnosticSettings, ...(lock === undefined ? {} : { lock }) };
 
     const registryPrivate = args.registryPrivate ?? true;
-    const registry = new ContainerRegistry(`${name}-acr`, {
-      ...placement, ...stateful, zoneRedundant,
-      allowPublicNetworkAccess: !registryPrivate,
-      // A public registry still denies by default; it admits the deployer's egress (the API server's
-      // authorized ranges), so `docker` builds can push from there.
-      ...(registryPrivate ? {} : { allowedIpRanges: args.cluster.apiServer.authorizedIpRanges ?? [] }),
-      privateEndpoint: endpoint("registry"),
-      // The deployer pushes with Entra (docker mode); ACR Tasks push with the registry's own token.
-      ...(args.images?.mode === "docker" ? { roleAssignments: [{ roleDefinitionIdOrName: "AcrPush", principalId: deployer.objectId }] } : {}),
-    }, child);
-    const store = new ModelStore(`${name}-models`, { ...placement, ...stateful, zoneRedundant, privateEndpoint: endpoint("blob") }, child);
-    const vault = new KeyVault(`${name}-kv`, { ...placement, ...stateful, tenantId: deployer.tenantId, privateEndpoint: endpoint("keyVault") }, child);
+    const registry = new ContainerRegistry(
+      `${name}-acr`,
+      {
+        ...placement,
+        ...stateful,
+        zoneRedundant,
+        allowPublicNetworkAccess: !registryPrivate,
+        // A public registry still denies by default; it admits the deployer's egress (the API server's
+        // authorized ranges), so `docker` builds can push from there.
+        ...(registryPrivate ? {} : { allowedIpRanges: args.cluster.apiServer.authorizedIpRanges ?? [] }),
+        privateEndpoint: endpoint("registry"),
+        // The deployer pushes with Entra (docker mode); ACR Tasks push with the registry's own token.
+        ...(args.images?.mode === "docker"
+          ? { roleAssignments: [{ roleDefinitionIdOrName: "AcrPush", principalId: deployer.objectId }] }
+          : {}),
+      },
+      child,
+    );
+    const store = new ModelStore(
+      `${name}-models`,
+      { ...placement, ...stateful, zoneRedundant, privateEndpoint: endpoint("blob") },
+      child,
+    );
+    const vault = new KeyVault(
+      `${name}-kv`,
+      { ...placement, ...stateful, tenantId: deployer.tenantId, privateEndpoint: endpoint("keyVault") },
+      child,
+    );
 
     const vnetIntegration = args.cluster.apiServer.vnetIntegration ?? true;
-    const cluster = new AksCluster(`${name}-aks`, {
-      ...placement, diagnosticSettings, zoneRedundant,
-      apiServer: args.cluster.apiServer,
-      systemSubnetId: net.subnetIds.system,
-      cpuSubnetId: net.subnetIds.cpu,
-      ...(vnetIntegration ? { apiServerSubnetId: net.subnetIds.apiServer } : {}),
-      workspaceId: monitoring.workspaceId,
-      containerRegistryId: registry.registryId,
-      ...(args.cluster.kubernetesVersion === undefined ? {} : { kubernetesVersion: args.cluster.kubernetesVersion }),
-      ...(args.cluster.skuTier === undefined ? {} : { skuTier: args.cluster.skuTier }),
-      systemPool: {
-        ...(args.cluster.systemVmSize === undefined ? {} : { vmSize: args.cluster.systemVmSize }),
-        ...(args.cluster.systemNodes === undefined ? {} : { minCount: args.cluster.systemNodes.min, maxCount: args.cluster.systemNodes.max }),
+    const cluster = new AksCluster(
+      `${name}-aks`,
+      {
+        ...placement,
+        diagnosticSettings,
+        zoneRedundant,
+        apiServer: args.cluster.apiServer,
+        systemSubnetId: net.subnetIds.system,
+        cpuSubnetId: net.subnetIds.cpu,
+        ...(vnetIntegration ? { apiServerSubnetId: net.subnetIds.apiServer } : {}),
+        workspaceId: monitoring.workspaceId,
+        containerRegistryId: registry.registryId,
+        ...(args.cluster.kubernetesVersion === undefined ? {} : { kubernetesVersion: args.cluster.kubernetesVersion }),
+        ...(args.cluster.skuTier === undefined ? {} : { skuTier: args.cluster.skuTier }),
+        systemPool: {
+          ...(args.cluster.systemVmSize === undefined ? {} : { vmSize: args.cluster.systemVmSize }),
+          ...(args.cluster.systemNodes === undefined
+            ? {}
+            : { minCount: args.cluster.systemNodes.min, maxCount: args.cluster.systemNodes.max }),
+        },
+        adminGroupObjectIds: args.cluster.adminGroupObjectIds ?? [],
+        // The deployer applies the workloads with its Entra identity (local accounts are disabled).
+        ...(args.workloads === undefined
+          ? {}
+          : {
+              roleAssignments: [
+                {
+                  roleDefinitionIdOrName: "Azure Kubernetes Service RBAC Cluster Admin",
+                  principalId: deployer.objectId,
+                },
+              ],
+            }),
       },
-      adminGroupObjectIds: args.cluster.adminGroupObjectIds ?? [],
-      // The deployer applies the workloads with its Entra identity (local accounts are disabled).
-      ...(args.workloads === undefined ? {} : { roleAssignments: [{ roleDefinitionIdOrName: "Azure Kubernetes Service RBAC Cluster Admin", principalId: deployer.objectId }] }),
-    }, child);
+      child,
+    );
 
-    const gpuPool = args.gpu === undefined ? undefined : new GpuNodePool(`${name}-gpu`, {
-      resourceGroupName: rg.name,
-      clusterName: cluster.clusterName,
-      vmSize: args.gpu.vmSize,
-      subnetId: net.subnetIds.gpu,
-      minCount: args.gpu.minNodes,
-      maxCount: args.gpu.maxNodes,
-      spot: args.gpu.spot ?? false,
-      tags,
-      ...(args.gpu.migProfile === undefined ? {} : { migProfile: args.gpu.migProfile }),
-    }, child);
+    const gpuPool =
+      args.gpu === undefined
+        ? undefined
+        : new GpuNodePool(
+            `${name}-gpu`,
+            {
+              resourceGroupName: rg.name,
+              clusterName: cluster.clusterName,
+              vmSize: args.gpu.vmSize,
+              subnetId: net.subnetIds.gpu,
+              minCount: args.gpu.minNodes,
+              maxCount: args.gpu.maxNodes,
+              spot: args.gpu.spot ?? false,
+              tags,
+              ...(args.gpu.migProfile === undefined ? {} : { migProfile: args.gpu.migProfile }),
+            },
+            child,
+          );
 
     // One federated identity per workload, granted exactly the data it uses.
-    const identity = (workload: keyof typeof WORKLOAD_SERVICE_ACCOUNTS) => new WorkloadIdentity(`${name}-id-${workload}`, {
-      ...placement,
-      oidcIssuerUrl: cluster.oidcIssuerUrl,
-      namespace: WORKLOAD_NAMESPACE,
-      serviceAccountName: WORKLOAD_SERVICE_ACCOUNTS[workload],
-      grants: [
-        { scope: store.accountId, roleDefinitionIdOrName: workload === "training" ? "Storage Blob Data Contributor" : "Storage Blob Data Reader" },
-        { scope: vault.vaultId, roleDefinitionIdOrName: "Key Vault Secrets User" },
-        { scope: monitoring.appInsightsId, roleDefinitionIdOrName: "Monitoring Metrics Publisher" },
-      ],
-    }, child);
-    const identities = args.workloads === undefined ? undefined : { inference: identity("inference"), training: identity("training") };
+    const identity = (workload: keyof typeof WORKLOAD_SERVICE_ACCOUNTS) =>
+      new WorkloadIdentity(
+        `${name}-id-${workload}`,
+        {
+          ...placement,
+          oidcIssuerUrl: cluster.oidcIssuerUrl,
+          namespace: WORKLOAD_NAMESPACE,
+          serviceAccountName: WORKLOAD_SERVICE_ACCOUNTS[workload],
+          grants: [
+            {
+              scope: store.accountId,
+              roleDefinitionIdOrName:
+                workload === "training" ? "Storage Blob Data Contributor" : "Storage Blob Data Reader",
+            },
+            { scope: vault.vaultId, roleDefinitionIdOrName: "Key Vault Secrets User" },
+            { scope: monitoring.appInsightsId, roleDefinitionIdOrName: "Monitoring Metrics Publisher" },
+          ],
+        },
+        child,
+      );
+    const identities =
+      args.workloads === undefined ? undefined : { inference: identity("inference"), training: identity("training") };
 
-    const cosmos = new CosmosDb(`${name}-cosmos`, {
-      ...placement, ...stateful, zoneRedundant,
-      backupTier: args.cosmosBackupTier ?? "Continuous30Days",
-      privateEndpoint: endpoint("cosmos"),
-      // The registry (models container) is written by inference too (alias reads, audit), so both contribute.
-      dataPlaneRoleAssignments: identities === undefined ? [] : [
-        { principalId: identities.inference.principalId, role: "contributor" },
-        { principalId: identities.training.principalId, role: "contributor" },
-      ],
-    }, child);
+    const cosmos = new CosmosDb(
+      `${name}-cosmos`,
+      {
+        ...placement,
+        ...stateful,
+        zoneRedundant,
+        backupTier: args.cosmosBackupTier ?? "Continuous30Days",
+        privateEndpoint: endpoint("cosmos"),
+        // The registry (models container) is written by inference too (alias reads, audit), so both contribute.
+        dataPlaneRoleAssignments:
+          identities === undefined
+            ? []
+            : [
+                { principalId: identities.inference.principalId, role: "contributor" },
+                { principalId: identities.training.principalId, role: "contributor" },
+              ],
+      },
+      child,
+    );
 
-    new BaselineAlerts(`${name}-alerts`, {
-      resourceGroupName: rg.name, actionGroupId: monitoring.actionGroupId, tags,
-      cosmosAccountId: cosmos.accountId, keyVaultId: vault.vaultId, aksClusterId: cluster.clusterId,
-    }, child);
+    new BaselineAlerts(
+      `${name}-alerts`,
+      {
+        resourceGroupName: rg.name,
+        actionGroupId: monitoring.actionGroupId,
+        tags,
+        cosmosAccountId: cosmos.accountId,
+        keyVaultId: vault.vaultId,
+        aksClusterId: cluster.clusterId,
+      },
+      child,
+    );
 
     let images: PlatformImages | undefined;
     if (args.images !== undefined) {
-      images = new PlatformImages(`${name}-images`, {
-        ...args.images,
-        registry: { name: registry.registryName, resourceGroupName: rg.name, loginServer: registry.loginServer },
-        inferenceDevice: args.workloads?.inferenceDevice ?? "cpu",
-        tenantId: deployer.tenantId,
-        ...(registryPrivate && args.images.mode === "acr-tasks" ? { agentPool: { subnetId: net.subnetIds.agents, location: args.location } } : {}),
-      }, { parent: this, dependsOn: [registry] });
+      images = new PlatformImages(
+        `${name}-images`,
+        {
+          ...args.images,
+          registry: { name: registry.registryName, resourceGroupName: rg.name, loginServer: registry.loginServer },
+          inferenceDevice: args.workloads?.inferenceDevice ?? "cpu",
+          tenantId: deployer.tenantId,
+          ...(registryPrivate && args.images.mode === "acr-tasks"
+            ? { agentPool: { subnetId: net.subnetIds.agents, location: args.location } }
+            : {}),
+        },
+        { parent: this, dependsOn: [registry] },
+      );
     }
 
     let workloads: PlatformWorkloads | undefined;
     if (args.workloads !== undefined && images !== undefined && identities !== undefined) {
-      workloads = new PlatformWorkloads(`${name}-workloads`, {
-        kubeconfig: cluster.kubeconfig,
-        tenantId: deployer.tenantId,
-        connection: { cosmosEndpoint: cosmos.endpoint, blobEndpoint: store.blobEndpoint, applicationInsightsConnectionString: monitoring.appInsightsConnectionString },
-        images: { inference: images.inferenceImage, training: images.trainingImage },
-        identityClientIds: { inference: identities.inference.clientId, training: identities.training.clientId },
-        inferenceDevice: args.workloads.inferenceDevice,
-        inferenceModels: args.workloads.inferenceModels,
-        inferenceReplicas: args.workloads.inferenceReplicas,
-        ...(gpuPool === undefined ? {} : { gpuNodeSelector: gpuPool.nodeSelector }),
-        ...(args.workloads.trainingSchedule === undefined ? {} : { trainingSchedule: args.workloads.trainingSchedule }),
-      }, { parent: this, dependsOn: gpuPool === undefined ? [cluster] : [cluster, gpuPool] });
+      workloads = new PlatformWorkloads(
+        `${name}-workloads`,
+        {
+          kubeconfig: cluster.kubeconfig,
+          tenantId: deployer.tenantId,
+          connection: {
+            cosmosEndpoint: cosmos.endpoint,
+            blobEndpoint: store.blobEndpoint,
+            applicationInsightsConnectionString: monitoring.appInsightsConnectionString,
+          },
+          images: { inference: images.inferenceImage, training: images.trainingImage },
+          identityClientIds: { inference: identities.inference.clientId, training: identities.training.clientId },
+          inferenceDevice: args.workloads.inferenceDevice,
+          inferenceModels: args.workloads.inferenceModels,
+          inferenceReplicas: args.workloads.inferenceReplicas,
+          ...(gpuPool === undefined ? {} : { gpuNodeSelector: gpuPool.nodeSelector }),
+          ...(args.workloads.trainingSchedule === undefined
+            ? {}
+            : { trainingSchedule: args.workloads.trainingSchedule }),
+        },
+        { parent: this, dependsOn: gpuPool === undefined ? [cluster] : [cluster, gpuPool] },
+      );
     }
 
     this.resourceGroupName = rg.name;
@@ -274,10 +383,20 @@ export class AiPlatform extends pulumi.ComponentResource {
       this.trainingImage = images.trainingImage;
     }
     this.registerOutputs({
-      resourceGroupName: this.resourceGroupName, vnetId: this.vnetId, cosmosEndpoint: this.cosmosEndpoint, blobEndpoint: this.blobEndpoint,
-      registryLoginServer: this.registryLoginServer, keyVaultUri: this.keyVaultUri, inferenceImage: this.inferenceImage, trainingImage: this.trainingImage,
-      clusterName: this.clusterName, clusterId: this.clusterId, apiServerFqdn: this.apiServerFqdn, oidcIssuerUrl: this.oidcIssuerUrl,
-      logAnalyticsWorkspaceId: this.logAnalyticsWorkspaceId, inferenceUrl: this.inferenceUrl,
+      resourceGroupName: this.resourceGroupName,
+      vnetId: this.vnetId,
+      cosmosEndpoint: this.cosmosEndpoint,
+      blobEndpoint: this.blobEndpoint,
+      registryLoginServer: this.registryLoginServer,
+      keyVaultUri: this.keyVaultUri,
+      inferenceImage: this.inferenceImage,
+      trainingImage: this.trainingImage,
+      clusterName: this.clusterName,
+      clusterId: this.clusterId,
+      apiServerFqdn: this.apiServerFqdn,
+      oidcIssuerUrl: this.oidcIssuerUrl,
+      logAnalyticsWorkspaceId: this.logAnalyticsWorkspaceId,
+      inferenceUrl: this.inferenceUrl,
     });
   }
 }
@@ -286,10 +405,15 @@ export class AiPlatform extends pulumi.ComponentResource {
 export function validatePlatformArgs(name: string, args: AiPlatformArgs): void {
   const problems: string[] = [];
   const api = args.cluster.apiServer;
-  if (api.mode === "public" && (api.authorizedIpRanges ?? []).length === 0) problems.push("cluster.apiServer.authorizedIpRanges: required with mode public");
-  if ((api.authorizedIpRanges ?? []).some((r) => r.endsWith("/0"))) problems.push("cluster.apiServer.authorizedIpRanges: a /0 range opens the API server to the internet");
-  if (args.gpu !== undefined && args.gpu.minNodes > args.gpu.maxNodes) problems.push(`gpu.minNodes (${args.gpu.minNodes}) > gpu.maxNodes (${args.gpu.maxNodes})`);
-  if (args.workloads !== undefined && args.images === undefined) problems.push("workloads: needs images (the workloads deploy the images this platform builds)");
-  if (args.workloads?.inferenceDevice === "cuda" && args.gpu === undefined) problems.push("workloads.inferenceDevice: cuda needs a gpu pool");
+  if (api.mode === "public" && (api.authorizedIpRanges ?? []).length === 0)
+    problems.push("cluster.apiServer.authorizedIpRanges: required with mode public");
+  if ((api.authorizedIpRanges ?? []).some((r) => r.endsWith("/0")))
+    problems.push("cluster.apiServer.authorizedIpRanges: a /0 range opens the API server to the internet");
+  if (args.gpu !== undefined && args.gpu.minNodes > args.gpu.maxNodes)
+    problems.push(`gpu.minNodes (${args.gpu.minNodes}) > gpu.maxNodes (${args.gpu.maxNodes})`);
+  if (args.workloads !== undefined && args.images === undefined)
+    problems.push("workloads: needs images (the workloads deploy the images this platform builds)");
+  if (args.workloads?.inferenceDevice === "cuda" && args.gpu === undefined)
+    problems.push("workloads.inferenceDevice: cuda needs a gpu pool");
   if (problems.length > 0) throw new Error(`AiPlatform ${name}: ${problems.join("; ")}`);
 }

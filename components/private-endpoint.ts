@@ -44,7 +44,11 @@ export class PrivateEndpoint extends pulumi.ComponentResource {
         subnet: { id: args.subnetId },
         // Automatic approval: the deployer owns both sides, so no manual connection is needed.
         privateLinkServiceConnections: [
-          { name: `${name}-${args.groupId}`, privateLinkServiceId: args.privateLinkServiceId, groupIds: [args.groupId] },
+          {
+            name: `${name}-${args.groupId}`,
+            privateLinkServiceId: args.privateLinkServiceId,
+            groupIds: [args.groupId],
+          },
         ],
         tags: args.tags,
       },

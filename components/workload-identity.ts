@@ -37,9 +37,12 @@ const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-
 /** Checks the Kubernetes names; throws one error naming every bad field. Pure. */
 export function validateWorkloadIdentityNames(name: string, namespace: string, serviceAccountName: string): void {
   const errors: string[] = [];
-  if (!DNS_LABEL.test(namespace)) errors.push(`namespace ("${namespace}") must be a DNS label: lowercase letters, digits and "-", at most 63`);
+  if (!DNS_LABEL.test(namespace))
+    errors.push(`namespace ("${namespace}") must be a DNS label: lowercase letters, digits and "-", at most 63`);
   if (!DNS_SUBDOMAIN.test(serviceAccountName)) {
-    errors.push(`serviceAccountName ("${serviceAccountName}") must be a DNS subdomain name: lowercase letters, digits, "-" and "."`);
+    errors.push(
+      `serviceAccountName ("${serviceAccountName}") must be a DNS subdomain name: lowercase letters, digits, "-" and "."`,
+    );
   }
   if (errors.length > 0) throw new Error(`WorkloadIdentity ${name}: ${errors.join("; ")}`);
 }
@@ -93,7 +96,9 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
     this.principalId = identity.principalId;
     this.tenantId = identity.tenantId;
     this.subject = subject;
-    this.serviceAccountAnnotations = identity.clientId.apply((clientId): Record<string, string> => ({ "azure.workload.identity/client-id": clientId }));
+    this.serviceAccountAnnotations = identity.clientId.apply((clientId): Record<string, string> => ({
+      "azure.workload.identity/client-id": clientId,
+    }));
     this.registerOutputs({
       identityId: this.identityId,
       identityName: this.identityName,

@@ -8,7 +8,8 @@ import type { RunningPlatform } from "./platform";
 function portOption(flag: string): (value: string) => number {
   return (value) => {
     const port = Number(value);
-    if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError(`${flag} must be a port number from 0 to 65535`);
+    if (!/^\d+$/.test(value) || port > 65535)
+      throw new InvalidArgumentError(`${flag} must be a port number from 0 to 65535`);
     return port;
   };
 }
@@ -19,7 +20,7 @@ export function readyMessage(platform: RunningPlatform): string {
   return [
     "",
     `The AI platform runs on this machine: ready in ${(platform.readyMs / 1000).toFixed(1)}s ` +
-      `(${(process.uptime()).toFixed(1)}s since the command started; ${model.trained ? "model trained on first start" : "existing production model, no training"}).`,
+      `(${process.uptime().toFixed(1)}s since the command started; ${model.trained ? "model trained on first start" : "existing production model, no training"}).`,
     `  Inference   ${state.inferenceUrl}   Open Inference Protocol v2; serving ${model.name}@production = v${model.version.version}`,
     `  Cosmos DB   ${state.connection.cosmos.endpoint}   emulator, database ${state.connection.cosmos.database}`,
     `  Blob        ${state.connection.storage.blobEndpoint}   Azurite`,
@@ -34,8 +35,17 @@ export function readyMessage(platform: RunningPlatform): string {
   ].join("\n");
 }
 
-async function start(opts: { dataDir: string; port: number; cosmosPort?: number; blobPort?: number; reset?: boolean }): Promise<void> {
-  const [{ startLocalPlatform }, { progressFor }] = await Promise.all([import("./platform.js"), import("./progress.js")]);
+async function start(opts: {
+  dataDir: string;
+  port: number;
+  cosmosPort?: number;
+  blobPort?: number;
+  reset?: boolean;
+}): Promise<void> {
+  const [{ startLocalPlatform }, { progressFor }] = await Promise.all([
+    import("./platform.js"),
+    import("./progress.js"),
+  ]);
   // Signals are handled from the first moment: during start they abort at the next step and unwind.
   const starting = new AbortController();
   let platform: RunningPlatform | undefined;
@@ -81,7 +91,9 @@ async function start(opts: { dataDir: string; port: number; cosmosPort?: number;
   process.stdout.write(readyMessage(platform));
   if (!process.stderr.isTTY) {
     const { readyMs, state, model } = platform;
-    process.stderr.write(`${JSON.stringify({ ready: true, readyMs, inferenceUrl: state.inferenceUrl, model: model.name, version: model.version.version })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ ready: true, readyMs, inferenceUrl: state.inferenceUrl, model: model.name, version: model.version.version })}\n`,
+    );
   }
   await done;
 }
@@ -115,11 +127,21 @@ async function stop(opts: { dataDir: string; timeout: string }): Promise<void> {
 export function registerLocalCommands(program: Command): void {
   program
     .command("start")
-    .description("Run the whole platform on this machine: emulators, a trained production model, the inference service.")
+    .description(
+      "Run the whole platform on this machine: emulators, a trained production model, the inference service.",
+    )
     .option("--data-dir <dir>", "where datasets, registry and artifacts persist", ".platform")
     .option("--port <port>", "inference port on 127.0.0.1 (0 = a free one)", portOption("--port"), 8080)
-    .option("--cosmos-port <port>", "Cosmos DB emulator port (default: the last run's, else a free one)", portOption("--cosmos-port"))
-    .option("--blob-port <port>", "Blob (Azurite) port (default: the last run's, else a free one)", portOption("--blob-port"))
+    .option(
+      "--cosmos-port <port>",
+      "Cosmos DB emulator port (default: the last run's, else a free one)",
+      portOption("--cosmos-port"),
+    )
+    .option(
+      "--blob-port <port>",
+      "Blob (Azurite) port (default: the last run's, else a free one)",
+      portOption("--blob-port"),
+    )
     .option("--reset", "delete the data directory first and start from scratch")
     .action(start);
   program

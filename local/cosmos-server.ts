@@ -23,7 +23,8 @@ import { loadSnapshots, saveSnapshots } from "./cosmos-files";
  * The Cosmos DB emulator's well-known master key. The local server accepts any key; the SDK still signs requests
  * with one, so we use the value every Cosmos DB emulator documents (it is public and grants nothing on Azure).
  */
-export const cosmosEmulatorKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+export const cosmosEmulatorKey =
+  "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
 
 /** A running Cosmos DB emulator. */
 export interface CosmosEmulator {
@@ -66,7 +67,10 @@ export interface PersistentCosmos extends CosmosEmulator {
   save(): Promise<void>;
 }
 
-type Route = [Record<string, string>, (account: unknown, req: IncomingMessage, res: ServerResponse, params: unknown) => Promise<unknown>];
+type Route = [
+  Record<string, string>,
+  (account: unknown, req: IncomingMessage, res: ServerResponse, params: unknown) => Promise<unknown>,
+];
 
 interface Library {
   Account: new (host: string, port: number) => unknown;
@@ -87,7 +91,9 @@ function loadLibrary(): Library {
 
 function isQuery(req: IncomingMessage): boolean {
   const header = req.headers["x-ms-documentdb-isquery"];
-  const flag = Array.isArray(header) ? header.some((h) => h.toLowerCase() === "true") : header?.toLowerCase() === "true";
+  const flag = Array.isArray(header)
+    ? header.some((h) => h.toLowerCase() === "true")
+    : header?.toLowerCase() === "true";
   return flag || req.headers["content-type"] === "application/query+json";
 }
 
@@ -141,7 +147,9 @@ export function startCosmosEmulator(opts: CosmosEmulatorOptions = {}): Promise<C
   return startCosmosServer(opts);
 }
 
-async function startCosmosServer(opts: CosmosEmulatorOptions & Partial<PersistentCosmosOptions>): Promise<PersistentCosmos> {
+async function startCosmosServer(
+  opts: CosmosEmulatorOptions & Partial<PersistentCosmosOptions>,
+): Promise<PersistentCosmos> {
   const snapshotDir = opts.snapshotDir;
   const snapshots = snapshotDir === undefined ? [] : loadSnapshots(snapshotDir, opts.dataDir ?? snapshotDir);
   const lib = loadLibrary();
@@ -166,9 +174,12 @@ async function startCosmosServer(opts: CosmosEmulatorOptions & Partial<Persisten
   const scheduleSave = (): void => {
     // A save blocks the event loop for as long as it takes; spacing saves by 4x that keeps a large ingest from
     // spending most of its time saving, at the cost of a longer window a crash could lose.
-    timer ??= setTimeout(() => {
-      save().catch(onSaveError);
-    }, Math.max(saveDelayMs, 4 * lastSaveMs));
+    timer ??= setTimeout(
+      () => {
+        save().catch(onSaveError);
+      },
+      Math.max(saveDelayMs, 4 * lastSaveMs),
+    );
   };
 
   const server = https.createServer({ ...lib.tls, minVersion: "TLSv1.2", keepAlive: true }, (req, res) => {

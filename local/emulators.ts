@@ -14,14 +14,18 @@ import { BlobServiceClient } from "@azure/storage-blob";
 import { platformBlobContainers, platformContainers, platformDatabaseId } from "../components/data-layout";
 
 // One Cosmos DB server for tests, benchmarks and `npm start`: in memory here, durable when given a snapshot directory.
-export { cosmosEmulatorKey, startCosmosEmulator, type CosmosEmulator, type CosmosEmulatorOptions } from "./cosmos-server";
+export {
+  cosmosEmulatorKey,
+  startCosmosEmulator,
+  type CosmosEmulator,
+  type CosmosEmulatorOptions,
+} from "./cosmos-server";
 
 /** Azurite's well-known development account (public, documented, local only). */
 export const azuriteAccount = {
   name: "devstoreaccount1",
   key: "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
 } as const;
-
 
 /** Options of {@link startAzurite}. */
 export interface AzuriteOptions {
@@ -85,7 +89,9 @@ export async function startAzurite(opts: AzuriteOptions): Promise<Azurite> {
       // when stop() resolves (a restart on the same port, as the local platform does, must not race).
       stopped ??= (() => {
         const listener = (server as unknown as { httpServer?: Server }).httpServer;
-        const closed = listener?.listening ? new Promise<void>((resolve) => listener.once("close", () => resolve())) : undefined;
+        const closed = listener?.listening
+          ? new Promise<void>((resolve) => listener.once("close", () => resolve()))
+          : undefined;
         return server.close().then(() => closed);
       })();
       return stopped;
@@ -111,7 +117,11 @@ export function cosmosEmulatorAgent(): https.Agent {
  * containers in the emulators. Idempotent: existing ones are kept.
  */
 export async function createPlatformData(conn: LocalDataConnection): Promise<void> {
-  const client = new CosmosClient({ endpoint: conn.cosmos.endpoint, key: conn.cosmos.key, agent: cosmosEmulatorAgent() });
+  const client = new CosmosClient({
+    endpoint: conn.cosmos.endpoint,
+    key: conn.cosmos.key,
+    agent: cosmosEmulatorAgent(),
+  });
   try {
     const { database } = await client.databases.createIfNotExists({ id: conn.cosmos.database ?? platformDatabaseId });
     for (const c of platformContainers) {

@@ -25,7 +25,8 @@ export interface ExampleRequest {
 }
 
 /** One row of inputs: for a single-input model its feature values in order; otherwise values by input name. */
-export type SampleRow = readonly (number | string)[] | Readonly<Record<string, readonly (number | string)[] | number | string>>;
+export type SampleRow =
+  readonly (number | string)[] | Readonly<Record<string, readonly (number | string)[] | number | string>>;
 
 /** Quotes `value` for a POSIX shell: single quotes, with embedded single quotes closed and escaped. */
 export function shellQuote(value: string): string {
@@ -34,9 +35,13 @@ export function shellQuote(value: string): string {
 
 function tensorShape(spec: TensorSpec, length: number): number[] {
   const shape = spec.shape.length === 0 ? [1, length] : spec.shape.map((d, i) => (i === 0 ? 1 : d));
-  const fixed = shape.slice(1).filter((d) => d >= 0).reduce((a, b) => a * b, 1);
+  const fixed = shape
+    .slice(1)
+    .filter((d) => d >= 0)
+    .reduce((a, b) => a * b, 1);
   const dynamic = shape.slice(1).filter((d) => d < 0).length;
-  if (dynamic > 1) throw new Error(`input ${spec.name}: more than one dynamic non-batch dimension (${spec.shape.join("x")})`);
+  if (dynamic > 1)
+    throw new Error(`input ${spec.name}: more than one dynamic non-batch dimension (${spec.shape.join("x")})`);
   const resolved = shape.map((d, i) => (i > 0 && d < 0 ? length / fixed : d));
   const size = resolved.reduce((a, b) => a * b, 1);
   if (size !== length || !Number.isInteger(size)) {
@@ -59,11 +64,17 @@ function coerce(spec: TensorSpec, values: readonly (number | string)[]): (number
  * Builds the example for `model` served at `inferenceUrl` (no trailing slash needed). Throws naming the input when
  * the row does not fit the signature.
  */
-export function exampleRequest(inferenceUrl: string, model: string, inputs: readonly TensorSpec[], row: SampleRow): ExampleRequest {
+export function exampleRequest(
+  inferenceUrl: string,
+  model: string,
+  inputs: readonly TensorSpec[],
+  row: SampleRow,
+): ExampleRequest {
   if (inputs.length === 0) throw new Error(`model ${model}: its signature has no inputs`);
   const valuesFor = (spec: TensorSpec): readonly (number | string)[] => {
     if (Array.isArray(row)) {
-      if (inputs.length !== 1) throw new Error(`model ${model} has ${inputs.length} inputs; give the row by input name`);
+      if (inputs.length !== 1)
+        throw new Error(`model ${model} has ${inputs.length} inputs; give the row by input name`);
       return row as readonly (number | string)[];
     }
     const value = (row as Record<string, readonly (number | string)[] | number | string>)[spec.name];
@@ -73,7 +84,12 @@ export function exampleRequest(inferenceUrl: string, model: string, inputs: read
   const body: InferRequestBody = {
     inputs: inputs.map((spec) => {
       const values = valuesFor(spec);
-      return { name: spec.name, datatype: spec.datatype, shape: tensorShape(spec, values.length), data: coerce(spec, values) };
+      return {
+        name: spec.name,
+        datatype: spec.datatype,
+        shape: tensorShape(spec, values.length),
+        data: coerce(spec, values),
+      };
     }),
   };
   const url = `${inferenceUrl.replace(/\/+$/, "")}/v2/models/${encodeURIComponent(model)}/infer`;

@@ -53,14 +53,18 @@ type TrainingApi = typeof TrainingModule;
 /** The first stored row of `dataset`, as the model's input row (its baseline lists the features in input order). */
 async function sampleRow(conn: PlatformConnection, version: ModelVersion): Promise<SampleRow> {
   const features = (version.baseline?.features ?? []).map((f) => f.name);
-  if (features.length === 0) throw new Error(`model ${version.name} v${version.version}: its record lists no input features`);
+  if (features.length === 0)
+    throw new Error(`model ${version.name} v${version.version}: its record lists no input features`);
   const cosmos = createCosmosClient(conn);
   try {
     const { resources } = await cosmos
       .database(conn.cosmos.database)
       .container(containerIds.datasets)
       .items.query<{ values: Record<string, number | string | null> }>(
-        { query: "SELECT TOP 1 c['values'] FROM c WHERE c.dataset = @d", parameters: [{ name: "@d", value: version.dataset.name }] },
+        {
+          query: "SELECT TOP 1 c['values'] FROM c WHERE c.dataset = @d",
+          parameters: [{ name: "@d", value: version.dataset.name }],
+        },
         { partitionKey: version.dataset.name },
       )
       .fetchAll();
@@ -73,19 +77,25 @@ async function sampleRow(conn: PlatformConnection, version: ModelVersion): Promi
 }
 
 /** Finds the demo model's production version, or creates it (ingest → train → register → promote). */
-export async function ensureProductionModel(conn: PlatformConnection, opts: BootstrapOptions): Promise<ProductionModel> {
+export async function ensureProductionModel(
+  conn: PlatformConnection,
+  opts: BootstrapOptions,
+): Promise<ProductionModel> {
   const training = await import("@ai-platform/training");
   const dataset = opts.dataset ?? training.demoDataset;
   const reg = await openRegistry(conn);
   let existing: ModelVersion | undefined;
   try {
-    existing = await opts.progress.step(`Look up ${dataset.name}@production in the registry`, () => reg.registry.resolve(dataset.name, "production"), (v) =>
-      v ? `v${v.version}, no training needed` : "none yet",
+    existing = await opts.progress.step(
+      `Look up ${dataset.name}@production in the registry`,
+      () => reg.registry.resolve(dataset.name, "production"),
+      (v) => (v ? `v${v.version}, no training needed` : "none yet"),
     );
   } finally {
     reg.close();
   }
-  if (existing) return { name: dataset.name, version: existing, trained: false, sampleRow: await sampleRow(conn, existing) };
+  if (existing)
+    return { name: dataset.name, version: existing, trained: false, sampleRow: await sampleRow(conn, existing) };
 
   if (!existsSync(dataset.file)) {
     const shown = relative(process.cwd(), dataset.file) || dataset.file;
@@ -118,11 +128,16 @@ export async function ensureProductionModel(conn: PlatformConnection, opts: Boot
       }),
     (r) => `v${r.version.version}, ${r.version.algorithm}, accuracy ${r.version.metrics.accuracy?.toFixed(3) ?? "n/a"}`,
   );
-  const promoted = await opts.progress.step(
-    `Promote ${dataset.name} v${trained.version.version} to production`,
-    () => training.promoteModel(conn, { name: dataset.name, version: trained.version.version, actor, reason: "first npm start" }),
+  const promoted = await opts.progress.step(`Promote ${dataset.name} v${trained.version.version} to production`, () =>
+    training.promoteModel(conn, {
+      name: dataset.name,
+      version: trained.version.version,
+      actor,
+      reason: "first npm start",
+    }),
   );
-  if (!promoted.promoted) throw new Error(`promoting ${dataset.name} v${trained.version.version} failed: ${promoted.message}`);
+  if (!promoted.promoted)
+    throw new Error(`promoting ${dataset.name} v${trained.version.version} failed: ${promoted.message}`);
   const reread = await openRegistry(conn);
   try {
     const version = (await reread.registry.getVersion(dataset.name, trained.version.version)) ?? trained.version;

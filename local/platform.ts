@@ -97,11 +97,18 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       progress.note(`the previous run (pid ${lock.staleFrom}) did not stop cleanly; taking over ${layout.root}`);
     }
     const remembered = readRememberedPorts(layout);
-    const cosmosPort: WantedPort = { port: options.cosmosPort ?? remembered.cosmos ?? 0, purpose: "cosmos", flag: "--cosmos-port" };
+    const cosmosPort: WantedPort = {
+      port: options.cosmosPort ?? remembered.cosmos ?? 0,
+      purpose: "cosmos",
+      flag: "--cosmos-port",
+    };
     const blobPort: WantedPort = {
       port: options.blobPort ?? remembered.blob ?? 0,
       // Registered artifact URIs embed the blob endpoint: say so before someone moves it.
-      purpose: options.blobPort === undefined && remembered.blob !== undefined ? "blob, the last run's; models registered so far point at it" : "blob",
+      purpose:
+        options.blobPort === undefined && remembered.blob !== undefined
+          ? "blob, the last run's; models registered so far point at it"
+          : "blob",
       flag: "--blob-port",
     };
     const inferencePort: WantedPort = { port: options.port ?? 8080, purpose: "inference", flag: "--port" };
@@ -122,12 +129,20 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         // One failed: stop the other before reporting, so nothing keeps running (or writing) behind the error.
         if (c.status === "fulfilled") await c.value.stop();
         if (a.status === "fulfilled") await a.value.stop();
-        throw c.status === "rejected" ? explainListenError(c.reason, cosmosPort) : explainListenError((a as PromiseRejectedResult).reason, blobPort);
+        throw c.status === "rejected"
+          ? explainListenError(c.reason, cosmosPort)
+          : explainListenError((a as PromiseRejectedResult).reason, blobPort);
       },
       ([c]) => (c.restoredDatabases > 0 ? "Cosmos state restored" : "fresh data directory"),
     );
-    stoppers.push(() => azurite.stop(), () => cosmos.stop());
-    rememberPorts(layout, { cosmos: Number(new URL(cosmos.endpoint).port), blob: Number(new URL(azurite.blobEndpoint).port) });
+    stoppers.push(
+      () => azurite.stop(),
+      () => cosmos.stop(),
+    );
+    rememberPorts(layout, {
+      cosmos: Number(new URL(cosmos.endpoint).port),
+      blob: Number(new URL(azurite.blobEndpoint).port),
+    });
 
     const connection: PlatformConnection = {
       cosmos: { endpoint: cosmos.endpoint, database: platformDatabaseId, key: cosmos.key },
@@ -159,10 +174,19 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     stoppers.push(() => serving.stop());
 
     const example = exampleRequest(serving.url, model.name, model.version.signature.inputs, model.sampleRow);
-    await progress.step("Check the example request", () => checkExample(example), (r) => r);
+    await progress.step(
+      "Check the example request",
+      () => checkExample(example),
+      (r) => r,
+    );
 
     options.signal?.throwIfAborted();
-    const state = { pid: process.pid, startedAt: new Date(started).toISOString(), connection, inferenceUrl: serving.url };
+    const state = {
+      pid: process.pid,
+      startedAt: new Date(started).toISOString(),
+      connection,
+      inferenceUrl: serving.url,
+    };
     writePlatformJson(layout, state);
     const readyMs = Date.now() - started;
     let stopping: Promise<void> | undefined;

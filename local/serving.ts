@@ -58,7 +58,8 @@ export async function checkExample(example: ExampleRequest): Promise<string> {
     throw new LocalPlatformError(`the example request failed: HTTP ${response.status} ${text.slice(0, 300)}`);
   }
   const outputs = (JSON.parse(text) as { outputs?: { name: string; data: unknown[] }[] }).outputs ?? [];
-  if (outputs.length === 0) throw new LocalPlatformError(`the example request returned no outputs: ${text.slice(0, 300)}`);
+  if (outputs.length === 0)
+    throw new LocalPlatformError(`the example request returned no outputs: ${text.slice(0, 300)}`);
   const short = (v: unknown): unknown => (typeof v === "number" ? Number(v.toFixed(3)) : v);
   return `HTTP 200, ${outputs.map((o) => `${o.name}=${JSON.stringify(o.data.slice(0, 4).map(short))}`).join(", ")}`;
 }

@@ -8,7 +8,13 @@ import { dataDirLayout, readPlatformJson } from "./data-dir";
 export interface ModelStatus {
   name: string;
   aliases: Record<string, number>;
-  versions: { version: number; status: string; createdAt: string; algorithm: string; metrics: Record<string, number> }[];
+  versions: {
+    version: number;
+    status: string;
+    createdAt: string;
+    algorithm: string;
+    metrics: Record<string, number>;
+  }[];
 }
 
 /** The status document; `npx ai-platform status --json` prints exactly this. */
@@ -75,7 +81,8 @@ export async function localStatus(dataDir?: string): Promise<LocalStatus> {
 /** The human-readable form of a status. */
 export function formatStatus(status: LocalStatus): string {
   if (!status.running) {
-    const stale = status.stalePid === undefined ? "" : ` (platform.json is left from pid ${status.stalePid}, which crashed)`;
+    const stale =
+      status.stalePid === undefined ? "" : ` (platform.json is left from pid ${status.stalePid}, which crashed)`;
     return `The local platform is not running on ${status.dataDir}${stale}.\nStart it with: npm start`;
   }
   const lines = [
@@ -86,10 +93,16 @@ export function formatStatus(status: LocalStatus): string {
   ];
   if (status.models.length === 0) lines.push("  Models      (none registered)");
   for (const model of status.models) {
-    const aliases = Object.entries(model.aliases).map(([alias, v]) => `${alias}→v${v}`).join(", ") || "no aliases";
+    const aliases =
+      Object.entries(model.aliases)
+        .map(([alias, v]) => `${alias}→v${v}`)
+        .join(", ") || "no aliases";
     lines.push(`  Model       ${model.name}: ${model.versions.length} version(s); ${aliases}`);
     for (const v of model.versions) {
-      const metrics = Object.entries(v.metrics).slice(0, 3).map(([k, n]) => `${k}=${Number(n.toFixed(4))}`).join(" ");
+      const metrics = Object.entries(v.metrics)
+        .slice(0, 3)
+        .map(([k, n]) => `${k}=${Number(n.toFixed(4))}`)
+        .join(" ");
       lines.push(`    v${v.version}  ${v.status.padEnd(10)} ${v.algorithm} ${metrics}`);
     }
   }

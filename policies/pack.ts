@@ -6,4 +6,6 @@ import { join } from "node:path";
 export const PACK_NAME = "ai-platform-guardrails";
 
 /** The pack version: `policies/package.json` `version` (the CLI requires one). */
-export const PACK_VERSION: string = (JSON.parse(readFileSync(join(__dirname, "package.json"), "utf8")) as { version: string }).version;
+export const PACK_VERSION: string = (
+  JSON.parse(readFileSync(join(__dirname, "package.json"), "utf8")) as { version: string }
+).version;

@@ -9,7 +9,11 @@ import type { ConstructResult, Provider } from "@pulumi/pulumi/provider";
 import * as components from "./components";
 import { generateSchema, type PackageSchema } from "./schema";
 
-type ComponentConstructor = new (name: string, args: never, opts?: pulumi.ComponentResourceOptions) => pulumi.ComponentResource;
+type ComponentConstructor = new (
+  name: string,
+  args: never,
+  opts?: pulumi.ComponentResourceOptions,
+) => pulumi.ComponentResource;
 
 /** The Pulumi package name; component tokens are `ai-platform:<module>:<Class>`. */
 export const PACKAGE_NAME = "ai-platform";
@@ -19,7 +23,8 @@ export function platformSchema(version: string): PackageSchema {
   return generateSchema({
     name: PACKAGE_NAME,
     version,
-    description: "A secure AI platform on Azure: Cosmos DB, model storage, ACR, Key Vault, AKS with GPU pools, and ONNX serving.",
+    description:
+      "A secure AI platform on Azure: Cosmos DB, model storage, ACR, Key Vault, AKS with GPU pools, and ONNX serving.",
     entry: path.join(__dirname, "components.ts"),
     components: Object.keys(components),
   });
@@ -39,11 +44,17 @@ export class PlatformComponentProvider implements Provider {
     return JSON.stringify(this.load());
   }
 
-  async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<ConstructResult> {
+  async construct(
+    name: string,
+    type: string,
+    inputs: pulumi.Inputs,
+    options: pulumi.ComponentResourceOptions,
+  ): Promise<ConstructResult> {
     const spec = this.load().resources[type];
     const className = type.split(":")[2] ?? "";
     const ctor = (components as unknown as Record<string, ComponentConstructor>)[className];
-    if (spec === undefined || ctor === undefined) throw new Error(`unknown component type ${type} (known: ${Object.keys(this.load().resources).join(", ")})`);
+    if (spec === undefined || ctor === undefined)
+      throw new Error(`unknown component type ${type} (known: ${Object.keys(this.load().resources).join(", ")})`);
     const instance = new ctor(name, inputs as never, options) as pulumi.ComponentResource & Record<string, unknown>;
     const state = Object.fromEntries(Object.keys(spec.properties).map((key) => [key, instance[key]]));
     return { urn: instance.urn, state };

@@ -36,7 +36,10 @@ export interface PackageSchema {
   description?: string;
   language: Record<string, unknown>;
   resources: Record<string, ResourceSpec>;
-  types: Record<string, { type: "object"; description?: string; properties: Record<string, PropertySpec>; required: string[] }>;
+  types: Record<
+    string,
+    { type: "object"; description?: string; properties: Record<string, PropertySpec>; required: string[] }
+  >;
 }
 
 /** Options of {@link generateSchema}. */
@@ -68,7 +71,9 @@ function componentToken(component: string, ctor: ts.ConstructorDeclaration, pkg:
   };
   if (ctor.body !== undefined) visit(ctor.body);
   if (token === undefined || !token.startsWith(`${pkg}:`) || token.split(":").length !== 3) {
-    throw new Error(`schema: ${component} must call super("${pkg}:<module>:${component}", ...) with a literal type token (found ${String(token)})`);
+    throw new Error(
+      `schema: ${component} must call super("${pkg}:<module>:${component}", ...) with a literal type token (found ${String(token)})`,
+    );
   }
   return token;
 }
@@ -76,16 +81,33 @@ function componentToken(component: string, ctor: ts.ConstructorDeclaration, pkg:
 /** Builds the schema; throws naming the component and property it cannot represent. */
 export function generateSchema(opts: SchemaOptions): PackageSchema {
   const program = ts.createProgram([opts.entry], {
-    strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true, noEmit: true,
+    strict: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    skipLibCheck: true,
+    noEmit: true,
   });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(path.resolve(opts.entry));
   if (source === undefined) throw new Error(`schema: cannot read ${opts.entry}`);
   const moduleSymbol = checker.getSymbolAtLocation(source);
   if (moduleSymbol === undefined) throw new Error(`schema: ${opts.entry} has no exports`);
-  const exports = new Map(checker.getExportsOfModule(moduleSymbol).map((s) => [s.name, s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s]));
-  const schema: PackageSchema = { name: opts.name, version: opts.version, ...(opts.description ? { description: opts.description } : {}), language: { nodejs: { respectSchemaVersion: true } }, resources: {}, types: {} };
-  const doc = (symbol: ts.Symbol): string | undefined => ts.displayPartsToString(symbol.getDocumentationComment(checker)) || undefined;
+  const exports = new Map(
+    checker
+      .getExportsOfModule(moduleSymbol)
+      .map((s) => [s.name, s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s]),
+  );
+  const schema: PackageSchema = {
+    name: opts.name,
+    version: opts.version,
+    ...(opts.description ? { description: opts.description } : {}),
+    language: { nodejs: { respectSchemaVersion: true } },
+    resources: {},
+    types: {},
+  };
+  const doc = (symbol: ts.Symbol): string | undefined =>
+    ts.displayPartsToString(symbol.getDocumentationComment(checker)) || undefined;
 
   const convert = (type: ts.Type, where: string, hint: string): PropertySpec | "function" => {
     if (type.aliasSymbol?.name === "Input" || type.aliasSymbol?.name === "Output") {
@@ -97,11 +119,18 @@ export function generateSchema(opts: SchemaOptions): PackageSchema {
       // Input<T> expanded: T | Promise<T> | OutputInstance<T>; keep T.
       const plain = parts.filter((t) => !["Promise", "OutputInstance", "Output"].includes(t.getSymbol()?.name ?? ""));
       if (plain.length > 0 && plain.every((t) => t.isStringLiteral())) {
-        return { type: "string", description: `One of: ${plain.map((t) => (t as ts.StringLiteralType).value).join(", ")}.` };
+        return {
+          type: "string",
+          description: `One of: ${plain.map((t) => (t as ts.StringLiteralType).value).join(", ")}.`,
+        };
       }
       if (plain.length > 0 && plain.every((t) => t.flags & ts.TypeFlags.BooleanLike)) return { type: "boolean" };
       if (plain.length === 1) return convert(plain[0] as ts.Type, where, hint);
-      if (plain.some((t) => t.flags & ts.TypeFlags.StringLike) && plain.every((t) => t.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.Intersection))) return { type: "string" };
+      if (
+        plain.some((t) => t.flags & ts.TypeFlags.StringLike) &&
+        plain.every((t) => t.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.Intersection))
+      )
+        return { type: "string" };
       return ANY;
     }
     if (type.flags & ts.TypeFlags.StringLike) return { type: "string" };
@@ -126,17 +155,29 @@ export function generateSchema(opts: SchemaOptions): PackageSchema {
 
   const namedType = (type: ts.Type, where: string, hint: string): string => {
     const symbolName = type.aliasSymbol?.name ?? type.getSymbol()?.name;
-    const name = symbolName !== undefined && !symbolName.startsWith("__") && !["Record", "Partial", "Readonly", "Omit", "Pick"].includes(symbolName) ? symbolName : hint;
+    const name =
+      symbolName !== undefined &&
+      !symbolName.startsWith("__") &&
+      !["Record", "Partial", "Readonly", "Omit", "Pick"].includes(symbolName)
+        ? symbolName
+        : hint;
     const token = `${opts.name}:index:${name}`;
     if (schema.types[token] !== undefined) return name;
     const spec = { type: "object" as const, properties: {} as Record<string, PropertySpec>, required: [] as string[] };
     schema.types[token] = spec;
     for (const prop of checker.getPropertiesOfType(type)) {
       const propType = checker.getTypeOfSymbol(prop);
-      const converted = convert(propType, `${where}.${prop.name}`, `${name}${prop.name.charAt(0).toUpperCase()}${prop.name.slice(1)}`);
+      const converted = convert(
+        propType,
+        `${where}.${prop.name}`,
+        `${name}${prop.name.charAt(0).toUpperCase()}${prop.name.slice(1)}`,
+      );
       if (converted === "function") continue;
       const description = doc(prop);
-      spec.properties[prop.name] = description === undefined ? converted : { ...converted, description: [description, converted.description].filter(Boolean).join(" ") };
+      spec.properties[prop.name] =
+        description === undefined
+          ? converted
+          : { ...converted, description: [description, converted.description].filter(Boolean).join(" ") };
       if (!(prop.flags & ts.SymbolFlags.Optional)) spec.required.push(prop.name);
     }
     return name;
@@ -145,23 +186,40 @@ export function generateSchema(opts: SchemaOptions): PackageSchema {
   for (const component of opts.components) {
     const symbol = exports.get(component);
     const decl = symbol?.valueDeclaration;
-    if (symbol === undefined || decl === undefined || !ts.isClassDeclaration(decl)) throw new Error(`schema: ${component} is not an exported class of ${opts.entry}`);
+    if (symbol === undefined || decl === undefined || !ts.isClassDeclaration(decl))
+      throw new Error(`schema: ${component} is not an exported class of ${opts.entry}`);
     const ctor = decl.members.find(ts.isConstructorDeclaration);
     const argsParam = ctor?.parameters[1];
     if (argsParam === undefined) throw new Error(`schema: ${component} has no (name, args, opts) constructor`);
     const argsType = checker.getTypeAtLocation(argsParam);
-    const resource: ResourceSpec = { isComponent: true, inputProperties: {}, requiredInputs: [], properties: {}, required: [] };
+    const resource: ResourceSpec = {
+      isComponent: true,
+      inputProperties: {},
+      requiredInputs: [],
+      properties: {},
+      required: [],
+    };
     const description = doc(symbol);
     if (description !== undefined) resource.description = description;
     for (const prop of checker.getPropertiesOfType(argsType)) {
-      const converted = convert(checker.getTypeOfSymbol(prop), `${component}.${prop.name}`, `${component}${prop.name.charAt(0).toUpperCase()}${prop.name.slice(1)}`);
+      const converted = convert(
+        checker.getTypeOfSymbol(prop),
+        `${component}.${prop.name}`,
+        `${component}${prop.name.charAt(0).toUpperCase()}${prop.name.slice(1)}`,
+      );
       const optional = (prop.flags & ts.SymbolFlags.Optional) !== 0;
       if (converted === "function") {
-        if (!optional) throw new Error(`schema: ${component} input ${prop.name} is a required function, which other languages cannot pass`);
+        if (!optional)
+          throw new Error(
+            `schema: ${component} input ${prop.name} is a required function, which other languages cannot pass`,
+          );
         continue;
       }
       const propDoc = doc(prop);
-      resource.inputProperties[prop.name] = propDoc === undefined ? converted : { ...converted, description: [propDoc, converted.description].filter(Boolean).join(" ") };
+      resource.inputProperties[prop.name] =
+        propDoc === undefined
+          ? converted
+          : { ...converted, description: [propDoc, converted.description].filter(Boolean).join(" ") };
       if (!optional) resource.requiredInputs.push(prop.name);
     }
     for (const member of decl.members) {
@@ -170,7 +228,11 @@ export function generateSchema(opts: SchemaOptions): PackageSchema {
       if (modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected | ts.ModifierFlags.Static)) continue;
       const prop = checker.getSymbolAtLocation(member.name);
       if (prop === undefined) continue;
-      const converted = convert(checker.getTypeOfSymbol(prop), `${component}.${prop.name}`, `${component}${prop.name.charAt(0).toUpperCase()}${prop.name.slice(1)}`);
+      const converted = convert(
+        checker.getTypeOfSymbol(prop),
+        `${component}.${prop.name}`,
+        `${component}${prop.name.charAt(0).toUpperCase()}${prop.name.slice(1)}`,
+      );
       if (converted === "function") continue;
       const propDoc = doc(prop);
       resource.properties[prop.name] = propDoc === undefined ? converted : { ...converted, description: propDoc };

@@ -11,10 +11,15 @@ import { platformArgs } from "./platform-args";
 const project = pulumi.getProject();
 const prefix = `${project}:`;
 const raw = Object.fromEntries(
-  Object.entries(pulumi.runtime.allConfig()).flatMap(([key, value]) => (key.startsWith(prefix) ? [[key.slice(prefix.length), value]] : [])),
+  Object.entries(pulumi.runtime.allConfig()).flatMap(([key, value]) =>
+    key.startsWith(prefix) ? [[key.slice(prefix.length), value]] : [],
+  ),
 );
 const config = resolvePlatformConfig(raw);
-const platform = new AiPlatform(`${config.namePrefix}-${config.environment}`, platformArgs(config, { repositoryRoot: path.resolve(__dirname, ".."), project }));
+const platform = new AiPlatform(
+  `${config.namePrefix}-${config.environment}`,
+  platformArgs(config, { repositoryRoot: path.resolve(__dirname, ".."), project }),
+);
 
 /** Resource group holding the platform. */
 export const resourceGroupName = platform.resourceGroupName;

@@ -44,11 +44,20 @@ export function platformArgs(c: PlatformConfig, ctx: ProgramContext): AiPlatform
       adminGroupObjectIds: [...c.clusterAdminGroupObjectIds],
     },
     ...(c.gpuEnabled
-      ? { gpu: { vmSize: c.gpuVmSize, minNodes: c.gpuMinNodes, maxNodes: c.gpuMaxNodes, spot: c.gpuSpot, ...(c.gpuMigProfile === "None" ? {} : { migProfile: c.gpuMigProfile }) } }
+      ? {
+          gpu: {
+            vmSize: c.gpuVmSize,
+            minNodes: c.gpuMinNodes,
+            maxNodes: c.gpuMaxNodes,
+            spot: c.gpuSpot,
+            ...(c.gpuMigProfile === "None" ? {} : { migProfile: c.gpuMigProfile }),
+          },
+        }
       : {}),
-    images: c.imageBuildMode === "docker"
-      ? { mode: "docker", tag: c.imageTag, contextPath: ctx.repositoryRoot }
-      : { mode: "acr-tasks", tag: c.imageTag, sourceUrl: c.imageSourceUrl },
+    images:
+      c.imageBuildMode === "docker"
+        ? { mode: "docker", tag: c.imageTag, contextPath: ctx.repositoryRoot }
+        : { mode: "acr-tasks", tag: c.imageTag, sourceUrl: c.imageSourceUrl },
     ...(c.workloadsEnabled
       ? {
           workloads: {

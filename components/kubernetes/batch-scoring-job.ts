@@ -61,12 +61,20 @@ const DATASET = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
  * The `score` command line. With `shards`, appends `--shard-index $(JOB_COMPLETION_INDEX) --shard-count <n>`;
  * Kubernetes expands `$(JOB_COMPLETION_INDEX)` from the container's environment.
  */
-export function scoringArgs(a: Pick<BatchScoringJobArgs, "model" | "dataset" | "out" | "extraArgs" | "shards">): string[] {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*@[A-Za-z0-9._-]+$/.test(a.model)) throw new Error(`model (${JSON.stringify(a.model)}) must be name@ref, e.g. "iris@production"`);
-  if (!DATASET.test(a.dataset)) throw new Error(`dataset (${JSON.stringify(a.dataset)}) is not a dataset name (1-63 letters, digits, "_" or "-")`);
-  if (!DATASET.test(a.out)) throw new Error(`out (${JSON.stringify(a.out)}) must be a dataset name (1-63 letters, digits, "_" or "-"): a pod has no place for a file output`);
+export function scoringArgs(
+  a: Pick<BatchScoringJobArgs, "model" | "dataset" | "out" | "extraArgs" | "shards">,
+): string[] {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*@[A-Za-z0-9._-]+$/.test(a.model))
+    throw new Error(`model (${JSON.stringify(a.model)}) must be name@ref, e.g. "iris@production"`);
+  if (!DATASET.test(a.dataset))
+    throw new Error(`dataset (${JSON.stringify(a.dataset)}) is not a dataset name (1-63 letters, digits, "_" or "-")`);
+  if (!DATASET.test(a.out))
+    throw new Error(
+      `out (${JSON.stringify(a.out)}) must be a dataset name (1-63 letters, digits, "_" or "-"): a pod has no place for a file output`,
+    );
   const args = ["score", "--model", a.model, "--dataset", a.dataset, "--out", a.out, ...(a.extraArgs ?? [])];
-  if (a.shards !== undefined) args.push("--shard-index", "$(JOB_COMPLETION_INDEX)", "--shard-count", String(a.shards.completions));
+  if (a.shards !== undefined)
+    args.push("--shard-index", "$(JOB_COMPLETION_INDEX)", "--shard-count", String(a.shards.completions));
   return args;
 }
 
@@ -78,31 +86,63 @@ export class BatchScoringJob extends pulumi.ComponentResource {
   constructor(name: string, args: BatchScoringJobArgs, opts?: pulumi.ComponentResourceOptions) {
     requireKubernetesProvider("BatchScoringJob", opts);
     if (args.identityClientId === undefined && args.serviceAccountName === undefined) {
-      throw new Error("serviceAccountName is required when identityClientId is unset: name the existing workload identity ServiceAccount (e.g. \"training\")");
+      throw new Error(
+        'serviceAccountName is required when identityClientId is unset: name the existing workload identity ServiceAccount (e.g. "training")',
+      );
     }
     const cliArgs = scoringArgs(args);
     const image = pinnedImage("image", args.image);
-    const labels = recommendedLabels({ name: "training", instance: name, component: "batch-scoring", version: args.version });
+    const labels = recommendedLabels({
+      name: "training",
+      instance: name,
+      component: "batch-scoring",
+      version: args.version,
+    });
     const saName = args.serviceAccountName ?? "batch-scoring";
     const env = platformEnv(args.connection);
     if (args.shards !== undefined) env.push(completionIndexEnv());
     const podSpec = workloadPodSpec({
-      containerName: "batch-scoring", image, args: cliArgs, env, serviceAccountName: saName, runAsUser: args.runAsUser, gpu: args.gpu,
-      resources: args.resources ?? (args.gpu === undefined ? DEFAULT_CPU_TRAINING_RESOURCES : DEFAULT_GPU_TRAINING_RESOURCES),
+      containerName: "batch-scoring",
+      image,
+      args: cliArgs,
+      env,
+      serviceAccountName: saName,
+      runAsUser: args.runAsUser,
+      gpu: args.gpu,
+      resources:
+        args.resources ?? (args.gpu === undefined ? DEFAULT_CPU_TRAINING_RESOURCES : DEFAULT_GPU_TRAINING_RESOURCES),
     });
     // Two hours: scoring checkpoints, so a run cut short by the deadline resumes from where it stopped.
     const spec = jobSpec(args, { deadlineSeconds: 2 * 3600 }, labels, podSpec, args.shards);
     super("ai-platform:kubernetes:BatchScoringJob", name, {}, opts);
     const dependsOn: pulumi.Resource[] = [];
     if (args.identityClientId !== undefined) {
-      dependsOn.push(workloadServiceAccount(`${name}-sa`, {
-        namespace: args.namespace, name: saName, clientId: args.identityClientId, tenantId: args.tenantId, labels,
-      }, { parent: this }));
+      dependsOn.push(
+        workloadServiceAccount(
+          `${name}-sa`,
+          {
+            namespace: args.namespace,
+            name: saName,
+            clientId: args.identityClientId,
+            tenantId: args.tenantId,
+            labels,
+          },
+          { parent: this },
+        ),
+      );
     }
-    const job = new k8s.batch.v1.Job(`${name}-job`, {
-      metadata: { namespace: args.namespace, labels, annotations: { "pulumi.com/skipAwait": args.waitForCompletion === true ? "false" : "true" } },
-      spec,
-    }, { parent: this, dependsOn });
+    const job = new k8s.batch.v1.Job(
+      `${name}-job`,
+      {
+        metadata: {
+          namespace: args.namespace,
+          labels,
+          annotations: { "pulumi.com/skipAwait": args.waitForCompletion === true ? "false" : "true" },
+        },
+        spec,
+      },
+      { parent: this, dependsOn },
+    );
     this.jobName = job.metadata.name;
     this.registerOutputs({ jobName: this.jobName });
   }

@@ -49,7 +49,9 @@ export interface GpuEnablementArgs {
 /** Throws naming `field` unless `image` is pinned by digest or an exact semantic version tag (never `latest`). */
 export function assertPinnedVersionOrDigest(field: string, image: string): string {
   if (!/@sha256:[0-9a-f]{64}$/.test(image) && !/^[^@\s]+:v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(image)) {
-    throw new Error(`${field} (${JSON.stringify(image)}) must be pinned by @sha256 digest or an exact version tag such as :v0.18.0`);
+    throw new Error(
+      `${field} (${JSON.stringify(image)}) must be pinned by @sha256 digest or an exact version tag such as :v0.18.0`,
+    );
   }
   return image;
 }
@@ -64,7 +66,11 @@ export function privilegedNamespaceLabels(): Record<string, string> {
 }
 
 /** The device plugin DaemonSet spec: GPU nodes only, tolerating GPU, spot and critical-addon taints. */
-export function devicePluginDaemonSetSpec(image: string, nodeSelector: Record<string, string>, migStrategy: string): k8s.types.input.apps.v1.DaemonSetSpec {
+export function devicePluginDaemonSetSpec(
+  image: string,
+  nodeSelector: Record<string, string>,
+  migStrategy: string,
+): k8s.types.input.apps.v1.DaemonSetSpec {
   const ids = { name: "nvidia-device-plugin", instance: "nvidia-device-plugin" };
   const labels = recommendedLabels({ ...ids, component: "gpu-enablement" });
   return {
@@ -77,18 +83,26 @@ export function devicePluginDaemonSetSpec(image: string, nodeSelector: Record<st
         automountServiceAccountToken: false,
         nodeSelector: { ...nodeSelector },
         tolerations: [{ ...GPU_TOLERATION }, { ...SPOT_TOLERATION }, { key: "CriticalAddonsOnly", operator: "Exists" }],
-        containers: [{
-          name: "nvidia-device-plugin",
-          image,
-          env: [{ name: "FAIL_ON_INIT_ERROR", value: "false" }, { name: "MIG_STRATEGY", value: migStrategy }],
-          resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
-          // Root is needed to create the socket in the kubelet's root-owned directory; nothing else is.
-          securityContext: {
-            allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true,
-            capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+        containers: [
+          {
+            name: "nvidia-device-plugin",
+            image,
+            env: [
+              { name: "FAIL_ON_INIT_ERROR", value: "false" },
+              { name: "MIG_STRATEGY", value: migStrategy },
+            ],
+            resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
+            // Root is needed to create the socket in the kubelet's root-owned directory; nothing else is.
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              privileged: false,
+              readOnlyRootFilesystem: true,
+              capabilities: { drop: ["ALL"] },
+              seccompProfile: { type: "RuntimeDefault" },
+            },
+            volumeMounts: [{ name: "device-plugin", mountPath: "/var/lib/kubelet/device-plugins" }],
           },
-          volumeMounts: [{ name: "device-plugin", mountPath: "/var/lib/kubelet/device-plugins" }],
-        }],
+        ],
         volumes: [{ name: "device-plugin", hostPath: { path: "/var/lib/kubelet/device-plugins", type: "Directory" } }],
       },
     },
@@ -102,40 +116,75 @@ export class GpuEnablement extends pulumi.ComponentResource {
 
   constructor(name: string, args: GpuEnablementArgs, opts?: pulumi.ComponentResourceOptions) {
     requireKubernetesProvider("GpuEnablement", opts);
-    if (args.driver !== "Install" && args.driver !== "None") throw new Error(`driver (${JSON.stringify(args.driver)}) must be "Install" or "None"`);
+    if (args.driver !== "Install" && args.driver !== "None")
+      throw new Error(`driver (${JSON.stringify(args.driver)}) must be "Install" or "None"`);
     const operator = args.driver === "None";
     const nsName = args.namespaceName ?? (operator ? "gpu-operator" : "gpu-resources");
     if (nsName === "default") throw new Error(`namespaceName must not be "default"`);
-    const image = assertPinnedVersionOrDigest("devicePluginImage", args.devicePluginImage ?? NVIDIA_DEVICE_PLUGIN_IMAGE);
+    const image = assertPinnedVersionOrDigest(
+      "devicePluginImage",
+      args.devicePluginImage ?? NVIDIA_DEVICE_PLUGIN_IMAGE,
+    );
     super("ai-platform:kubernetes:GpuEnablement", name, {}, opts);
-    const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-      metadata: { name: nsName, labels: { ...privilegedNamespaceLabels(), "app.kubernetes.io/part-of": "ai-platform", "app.kubernetes.io/managed-by": "pulumi" } },
-    }, { parent: this });
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: {
+          name: nsName,
+          labels: {
+            ...privilegedNamespaceLabels(),
+            "app.kubernetes.io/part-of": "ai-platform",
+            "app.kubernetes.io/managed-by": "pulumi",
+          },
+        },
+      },
+      { parent: this },
+    );
     this.namespaceName = ns.metadata.name;
     if (operator) {
-      new k8s.helm.v3.Release(`${name}-gpu-operator`, {
-        name: "gpu-operator",
-        chart: "gpu-operator",
-        version: args.gpuOperatorVersion ?? GPU_OPERATOR_CHART_VERSION,
-        repositoryOpts: { repo: GPU_OPERATOR_REPO },
-        namespace: this.namespaceName,
-        createNamespace: false,
-        atomic: true,
-        timeout: 900,
-        values: {
-          // AKS ships containerd; the operator installs driver and toolkit on pools created with driver None.
-          operator: { defaultRuntime: "containerd" },
-          driver: { enabled: true },
-          toolkit: { enabled: true },
-          daemonsets: { tolerations: [{ ...GPU_TOLERATION }, { ...SPOT_TOLERATION }] },
-          node_feature_discovery: { worker: { tolerations: [{ ...GPU_TOLERATION }, { ...SPOT_TOLERATION }] } },
+      new k8s.helm.v3.Release(
+        `${name}-gpu-operator`,
+        {
+          name: "gpu-operator",
+          chart: "gpu-operator",
+          version: args.gpuOperatorVersion ?? GPU_OPERATOR_CHART_VERSION,
+          repositoryOpts: { repo: GPU_OPERATOR_REPO },
+          namespace: this.namespaceName,
+          createNamespace: false,
+          atomic: true,
+          timeout: 900,
+          values: {
+            // AKS ships containerd; the operator installs driver and toolkit on pools created with driver None.
+            operator: { defaultRuntime: "containerd" },
+            driver: { enabled: true },
+            toolkit: { enabled: true },
+            daemonsets: { tolerations: [{ ...GPU_TOLERATION }, { ...SPOT_TOLERATION }] },
+            node_feature_discovery: { worker: { tolerations: [{ ...GPU_TOLERATION }, { ...SPOT_TOLERATION }] } },
+          },
         },
-      }, { parent: this });
+        { parent: this },
+      );
     } else {
-      new k8s.apps.v1.DaemonSet(`${name}-nvidia-device-plugin`, {
-        metadata: { name: "nvidia-device-plugin", namespace: this.namespaceName, labels: recommendedLabels({ name: "nvidia-device-plugin", instance: "nvidia-device-plugin", component: "gpu-enablement" }) },
-        spec: devicePluginDaemonSetSpec(image, args.nodeSelector ?? { ...DEFAULT_GPU_NODE_SELECTOR }, args.migStrategy ?? "none"),
-      }, { parent: this });
+      new k8s.apps.v1.DaemonSet(
+        `${name}-nvidia-device-plugin`,
+        {
+          metadata: {
+            name: "nvidia-device-plugin",
+            namespace: this.namespaceName,
+            labels: recommendedLabels({
+              name: "nvidia-device-plugin",
+              instance: "nvidia-device-plugin",
+              component: "gpu-enablement",
+            }),
+          },
+          spec: devicePluginDaemonSetSpec(
+            image,
+            args.nodeSelector ?? { ...DEFAULT_GPU_NODE_SELECTOR },
+            args.migStrategy ?? "none",
+          ),
+        },
+        { parent: this },
+      );
     }
     this.registerOutputs({ namespaceName: this.namespaceName });
   }

@@ -10,19 +10,37 @@ import { requireKubernetesProvider } from "./provider";
 import { assertDnsLabel, recommendedLabels, selectorLabels } from "./labels";
 import { ingressAllowSpec } from "./namespace";
 import {
-  type GpuPlacement, type PlatformConnectionArgs, WORKLOAD_IDENTITY_POD_LABELS, oipProbes, pinnedImage, platformEnv, workloadPodSpec,
+  type GpuPlacement,
+  type PlatformConnectionArgs,
+  WORKLOAD_IDENTITY_POD_LABELS,
+  oipProbes,
+  pinnedImage,
+  platformEnv,
+  workloadPodSpec,
 } from "./pod-spec";
 import type { ContainerResources } from "./resources";
-import { type KeyVaultObject, SECRETS_MOUNT_PATH, keyVaultObjectsParameter, keyVaultSecretProviderClass, secretsStoreVolume } from "./secret-provider-class";
+import {
+  type KeyVaultObject,
+  SECRETS_MOUNT_PATH,
+  keyVaultObjectsParameter,
+  keyVaultSecretProviderClass,
+  secretsStoreVolume,
+} from "./secret-provider-class";
 import { workloadIdentitySubject, workloadServiceAccount } from "./service-account";
 
 /** The port the inference container listens on (its `PORT`). */
 export const INFERENCE_PORT = 8080;
 
 /** Requests/limits of the CPU variant: one busy core, room for two ONNX sessions. */
-export const DEFAULT_CPU_INFERENCE_RESOURCES: ContainerResources = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } };
+export const DEFAULT_CPU_INFERENCE_RESOURCES: ContainerResources = {
+  requests: { cpu: "500m", memory: "1Gi" },
+  limits: { cpu: "2", memory: "2Gi" },
+};
 /** Requests/limits of the GPU variant: host-side CPU for pre/post-processing and the CUDA runtime's memory. */
-export const DEFAULT_GPU_INFERENCE_RESOURCES: ContainerResources = { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "16Gi" } };
+export const DEFAULT_GPU_INFERENCE_RESOURCES: ContainerResources = {
+  requests: { cpu: "2", memory: "8Gi" },
+  limits: { cpu: "4", memory: "16Gi" },
+};
 
 /** Inputs of `InferenceService`. */
 export interface InferenceServiceArgs {
@@ -88,7 +106,8 @@ const MODEL_REF = /^[A-Za-z0-9][A-Za-z0-9._-]*@[A-Za-z0-9._-]+$/;
 export function inferenceModelsEnv(models: readonly string[]): string {
   if (models.length === 0) throw new Error("models must name at least one model as name@ref");
   models.forEach((m, i) => {
-    if (!MODEL_REF.test(m)) throw new Error(`models[${i}] (${JSON.stringify(m)}) must be name@ref, e.g. "iris@production"`);
+    if (!MODEL_REF.test(m))
+      throw new Error(`models[${i}] (${JSON.stringify(m)}) must be name@ref, e.g. "iris@production"`);
   });
   return models.join(",");
 }
@@ -122,11 +141,15 @@ export function planInferencePod(name: string, args: InferenceServiceArgs): Infe
   assertDnsLabel("name", name, 52); // it names the Deployment and the Service
   const minReplicas = args.minReplicas ?? 2;
   const maxReplicas = args.maxReplicas ?? 5;
-  if (!Number.isInteger(minReplicas) || minReplicas < 1) throw new Error(`minReplicas (${minReplicas}) must be a whole number ≥ 1`);
-  if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas) throw new Error(`maxReplicas (${maxReplicas}) must be a whole number ≥ minReplicas (${minReplicas})`);
+  if (!Number.isInteger(minReplicas) || minReplicas < 1)
+    throw new Error(`minReplicas (${minReplicas}) must be a whole number ≥ 1`);
+  if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas)
+    throw new Error(`maxReplicas (${maxReplicas}) must be a whole number ≥ minReplicas (${minReplicas})`);
   const target = args.targetCpuUtilizationPercent ?? 70;
-  if (!Number.isInteger(target) || target < 1 || target > 100) throw new Error(`targetCpuUtilizationPercent (${target}) must be a whole number in 1..100`);
-  if (args.secrets !== undefined && args.tenantId === undefined) throw new Error("tenantId is required with secrets: the Key Vault provider needs the vault's tenant");
+  if (!Number.isInteger(target) || target < 1 || target > 100)
+    throw new Error(`targetCpuUtilizationPercent (${target}) must be a whole number in 1..100`);
+  if (args.secrets !== undefined && args.tenantId === undefined)
+    throw new Error("tenantId is required with secrets: the Key Vault provider needs the vault's tenant");
   const image = pinnedImage("image", args.image);
   const ids = { name: "inference", instance: name, component: "server", version: args.version };
   const labels = recommendedLabels(ids);
@@ -139,19 +162,28 @@ export function planInferencePod(name: string, args: InferenceServiceArgs): Infe
     { name: "INFERENCE_MODELS", value: inferenceModelsEnv(args.models) },
     { name: "INFERENCE_DEVICE", value: args.gpu === undefined ? "cpu" : "cuda" },
     // The service sizes its onnxruntime worker pool from this: the CPU limit in whole cores, rounded up.
-    { name: "INFERENCE_CPU_LIMIT", valueFrom: { resourceFieldRef: { containerName: "inference", resource: "limits.cpu", divisor: "1" } } },
+    {
+      name: "INFERENCE_CPU_LIMIT",
+      valueFrom: { resourceFieldRef: { containerName: "inference", resource: "limits.cpu", divisor: "1" } },
+    },
   ];
   if (args.pollIntervalMs !== undefined) {
-    if (!Number.isInteger(args.pollIntervalMs) || args.pollIntervalMs < 1000) throw new Error(`pollIntervalMs (${args.pollIntervalMs}) must be a whole number ≥ 1000`);
+    if (!Number.isInteger(args.pollIntervalMs) || args.pollIntervalMs < 1000)
+      throw new Error(`pollIntervalMs (${args.pollIntervalMs}) must be a whole number ≥ 1000`);
     env.push({ name: "INFERENCE_POLL_INTERVAL_MS", value: String(args.pollIntervalMs) });
   }
   if (args.jwtAudience !== undefined) {
-    if (args.tenantId === undefined) throw new Error("tenantId is required with jwtAudience: tokens are checked against that tenant's issuer");
+    if (args.tenantId === undefined)
+      throw new Error("tenantId is required with jwtAudience: tokens are checked against that tenant's issuer");
     if (args.jwtAudience.trim() === "") throw new Error("jwtAudience must not be empty");
-    env.push({ name: "INFERENCE_AUTH_JWT_TENANT_ID", value: args.tenantId }, { name: "INFERENCE_AUTH_JWT_AUDIENCE", value: args.jwtAudience });
+    env.push(
+      { name: "INFERENCE_AUTH_JWT_TENANT_ID", value: args.tenantId },
+      { name: "INFERENCE_AUTH_JWT_AUDIENCE", value: args.jwtAudience },
+    );
   }
   if (args.rateLimitPerSecond !== undefined) {
-    if (!Number.isInteger(args.rateLimitPerSecond) || args.rateLimitPerSecond < 1) throw new Error(`rateLimitPerSecond (${args.rateLimitPerSecond}) must be a whole number ≥ 1`);
+    if (!Number.isInteger(args.rateLimitPerSecond) || args.rateLimitPerSecond < 1)
+      throw new Error(`rateLimitPerSecond (${args.rateLimitPerSecond}) must be a whole number ≥ 1`);
     env.push({ name: "INFERENCE_RATE_LIMIT_RPS", value: String(args.rateLimitPerSecond) });
   }
   const secretProviderClassName = `${name}-secrets`;
@@ -160,26 +192,57 @@ export function planInferencePod(name: string, args: InferenceServiceArgs): Infe
   if (args.secrets !== undefined) {
     keyVaultObjects = [...(args.secrets.objects ?? [])];
     const key = args.secrets.apiKeySecret;
-    if (key !== undefined && !keyVaultObjects.some((o) => (o.alias ?? o.name) === key)) keyVaultObjects.push({ name: key });
+    if (key !== undefined && !keyVaultObjects.some((o) => (o.alias ?? o.name) === key))
+      keyVaultObjects.push({ name: key });
     keyVaultObjectsParameter(keyVaultObjects);
     volumes.push(secretsStoreVolume(secretProviderClassName));
     if (key !== undefined) env.push({ name: "INFERENCE_API_KEY_FILE", value: `${SECRETS_MOUNT_PATH}/${key}` });
   }
-  const spread = (topologyKey: string): k8s.types.input.core.v1.TopologySpreadConstraint =>
-    ({ maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } });
+  const spread = (topologyKey: string): k8s.types.input.core.v1.TopologySpreadConstraint => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: "ScheduleAnyway",
+    labelSelector: { matchLabels: selector },
+  });
   const podSpec = workloadPodSpec({
-    containerName: "inference", image, env, serviceAccountName: saName, runAsUser: args.runAsUser, gpu: args.gpu,
-    resources: args.resources ?? (args.gpu === undefined ? DEFAULT_CPU_INFERENCE_RESOURCES : DEFAULT_GPU_INFERENCE_RESOURCES),
-    container: { ports: [{ name: "http", containerPort: INFERENCE_PORT, protocol: "TCP" }], ...oipProbes(INFERENCE_PORT) },
+    containerName: "inference",
+    image,
+    env,
+    serviceAccountName: saName,
+    runAsUser: args.runAsUser,
+    gpu: args.gpu,
+    resources:
+      args.resources ?? (args.gpu === undefined ? DEFAULT_CPU_INFERENCE_RESOURCES : DEFAULT_GPU_INFERENCE_RESOURCES),
+    container: {
+      ports: [{ name: "http", containerPort: INFERENCE_PORT, protocol: "TCP" }],
+      ...oipProbes(INFERENCE_PORT),
+    },
     volumes,
-    pod: { topologySpreadConstraints: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")], terminationGracePeriodSeconds: 30 },
+    pod: {
+      topologySpreadConstraints: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")],
+      terminationGracePeriodSeconds: 30,
+    },
   });
   const ingressSpec = ingressAllowSpec({
-    podLabels: selector, port: INFERENCE_PORT,
-    fromNamespaces: [...new Set([...(args.allowFromNamespaces ?? []), ...(args.metricsFromNamespaces ?? ["kube-system"])])],
+    podLabels: selector,
+    port: INFERENCE_PORT,
+    fromNamespaces: [
+      ...new Set([...(args.allowFromNamespaces ?? []), ...(args.metricsFromNamespaces ?? ["kube-system"])]),
+    ],
     fromCidrs: args.allowFromCidrs,
   });
-  return { minReplicas, maxReplicas, targetCpuUtilizationPercent: target, labels, selector, saName, secretProviderClassName, keyVaultObjects, podSpec, ingressSpec };
+  return {
+    minReplicas,
+    maxReplicas,
+    targetCpuUtilizationPercent: target,
+    labels,
+    selector,
+    saName,
+    secretProviderClassName,
+    keyVaultObjects,
+    podSpec,
+    ingressSpec,
+  };
 }
 
 /** An internal-only OIP inference Deployment with its Service, PDB, HPA, NetworkPolicy and ServiceAccount. */
@@ -202,69 +265,124 @@ export class InferenceService extends pulumi.ComponentResource {
     const parent = { parent: this };
 
     const dependsOn: pulumi.Resource[] = [
-      workloadServiceAccount(`${name}-sa`, { namespace: args.namespace, name: saName, clientId: args.identityClientId, tenantId: args.tenantId, labels }, parent),
+      workloadServiceAccount(
+        `${name}-sa`,
+        { namespace: args.namespace, name: saName, clientId: args.identityClientId, tenantId: args.tenantId, labels },
+        parent,
+      ),
     ];
     if (args.secrets !== undefined && plan.keyVaultObjects !== undefined) {
-      dependsOn.push(keyVaultSecretProviderClass(`${name}-spc`, {
-        namespace: args.namespace, name: plan.secretProviderClassName, keyVaultName: args.secrets.keyVaultName,
-        tenantId: args.tenantId as pulumi.Input<string>, clientId: args.identityClientId, objects: plan.keyVaultObjects, labels,
-      }, parent));
-    }
-    const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
-      metadata: { name, namespace: args.namespace, labels },
-      spec: {
-        // The HPA owns the replica count; this is only the first rollout's size.
-        replicas: minReplicas,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: selector },
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-        template: {
-          metadata: {
-            labels: { ...labels, ...WORKLOAD_IDENTITY_POD_LABELS },
-            annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(INFERENCE_PORT), "prometheus.io/path": "/metrics" },
+      dependsOn.push(
+        keyVaultSecretProviderClass(
+          `${name}-spc`,
+          {
+            namespace: args.namespace,
+            name: plan.secretProviderClassName,
+            keyVaultName: args.secrets.keyVaultName,
+            tenantId: args.tenantId as pulumi.Input<string>,
+            clientId: args.identityClientId,
+            objects: plan.keyVaultObjects,
+            labels,
           },
-          spec: plan.podSpec,
+          parent,
+        ),
+      );
+    }
+    const deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata: { name, namespace: args.namespace, labels },
+        spec: {
+          // The HPA owns the replica count; this is only the first rollout's size.
+          replicas: minReplicas,
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: selector },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          template: {
+            metadata: {
+              labels: { ...labels, ...WORKLOAD_IDENTITY_POD_LABELS },
+              annotations: {
+                "prometheus.io/scrape": "true",
+                "prometheus.io/port": String(INFERENCE_PORT),
+                "prometheus.io/path": "/metrics",
+              },
+            },
+            spec: plan.podSpec,
+          },
         },
       },
-    }, { parent: this, dependsOn, ignoreChanges: ["spec.replicas"] });
+      { parent: this, dependsOn, ignoreChanges: ["spec.replicas"] },
+    );
 
     const internalLb = (args.serviceType ?? "ClusterIP") === "InternalLoadBalancer";
-    const service = new k8s.core.v1.Service(`${name}-service`, {
-      metadata: {
-        name, namespace: args.namespace, labels,
-        ...(internalLb ? { annotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" } } : {}),
+    const service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: {
+          name,
+          namespace: args.namespace,
+          labels,
+          ...(internalLb ? { annotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" } } : {}),
+        },
+        spec: {
+          type: internalLb ? "LoadBalancer" : "ClusterIP",
+          selector,
+          ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+        },
       },
-      spec: {
-        type: internalLb ? "LoadBalancer" : "ClusterIP",
-        selector,
-        ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+      parent,
+    );
+
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      {
+        metadata: { name, namespace: args.namespace, labels },
+        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
       },
-    }, parent);
+      parent,
+    );
 
-    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
-      metadata: { name, namespace: args.namespace, labels },
-      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-    }, parent);
-
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
-      metadata: { name, namespace: args.namespace, labels },
-      spec: {
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-        minReplicas, maxReplicas: plan.maxReplicas,
-        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: plan.targetCpuUtilizationPercent } } }],
-        behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+      `${name}-hpa`,
+      {
+        metadata: { name, namespace: args.namespace, labels },
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+          minReplicas,
+          maxReplicas: plan.maxReplicas,
+          metrics: [
+            {
+              type: "Resource",
+              resource: {
+                name: "cpu",
+                target: { type: "Utilization", averageUtilization: plan.targetCpuUtilizationPercent },
+              },
+            },
+          ],
+          behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+        },
       },
-    }, parent);
+      parent,
+    );
 
-    new k8s.networking.v1.NetworkPolicy(`${name}-allow-ingress`, {
-      metadata: { name: `${name}-allow-ingress`, namespace: args.namespace, labels },
-      spec: plan.ingressSpec,
-    }, parent);
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-allow-ingress`,
+      {
+        metadata: { name: `${name}-allow-ingress`, namespace: args.namespace, labels },
+        spec: plan.ingressSpec,
+      },
+      parent,
+    );
 
     this.serviceName = service.metadata.name;
     this.deploymentName = deployment.metadata.name;
     this.url = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
     this.serviceAccountSubject = pulumi.output(args.namespace).apply((ns) => workloadIdentitySubject(ns, saName));
-    this.registerOutputs({ serviceName: this.serviceName, url: this.url, deploymentName: this.deploymentName, serviceAccountSubject: this.serviceAccountSubject });
+    this.registerOutputs({
+      serviceName: this.serviceName,
+      url: this.url,
+      deploymentName: this.deploymentName,
+      serviceAccountSubject: this.serviceAccountSubject,
+    });
   }
 }

@@ -46,7 +46,11 @@ export function jobSpec(
   const ttl = limits.ttlSecondsAfterFinished ?? defaults.ttlSeconds;
   const spec: k8s.types.input.batch.v1.JobSpec = {
     backoffLimit: wholeNumber("backoffLimit", limits.backoffLimit ?? 2, 0),
-    activeDeadlineSeconds: wholeNumber("activeDeadlineSeconds", limits.activeDeadlineSeconds ?? defaults.deadlineSeconds, 1),
+    activeDeadlineSeconds: wholeNumber(
+      "activeDeadlineSeconds",
+      limits.activeDeadlineSeconds ?? defaults.deadlineSeconds,
+      1,
+    ),
     ...(ttl !== undefined ? { ttlSecondsAfterFinished: wholeNumber("ttlSecondsAfterFinished", ttl, 0) } : {}),
     template: {
       metadata: { labels: { ...labels, ...WORKLOAD_IDENTITY_POD_LABELS } },
@@ -56,7 +60,8 @@ export function jobSpec(
   if (indexed !== undefined) {
     const completions = wholeNumber("indexed.completions", indexed.completions, 1);
     const parallelism = wholeNumber("indexed.parallelism", indexed.parallelism ?? completions, 1);
-    if (parallelism > completions) throw new Error(`indexed.parallelism (${parallelism}) exceeds indexed.completions (${completions})`);
+    if (parallelism > completions)
+      throw new Error(`indexed.parallelism (${parallelism}) exceeds indexed.completions (${completions})`);
     Object.assign(spec, { completionMode: "Indexed", completions, parallelism });
   }
   return spec;
@@ -66,7 +71,9 @@ export function jobSpec(
 export function assertCommandArgs(field: string, args: readonly string[]): string[] {
   const [command] = args;
   if (command === undefined || command.startsWith("-") || command.trim() === "") {
-    throw new Error(`${field} must start with the training CLI command (ingest, train, score …), got ${JSON.stringify(args)}`);
+    throw new Error(
+      `${field} must start with the training CLI command (ingest, train, score …), got ${JSON.stringify(args)}`,
+    );
   }
   return [...args];
 }
@@ -76,5 +83,8 @@ export function assertCommandArgs(field: string, args: readonly string[]): strin
  * it, so `$(JOB_COMPLETION_INDEX)` in container args is expanded by the kubelet.
  */
 export function completionIndexEnv(): k8s.types.input.core.v1.EnvVar {
-  return { name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } };
+  return {
+    name: "JOB_COMPLETION_INDEX",
+    valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } },
+  };
 }

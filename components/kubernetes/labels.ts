@@ -64,7 +64,9 @@ export function recommendedLabels(ids: WorkloadIdentityLabels): Record<string, s
  */
 export function assertDnsLabel(field: string, value: string, maxLength = 63): string {
   if (value.length > maxLength || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
-    throw new Error(`${field} (${JSON.stringify(value)}) must be a DNS label: lowercase letters, digits and "-", starting with a letter, at most ${maxLength} characters`);
+    throw new Error(
+      `${field} (${JSON.stringify(value)}) must be a DNS label: lowercase letters, digits and "-", starting with a letter, at most ${maxLength} characters`,
+    );
   }
   return value;
 }

@@ -33,7 +33,8 @@ const CIDR = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)
 /** Throws naming `field` unless every entry is an IPv4 CIDR. */
 export function assertCidrs(field: string, cidrs: readonly string[]): string[] {
   cidrs.forEach((c, i) => {
-    if (!CIDR.test(c)) throw new Error(`${field}[${i}] (${JSON.stringify(c)}) is not an IPv4 CIDR such as "10.0.0.0/16"`);
+    if (!CIDR.test(c))
+      throw new Error(`${field}[${i}] (${JSON.stringify(c)}) is not an IPv4 CIDR such as "10.0.0.0/16"`);
   });
   return [...cidrs];
 }
@@ -48,10 +49,20 @@ export function dnsEgressSpec(): NetworkPolicySpec {
   return {
     podSelector: {},
     policyTypes: ["Egress"],
-    egress: [{
-      to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-      ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
-    }],
+    egress: [
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+          },
+        ],
+        ports: [
+          { protocol: "UDP", port: 53 },
+          { protocol: "TCP", port: 53 },
+        ],
+      },
+    ],
   };
 }
 
@@ -79,7 +90,8 @@ export interface IngressAllow {
 /** Ingress to `podLabels` on TCP `port` from the own namespace, the named namespaces and the CIDRs. */
 export function ingressAllowSpec(a: IngressAllow): NetworkPolicySpec {
   const from: k8s.types.input.networking.v1.NetworkPolicyPeer[] = [{ podSelector: {} }];
-  for (const ns of a.fromNamespaces ?? []) from.push({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } });
+  for (const ns of a.fromNamespaces ?? [])
+    from.push({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } });
   for (const cidr of assertCidrs("fromCidrs", a.fromCidrs ?? [])) from.push({ ipBlock: { cidr } });
   return {
     podSelector: { matchLabels: { ...a.podLabels } },
@@ -110,21 +122,34 @@ export class PlatformNamespace extends pulumi.ComponentResource {
   constructor(name: string, args: PlatformNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     requireKubernetesProvider("PlatformNamespace", opts);
     const nsName = args.namespaceName ?? name;
-    if (nsName === "default") throw new Error(`namespaceName must not be "default": platform workloads get their own namespace`);
+    if (nsName === "default")
+      throw new Error(`namespaceName must not be "default": platform workloads get their own namespace`);
     if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(nsName)) {
       throw new Error(`namespaceName (${JSON.stringify(nsName)}) is not a valid namespace name (RFC 1123 label)`);
     }
     const egressCidrs = assertCidrs("httpsEgressCidrs", args.httpsEgressCidrs ?? ["0.0.0.0/0"]);
     super("ai-platform:kubernetes:PlatformNamespace", name, {}, opts);
-    const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-      metadata: {
-        name: nsName,
-        labels: { ...podSecurityLabels(args.podSecurityVersion ?? "latest"), "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": MANAGED_BY },
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: {
+          name: nsName,
+          labels: {
+            ...podSecurityLabels(args.podSecurityVersion ?? "latest"),
+            "app.kubernetes.io/part-of": PART_OF,
+            "app.kubernetes.io/managed-by": MANAGED_BY,
+          },
+        },
       },
-    }, { parent: this });
+      { parent: this },
+    );
     this.namespaceName = ns.metadata.name;
     const policy = (suffix: string, spec: NetworkPolicySpec) =>
-      new k8s.networking.v1.NetworkPolicy(`${name}-${suffix}`, { metadata: { name: suffix, namespace: this.namespaceName }, spec }, { parent: this });
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${suffix}`,
+        { metadata: { name: suffix, namespace: this.namespaceName }, spec },
+        { parent: this },
+      );
     policy("default-deny", defaultDenySpec());
     policy("allow-dns", dnsEgressSpec());
     if (egressCidrs.length > 0) policy("allow-https-egress", httpsEgressSpec(egressCidrs));

@@ -24,19 +24,37 @@ type Toleration = k8s.types.input.core.v1.Toleration;
 export const DEFAULT_RUN_AS_USER = 1000;
 
 /** The taint AKS GPU pools carry in this platform (`sku=gpu:NoSchedule`, per the AKS GPU docs). */
-export const GPU_TOLERATION: Readonly<Toleration> = Object.freeze({ key: "sku", operator: "Equal", value: "gpu", effect: "NoSchedule" });
+export const GPU_TOLERATION: Readonly<Toleration> = Object.freeze({
+  key: "sku",
+  operator: "Equal",
+  value: "gpu",
+  effect: "NoSchedule",
+});
 /** The taint AKS puts on spot pools; a pod must tolerate it to run on spot capacity. */
 export const SPOT_TOLERATION: Readonly<Toleration> = Object.freeze({
-  key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule",
+  key: "kubernetes.azure.com/scalesetpriority",
+  operator: "Equal",
+  value: "spot",
+  effect: "NoSchedule",
 });
 /** The label AKS puts on GPU nodes; the default GPU node selector. */
 export const DEFAULT_GPU_NODE_SELECTOR: Readonly<Record<string, string>> = Object.freeze({ accelerator: "nvidia" });
 /** The pod label that makes the AKS workload identity webhook inject the federated token. */
-export const WORKLOAD_IDENTITY_POD_LABELS: Readonly<Record<string, string>> = Object.freeze({ "azure.workload.identity/use": "true" });
+export const WORKLOAD_IDENTITY_POD_LABELS: Readonly<Record<string, string>> = Object.freeze({
+  "azure.workload.identity/use": "true",
+});
 
 /** Pod-level security context of the Pod Security Standards `restricted` profile. */
-export function restrictedPodSecurityContext(runAsUser = DEFAULT_RUN_AS_USER): k8s.types.input.core.v1.PodSecurityContext {
-  return { runAsNonRoot: true, runAsUser, runAsGroup: runAsUser, fsGroup: runAsUser, seccompProfile: { type: "RuntimeDefault" } };
+export function restrictedPodSecurityContext(
+  runAsUser = DEFAULT_RUN_AS_USER,
+): k8s.types.input.core.v1.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser,
+    runAsGroup: runAsUser,
+    fsGroup: runAsUser,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
 }
 
 /**
@@ -45,10 +63,18 @@ export function restrictedPodSecurityContext(runAsUser = DEFAULT_RUN_AS_USER): k
  * because `privileged`, `allowPrivilegeEscalation`, `readOnlyRootFilesystem` and `capabilities`
  * exist only there.
  */
-export function restrictedContainerSecurityContext(runAsUser = DEFAULT_RUN_AS_USER): k8s.types.input.core.v1.SecurityContext {
+export function restrictedContainerSecurityContext(
+  runAsUser = DEFAULT_RUN_AS_USER,
+): k8s.types.input.core.v1.SecurityContext {
   return {
-    runAsNonRoot: true, runAsUser, runAsGroup: runAsUser, privileged: false, allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+    runAsNonRoot: true,
+    runAsUser,
+    runAsGroup: runAsUser,
+    privileged: false,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
   };
 }
 
@@ -58,10 +84,18 @@ export function restrictedContainerSecurityContext(runAsUser = DEFAULT_RUN_AS_US
  * session creation (up to `startupSeconds`, default 300) before liveness counts; readiness then follows
  * `/v2/health/ready` (every configured model loaded); liveness `/v2/health/live`.
  */
-export function oipProbes(port: number, startupSeconds = 300): Pick<Container, "startupProbe" | "readinessProbe" | "livenessProbe"> {
+export function oipProbes(
+  port: number,
+  startupSeconds = 300,
+): Pick<Container, "startupProbe" | "readinessProbe" | "livenessProbe"> {
   const get = (path: string) => ({ httpGet: { path, port, scheme: "HTTP" } });
   return {
-    startupProbe: { ...get("/v2/health/ready"), periodSeconds: 5, failureThreshold: Math.max(1, Math.ceil(startupSeconds / 5)), timeoutSeconds: 2 },
+    startupProbe: {
+      ...get("/v2/health/ready"),
+      periodSeconds: 5,
+      failureThreshold: Math.max(1, Math.ceil(startupSeconds / 5)),
+      timeoutSeconds: 2,
+    },
     readinessProbe: { ...get("/v2/health/ready"), periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 2 },
     livenessProbe: { ...get("/v2/health/live"), periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
   };
@@ -117,14 +151,18 @@ const DIGEST_PINNED = /^[a-z0-9][a-z0-9.-]*(?::[0-9]+)?\/[a-z0-9._/-]+(?::[\w][\
 /** Throws naming `field` unless `image` is `<registry>/<repository>[:tag]@sha256:<64 hex>`. */
 export function assertDigestPinned(field: string, image: string): string {
   if (!DIGEST_PINNED.test(image)) {
-    throw new Error(`${field} (${JSON.stringify(image)}) must be pinned by digest: <registry>/<repository>[:tag]@sha256:<64 hex digits>`);
+    throw new Error(
+      `${field} (${JSON.stringify(image)}) must be pinned by digest: <registry>/<repository>[:tag]@sha256:<64 hex digits>`,
+    );
   }
   return image;
 }
 
 /** Validates a digest-pinned image now when it is a string, or when it resolves when it is an Output. */
 export function pinnedImage(field: string, image: pulumi.Input<string>): pulumi.Input<string> {
-  return typeof image === "string" ? assertDigestPinned(field, image) : pulumi.output(image).apply((i) => assertDigestPinned(field, i));
+  return typeof image === "string"
+    ? assertDigestPinned(field, image)
+    : pulumi.output(image).apply((i) => assertDigestPinned(field, i));
 }
 
 /** Mount point of the writable scratch `emptyDir`: the root filesystem is read-only. */
@@ -155,7 +193,9 @@ export interface WorkloadPodArgs {
   /** Extra volumes and their mounts (the Key Vault CSI volume). */
   readonly volumes?: { volume: k8s.types.input.core.v1.Volume; mount: k8s.types.input.core.v1.VolumeMount }[];
   /** Pod fields the caller owns: `restartPolicy`, `topologySpreadConstraints`, `terminationGracePeriodSeconds`. */
-  readonly pod?: Partial<Pick<PodSpec, "restartPolicy" | "topologySpreadConstraints" | "terminationGracePeriodSeconds">>;
+  readonly pod?: Partial<
+    Pick<PodSpec, "restartPolicy" | "topologySpreadConstraints" | "terminationGracePeriodSeconds">
+  >;
 }
 
 /**
@@ -165,7 +205,8 @@ export interface WorkloadPodArgs {
  */
 export function workloadPodSpec(a: WorkloadPodArgs): PodSpec {
   const uid = a.runAsUser ?? DEFAULT_RUN_AS_USER;
-  if (!Number.isInteger(uid) || uid <= 0) throw new Error(`runAsUser (${uid}) must be a positive whole number: 0 is root`);
+  if (!Number.isInteger(uid) || uid <= 0)
+    throw new Error(`runAsUser (${uid}) must be a positive whole number: 0 is root`);
   const gpus = a.gpu === undefined ? 0 : (a.gpu.count ?? 1);
   if (a.gpu !== undefined && gpus < 1) throw new Error(`gpu.count (${gpus}) must be at least 1 for a GPU workload`);
   const extra = a.volumes ?? [];

@@ -23,8 +23,21 @@ export interface ContainerResources {
 }
 
 const SUFFIX: Record<string, number> = {
-  "": 1, m: 1e-3, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  "": 1,
+  m: 1e-3,
+  k: 1e3,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /**
@@ -32,8 +45,11 @@ const SUFFIX: Record<string, number> = {
  * Throws naming `field` when the text is not a quantity.
  */
 export function parseQuantity(field: string, text: string): number {
-  const m = /^([+]?[0-9]+(?:\.[0-9]*)?|[+]?\.[0-9]+)(?:[eE]([+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|m|k|K|M|G|T|P|E))?$/.exec(text);
-  if (!m) throw new Error(`${field} (${JSON.stringify(text)}) is not a Kubernetes quantity such as "500m", "2" or "1Gi"`);
+  const m = /^([+]?[0-9]+(?:\.[0-9]*)?|[+]?\.[0-9]+)(?:[eE]([+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|m|k|K|M|G|T|P|E))?$/.exec(
+    text,
+  );
+  if (!m)
+    throw new Error(`${field} (${JSON.stringify(text)}) is not a Kubernetes quantity such as "500m", "2" or "1Gi"`);
   const base = Number(m[1]);
   return m[2] !== undefined ? base * 10 ** Number(m[2]) : base * (SUFFIX[m[3] ?? ""] ?? 1);
 }
@@ -48,7 +64,9 @@ export function validateResources(field: string, r: ContainerResources): Contain
     const lim = parseQuantity(`${field}.limits.${kind}`, r.limits[kind]);
     if (req <= 0) throw new Error(`${field}.requests.${kind} (${r.requests[kind]}) must be greater than zero`);
     if (req > lim) {
-      throw new Error(`${field}.requests.${kind} (${r.requests[kind]}) exceeds ${field}.limits.${kind} (${r.limits[kind]})`);
+      throw new Error(
+        `${field}.requests.${kind} (${r.requests[kind]}) exceeds ${field}.limits.${kind} (${r.limits[kind]})`,
+      );
     }
   }
   return r;

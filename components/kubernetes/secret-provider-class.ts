@@ -45,12 +45,18 @@ export function keyVaultObjectsParameter(objects: readonly KeyVaultObject[]): st
   if (objects.length === 0) throw new Error("secrets.objects must name at least one Key Vault object");
   const seen = new Set<string>();
   const array = objects.map((o, i) => {
-    if (!/^[0-9A-Za-z-]{1,127}$/.test(o.name)) throw new Error(`secrets.objects[${i}].name (${JSON.stringify(o.name)}) is not a Key Vault object name`);
+    if (!/^[0-9A-Za-z-]{1,127}$/.test(o.name))
+      throw new Error(`secrets.objects[${i}].name (${JSON.stringify(o.name)}) is not a Key Vault object name`);
     const file = o.alias ?? o.name;
-    if (!/^[0-9A-Za-z._-]+$/.test(file)) throw new Error(`secrets.objects[${i}].alias (${JSON.stringify(file)}) is not a plain file name`);
+    if (!/^[0-9A-Za-z._-]+$/.test(file))
+      throw new Error(`secrets.objects[${i}].alias (${JSON.stringify(file)}) is not a plain file name`);
     if (seen.has(file)) throw new Error(`secrets.objects[${i}] mounts "${file}" twice: give one an alias`);
     seen.add(file);
-    const entry: Record<string, string> = { objectName: o.name, objectType: o.type ?? "secret", objectVersion: o.version ?? "" };
+    const entry: Record<string, string> = {
+      objectName: o.name,
+      objectType: o.type ?? "secret",
+      objectVersion: o.version ?? "",
+    };
     if (o.alias !== undefined) entry.objectAlias = o.alias;
     return stringify(entry);
   });
@@ -63,22 +69,26 @@ export function keyVaultSecretProviderClass(
   args: KeyVaultSecretsArgs,
   opts: pulumi.CustomResourceOptions,
 ): k8s.apiextensions.CustomResource {
-  return new k8s.apiextensions.CustomResource(resourceName, {
-    apiVersion: "secrets-store.csi.x-k8s.io/v1",
-    kind: "SecretProviderClass",
-    metadata: { name: args.name, namespace: args.namespace, labels: { ...args.labels } },
-    spec: {
-      provider: "azure",
-      parameters: {
-        usePodIdentity: "false",
-        useVMManagedIdentity: "false",
-        clientID: args.clientId,
-        keyvaultName: args.keyVaultName,
-        tenantId: args.tenantId,
-        objects: keyVaultObjectsParameter(args.objects),
+  return new k8s.apiextensions.CustomResource(
+    resourceName,
+    {
+      apiVersion: "secrets-store.csi.x-k8s.io/v1",
+      kind: "SecretProviderClass",
+      metadata: { name: args.name, namespace: args.namespace, labels: { ...args.labels } },
+      spec: {
+        provider: "azure",
+        parameters: {
+          usePodIdentity: "false",
+          useVMManagedIdentity: "false",
+          clientID: args.clientId,
+          keyvaultName: args.keyVaultName,
+          tenantId: args.tenantId,
+          objects: keyVaultObjectsParameter(args.objects),
+        },
       },
     },
-  }, opts);
+    opts,
+  );
 }
 
 /** The read-only CSI volume and mount for a SecretProviderClass named `secretProviderClass`. */
@@ -87,7 +97,10 @@ export function secretsStoreVolume(secretProviderClass: string): {
   mount: k8s.types.input.core.v1.VolumeMount;
 } {
   return {
-    volume: { name: "secrets-store", csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass } } },
+    volume: {
+      name: "secrets-store",
+      csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass } },
+    },
     mount: { name: "secrets-store", mountPath: SECRETS_MOUNT_PATH, readOnly: true },
   };
 }

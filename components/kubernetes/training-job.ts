@@ -13,9 +13,15 @@ import type { ContainerResources } from "./resources";
 import { workloadIdentitySubject, workloadServiceAccount } from "./service-account";
 
 /** Requests/limits of a CPU training pod. */
-export const DEFAULT_CPU_TRAINING_RESOURCES: ContainerResources = { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } };
+export const DEFAULT_CPU_TRAINING_RESOURCES: ContainerResources = {
+  requests: { cpu: "1", memory: "2Gi" },
+  limits: { cpu: "2", memory: "4Gi" },
+};
 /** Requests/limits of a GPU training pod. */
-export const DEFAULT_GPU_TRAINING_RESOURCES: ContainerResources = { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "16Gi" } };
+export const DEFAULT_GPU_TRAINING_RESOURCES: ContainerResources = {
+  requests: { cpu: "2", memory: "8Gi" },
+  limits: { cpu: "4", memory: "16Gi" },
+};
 
 /** Inputs of `TrainingJob`. */
 export interface TrainingJobArgs extends JobLimits {
@@ -71,8 +77,12 @@ const CRON_MACROS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@da
 /** Throws unless `schedule` is a five-field cron expression or a macro such as `@daily`. */
 export function assertSchedule(schedule: string): string {
   const fields = schedule.trim().split(/\s+/);
-  const ok = CRON_MACROS.has(schedule.trim()) || (fields.length === 5 && fields.every((f) => /^[0-9A-Za-z*/,?-]+$/.test(f)));
-  if (!ok) throw new Error(`schedule (${JSON.stringify(schedule)}) must be a five-field cron expression such as "0 3 * * *" or a macro such as "@daily"`);
+  const ok =
+    CRON_MACROS.has(schedule.trim()) || (fields.length === 5 && fields.every((f) => /^[0-9A-Za-z*/,?-]+$/.test(f)));
+  if (!ok)
+    throw new Error(
+      `schedule (${JSON.stringify(schedule)}) must be a five-field cron expression such as "0 3 * * *" or a macro such as "@daily"`,
+    );
   return schedule.trim();
 }
 
@@ -83,7 +93,10 @@ export function assertSchedule(schedule: string): string {
 export function trialShardArgs(args: readonly string[], completions: number): string[] {
   if (args[0] !== "train") throw new Error(`trialShards needs a train command in args, got ${JSON.stringify(args[0])}`);
   for (const flag of ["--search", "--dataset-version"]) {
-    if (!args.some((a) => a === flag || a.startsWith(`${flag}=`))) throw new Error(`trialShards needs ${flag} in args: every pod must run the same search on the same dataset version`);
+    if (!args.some((a) => a === flag || a.startsWith(`${flag}=`)))
+      throw new Error(
+        `trialShards needs ${flag} in args: every pod must run the same search on the same dataset version`,
+      );
   }
   return ["--trial-shard-count", String(completions), "--trial-shard-index", "$(JOB_COMPLETION_INDEX)"];
 }
@@ -108,47 +121,76 @@ export class TrainingJob extends pulumi.ComponentResource {
     }
     const schedule = assertSchedule(args.schedule ?? "0 3 * * *");
     const image = pinnedImage("image", args.image);
-    const labels = recommendedLabels({ name: "training", instance: name, component: "retraining", version: args.version });
+    const labels = recommendedLabels({
+      name: "training",
+      instance: name,
+      component: "retraining",
+      version: args.version,
+    });
     const saName = args.serviceAccountName ?? "training";
     const podSpec = workloadPodSpec({
-      containerName: "training", image, args: cliArgs, env, serviceAccountName: saName,
-      runAsUser: args.runAsUser, gpu: args.gpu, scratchSizeLimit: args.scratchSizeLimit ?? "4Gi",
-      resources: args.resources ?? (args.gpu === undefined ? DEFAULT_CPU_TRAINING_RESOURCES : DEFAULT_GPU_TRAINING_RESOURCES),
+      containerName: "training",
+      image,
+      args: cliArgs,
+      env,
+      serviceAccountName: saName,
+      runAsUser: args.runAsUser,
+      gpu: args.gpu,
+      scratchSizeLimit: args.scratchSizeLimit ?? "4Gi",
+      resources:
+        args.resources ?? (args.gpu === undefined ? DEFAULT_CPU_TRAINING_RESOURCES : DEFAULT_GPU_TRAINING_RESOURCES),
     });
     // Four hours: a full retrain with hyperparameter search on the default datasets takes minutes; this bounds a hung run.
     const spec = jobSpec(args, { deadlineSeconds: 4 * 3600, ttlSeconds: 86_400 }, labels, podSpec, args.trialShards);
     super("ai-platform:kubernetes:TrainingJob", name, {}, opts);
     const parent = { parent: this };
-    const sa = workloadServiceAccount(`${name}-sa`, { namespace: args.namespace, name: saName, clientId: args.identityClientId, tenantId: args.tenantId, labels }, parent);
+    const sa = workloadServiceAccount(
+      `${name}-sa`,
+      { namespace: args.namespace, name: saName, clientId: args.identityClientId, tenantId: args.tenantId, labels },
+      parent,
+    );
 
-    const cron = new k8s.batch.v1.CronJob(`${name}-cronjob`, {
-      metadata: { name, namespace: args.namespace, labels },
-      spec: {
-        schedule,
-        timeZone: args.timeZone ?? "Etc/UTC",
-        suspend: args.suspend ?? false,
-        // A retrain still running when the next is due is not doubled up (they would race on the registry alias).
-        concurrencyPolicy: "Forbid",
-        startingDeadlineSeconds: 3600,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: { metadata: { labels }, spec },
+    const cron = new k8s.batch.v1.CronJob(
+      `${name}-cronjob`,
+      {
+        metadata: { name, namespace: args.namespace, labels },
+        spec: {
+          schedule,
+          timeZone: args.timeZone ?? "Etc/UTC",
+          suspend: args.suspend ?? false,
+          // A retrain still running when the next is due is not doubled up (they would race on the registry alias).
+          concurrencyPolicy: "Forbid",
+          startingDeadlineSeconds: 3600,
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: { metadata: { labels }, spec },
+        },
       },
-    }, { parent: this, dependsOn: [sa] });
+      { parent: this, dependsOn: [sa] },
+    );
     this.cronJobName = cron.metadata.name;
 
     if (args.runOnDeploy === true) {
-      const job = new k8s.batch.v1.Job(`${name}-initial`, {
-        metadata: {
-          namespace: args.namespace, labels,
-          annotations: { "pulumi.com/skipAwait": args.waitForRunOnDeploy === true ? "false" : "true" },
+      const job = new k8s.batch.v1.Job(
+        `${name}-initial`,
+        {
+          metadata: {
+            namespace: args.namespace,
+            labels,
+            annotations: { "pulumi.com/skipAwait": args.waitForRunOnDeploy === true ? "false" : "true" },
+          },
+          // No TTL: Pulumi owns this Job, and one its TTL deleted would be recreated (retraining) on `pulumi up --refresh`.
+          spec: { ...spec, ttlSecondsAfterFinished: undefined },
         },
-        // No TTL: Pulumi owns this Job, and one its TTL deleted would be recreated (retraining) on `pulumi up --refresh`.
-        spec: { ...spec, ttlSecondsAfterFinished: undefined },
-      }, { parent: this, dependsOn: [sa] });
+        { parent: this, dependsOn: [sa] },
+      );
       this.initialJobName = job.metadata.name;
     }
     this.serviceAccountSubject = pulumi.output(args.namespace).apply((ns) => workloadIdentitySubject(ns, saName));
-    this.registerOutputs({ cronJobName: this.cronJobName, initialJobName: this.initialJobName, serviceAccountSubject: this.serviceAccountSubject });
+    this.registerOutputs({
+      cronJobName: this.cronJobName,
+      initialJobName: this.initialJobName,
+      serviceAccountSubject: this.serviceAccountSubject,
+    });
   }
 }

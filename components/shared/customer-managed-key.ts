@@ -27,5 +27,7 @@ export function keyUri(vaultUri: string, keyName: string, keyVersion?: string): 
 
 /** {@link keyUri} over the Inputs of a {@link CustomerManagedKey}. */
 export function customerManagedKeyUri(cmk: CustomerManagedKey): pulumi.Output<string> {
-  return pulumi.all([cmk.keyVaultUri, cmk.keyName, cmk.keyVersion]).apply(([uri, key, version]) => keyUri(uri, key, version));
+  return pulumi
+    .all([cmk.keyVaultUri, cmk.keyName, cmk.keyVersion])
+    .apply(([uri, key, version]) => keyUri(uri, key, version));
 }

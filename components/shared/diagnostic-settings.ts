@@ -59,7 +59,12 @@ export function addDiagnosticSetting(
   if (settings === undefined) return undefined;
   return new monitor.DiagnosticSetting(
     `${name}-diagnostics`,
-    { name: `${name}-diagnostics`, resourceUri, workspaceId: settings.workspaceId, ...diagnosticSettingInputs(settings, defaults) },
+    {
+      name: `${name}-diagnostics`,
+      resourceUri,
+      workspaceId: settings.workspaceId,
+      ...diagnosticSettingInputs(settings, defaults),
+    },
     { parent },
   );
 }

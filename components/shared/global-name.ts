@@ -39,7 +39,12 @@ export function globalName(prefix: string, suffix: string, rule: NameRule): stri
  * The physical name for a child of `parent`: `explicit` when given, else `globalName(name, <random suffix>)`.
  * The suffix is a `random.RandomString` child, so it is stable across runs and new after a destroy.
  */
-export function uniqueName(name: string, rule: NameRule, explicit: string | undefined, parent: pulumi.Resource): pulumi.Output<string> {
+export function uniqueName(
+  name: string,
+  rule: NameRule,
+  explicit: string | undefined,
+  parent: pulumi.Resource,
+): pulumi.Output<string> {
   if (explicit !== undefined) return pulumi.output(explicit);
   const suffix = new random.RandomString(
     `${name}-suffix`,

@@ -27,7 +27,9 @@ export function addLock(
       scope,
       lockName: `lock-${name}`,
       level: lock.kind,
-      notes: lock.notes ?? "Set by ai-platform. Remove it through the stack's `lock` setting before destroying the resource.",
+      notes:
+        lock.notes ??
+        "Set by ai-platform. Remove it through the stack's `lock` setting before destroying the resource.",
     },
     { parent },
   );

@@ -50,7 +50,8 @@ export function roleDefinitionGuid(roleDefinitionIdOrName: string): string {
 export function roleDefinitionResourceId(roleDefinitionIdOrName: string, scope: string): string {
   if (roleDefinitionIdOrName.includes("/roleDefinitions/")) return roleDefinitionIdOrName;
   const subscription = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1];
-  if (subscription === undefined) throw new Error(`role assignment scope "${scope}" is not a subscription-level resource id`);
+  if (subscription === undefined)
+    throw new Error(`role assignment scope "${scope}" is not a subscription-level resource id`);
   return `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${roleDefinitionGuid(roleDefinitionIdOrName)}`;
 }
 
@@ -77,7 +78,9 @@ function newRoleAssignment(
       scope,
       principalId: assignment.principalId,
       principalType: assignment.principalType ?? "ServicePrincipal",
-      roleDefinitionId: pulumi.output(scope).apply((s) => roleDefinitionResourceId(assignment.roleDefinitionIdOrName, s)),
+      roleDefinitionId: pulumi
+        .output(scope)
+        .apply((s) => roleDefinitionResourceId(assignment.roleDefinitionIdOrName, s)),
       roleAssignmentName: pulumi
         .all([scope, assignment.principalId])
         .apply(([s, p]) => roleAssignmentName(s, p, assignment.roleDefinitionIdOrName)),
@@ -100,7 +103,9 @@ export function assignRoles(
   parent: pulumi.Resource,
   dependsOn?: pulumi.Input<pulumi.Resource>[],
 ): authorization.RoleAssignment[] {
-  return (assignments ?? []).map((assignment, index) => newRoleAssignment(`${name}-role-${index}`, scope, assignment, parent, dependsOn));
+  return (assignments ?? []).map((assignment, index) =>
+    newRoleAssignment(`${name}-role-${index}`, scope, assignment, parent, dependsOn),
+  );
 }
 
 /** A grant for one principal on some other resource. */
@@ -128,7 +133,12 @@ export function grantRoles(
     newRoleAssignment(
       `${name}-grant-${index}`,
       grant.scope,
-      { roleDefinitionIdOrName: grant.roleDefinitionIdOrName, principalId, principalType: "ServicePrincipal", description: grant.description },
+      {
+        roleDefinitionIdOrName: grant.roleDefinitionIdOrName,
+        principalId,
+        principalType: "ServicePrincipal",
+        description: grant.description,
+      },
       parent,
       dependsOn,
     ),

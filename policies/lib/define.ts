@@ -68,7 +68,9 @@ function baseFields(spec: RuleSpec) {
     remediationSteps: spec.remediationSteps,
     tags: controlTags(spec.controls),
     url: controlUrl(first),
-    ...(first ? { framework: { name: first.source, version: "", reference: first.id, specification: first.title } } : {}),
+    ...(first
+      ? { framework: { name: first.source, version: "", reference: first.id, specification: first.title } }
+      : {}),
     configSchema: schemaOf(spec),
     controls: spec.controls,
     exemptible: spec.exemptible ?? false,
@@ -98,7 +100,12 @@ function exempt(spec: RuleSpec, name: string, config: RuleConfig<unknown>): stri
 export function resourceRule<TResource extends Resource, TArgs, TConfig = object>(
   spec: RuleSpec,
   resourceClass: { new (name: string, args: TArgs, ...rest: Props[string][]): TResource; __pulumiType?: string },
-  check: (props: Unwrap<NonNullable<TArgs>>, report: Report, config: RuleConfig<TConfig>, args: ResourceValidationArgs) => void,
+  check: (
+    props: Unwrap<NonNullable<TArgs>>,
+    report: Report,
+    config: RuleConfig<TConfig>,
+    args: ResourceValidationArgs,
+  ) => void,
   remediate?: ResourceRemediation,
 ): PlatformResourcePolicy {
   const type = (resourceClass as unknown as { __pulumiType: string }).__pulumiType;
@@ -134,7 +141,8 @@ export function multiTypeRule<TConfig = object>(
     ...baseFields(spec),
     appliesTo: types,
     validateResource: (args, raw) => {
-      if (!typeMatches(types, args.type)) args.notApplicable(`Policy only applies to resources of types ${types.join(", ")}`);
+      if (!typeMatches(types, args.type))
+        args.notApplicable(`Policy only applies to resources of types ${types.join(", ")}`);
       const config = configOf<TConfig>(spec, args);
       const reason = exempt(spec, args.name, config);
       if (reason) args.notApplicable(reason);
@@ -154,7 +162,12 @@ export type StackReport = (urn: string, problem: string, fix: string) => void;
 export function stackRule<TConfig = object>(
   spec: RuleSpec,
   types: readonly string[],
-  check: (args: StackValidationArgs, report: StackReport, config: RuleConfig<TConfig>, isExempt: (name: string) => boolean) => void,
+  check: (
+    args: StackValidationArgs,
+    report: StackReport,
+    config: RuleConfig<TConfig>,
+    isExempt: (name: string) => boolean,
+  ) => void,
 ): PlatformStackPolicy {
   return {
     ...baseFields(spec),

@@ -31,13 +31,19 @@ export const exemptionsSchema = {
 } as const;
 
 /** The first exemption whose pattern matches `resourceName` in full, or `undefined`. */
-export function findExemption(resourceName: string, exemptions: readonly Exemption[] | undefined): Exemption | undefined {
+export function findExemption(
+  resourceName: string,
+  exemptions: readonly Exemption[] | undefined,
+): Exemption | undefined {
   for (const e of exemptions ?? []) {
     let re: RegExp;
     try {
       re = new RegExp(`^(?:${e.pattern})$`);
     } catch (err) {
-      throw new Error(`exemptions: pattern ${JSON.stringify(e.pattern)} is not a valid regular expression: ${(err as Error).message}`, { cause: err });
+      throw new Error(
+        `exemptions: pattern ${JSON.stringify(e.pattern)} is not a valid regular expression: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     if (re.test(resourceName)) return e;
   }

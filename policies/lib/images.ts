@@ -40,5 +40,8 @@ export function fromRegistry(image: string, pattern: string): boolean {
   const slash = pattern.indexOf("/");
   const host = slash >= 0 ? pattern.slice(0, slash) : pattern;
   const prefix = slash >= 0 ? pattern.slice(slash + 1).replace(/\/$/, "") : "";
-  return globMatch(host, ref.registry) && (prefix === "" || ref.repository === prefix || ref.repository.startsWith(`${prefix}/`));
+  return (
+    globMatch(host, ref.registry) &&
+    (prefix === "" || ref.repository === prefix || ref.repository.startsWith(`${prefix}/`))
+  );
 }

@@ -21,7 +21,12 @@ const TEMPLATE_OF: Record<string, (props: Props) => Props | undefined> = {
 export const WORKLOAD_TYPES = Object.keys(TEMPLATE_OF);
 
 /** Long-running kinds (probes apply to these, not to Jobs). */
-export const LONG_RUNNING_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:ReplicaSet"];
+export const LONG_RUNNING_TYPES = [
+  "kubernetes:apps/v1:Deployment",
+  "kubernetes:apps/v1:StatefulSet",
+  "kubernetes:apps/v1:DaemonSet",
+  "kubernetes:apps/v1:ReplicaSet",
+];
 
 /** One container with where it sits, for messages. */
 export interface ContainerView {
@@ -51,7 +56,11 @@ export function containersOf(spec: Props): ContainerView[] {
  * A security-context field as it applies to a container: the container's own value, else the pod's.
  * Valid for `runAsNonRoot`, `runAsUser` and `seccompProfile`, which Kubernetes inherits from the pod.
  */
-export function effective(spec: Props, container: Props, field: "runAsNonRoot" | "runAsUser" | "seccompProfile"): Props[string] {
+export function effective(
+  spec: Props,
+  container: Props,
+  field: "runAsNonRoot" | "runAsUser" | "seccompProfile",
+): Props[string] {
   const own = container.securityContext?.[field];
   return own !== undefined && own !== null ? own : spec.securityContext?.[field];
 }

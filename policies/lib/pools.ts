@@ -5,7 +5,10 @@
 import { type Props } from "./props";
 
 /** The two resource types that define node pools. */
-export const POOL_TYPES = ["azure-native:containerservice:ManagedCluster", "azure-native:containerservice:AgentPool"] as const;
+export const POOL_TYPES = [
+  "azure-native:containerservice:ManagedCluster",
+  "azure-native:containerservice:AgentPool",
+] as const;
 
 /** A node pool with the label used in messages. */
 export interface PoolView {
@@ -23,7 +26,11 @@ export function poolsOf(type: string, props: Props): PoolView[] {
 /** True when the pool has GPU nodes: a GPU VM size, a MIG profile or a GPU driver profile. */
 export function isGpuPool(pool: Props, gpuVmSizePattern: string): boolean {
   const size = pool.vmSize;
-  return (typeof size === "string" && new RegExp(gpuVmSizePattern, "i").test(size)) || pool.gpuInstanceProfile != null || pool.gpuProfile != null;
+  return (
+    (typeof size === "string" && new RegExp(gpuVmSizePattern, "i").test(size)) ||
+    pool.gpuInstanceProfile != null ||
+    pool.gpuProfile != null
+  );
 }
 
 /** The JSON schema of the GPU VM size pattern shared by the GPU pool rules. */

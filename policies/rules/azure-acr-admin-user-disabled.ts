@@ -11,7 +11,11 @@ export const azureAcrAdminUserDisabled = resourceRule(
     enforcementLevel: "mandatory",
     remediationSteps: "Set `adminUserEnabled: false` and grant AcrPull/AcrPush roles instead.",
     controls: [
-      { source: "azure-policy", id: "dc921057", title: "Container registries should have local admin account disabled." },
+      {
+        source: "azure-policy",
+        id: "dc921057",
+        title: "Container registries should have local admin account disabled.",
+      },
       { source: "checkov", id: "CKV_AZURE_137", title: "Ensure ACR admin account is disabled" },
     ],
   },

@@ -11,12 +11,17 @@ export const azureAcrAnonymousPullDisabled = resourceRule(
     enforcementLevel: "mandatory",
     remediationSteps: "Set `anonymousPullEnabled: false`.",
     controls: [
-      { source: "azure-policy", id: "9f2dea28", title: "Container registries should have anonymous authentication disabled." },
+      {
+        source: "azure-policy",
+        id: "9f2dea28",
+        title: "Container registries should have anonymous authentication disabled.",
+      },
       { source: "checkov", id: "CKV_AZURE_138", title: "Ensures that ACR disables anonymous pulling of images" },
     ],
   },
   containerregistry.Registry,
   (props, report) => {
-    if (props.anonymousPullEnabled === true) report("anonymousPullEnabled is true.", "set `anonymousPullEnabled: false`.");
+    if (props.anonymousPullEnabled === true)
+      report("anonymousPullEnabled is true.", "set `anonymousPullEnabled: false`.");
   },
 );

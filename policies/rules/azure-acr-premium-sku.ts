@@ -12,7 +12,13 @@ export const azureAcrPremiumSku = resourceRule(
     enforcementLevel: "mandatory",
     exemptible: true,
     remediationSteps: 'Set `sku: { name: "Premium" }`.',
-    controls: [{ source: "azure-policy", id: "bd560fc0", title: "Container registries should have SKUs that support Private Links" }],
+    controls: [
+      {
+        source: "azure-policy",
+        id: "bd560fc0",
+        title: "Container registries should have SKUs that support Private Links",
+      },
+    ],
   },
   containerregistry.Registry,
   (props, report) => {

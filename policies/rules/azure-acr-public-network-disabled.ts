@@ -10,10 +10,19 @@ export const azureAcrPublicNetworkDisabled = resourceRule(
       "Container registries must disable public network access, or at least deny public traffic by default with network rules. When unset, public access is enabled and unrestricted.",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: 'Set `publicNetworkAccess: "Disabled"` and use a private endpoint (group `registry`); in development at least set `networkRuleSet.defaultAction: "Deny"` with the deployer\'s IP rules.',
+    remediationSteps:
+      'Set `publicNetworkAccess: "Disabled"` and use a private endpoint (group `registry`); in development at least set `networkRuleSet.defaultAction: "Deny"` with the deployer\'s IP rules.',
     controls: [
-      { source: "azure-policy", id: "0fdf0491", title: "Public network access should be disabled for Container registries" },
-      { source: "azure-policy", id: "d0793b48", title: "Container registries should not allow unrestricted network access" },
+      {
+        source: "azure-policy",
+        id: "0fdf0491",
+        title: "Public network access should be disabled for Container registries",
+      },
+      {
+        source: "azure-policy",
+        id: "d0793b48",
+        title: "Container registries should not allow unrestricted network access",
+      },
       { source: "checkov", id: "CKV_AZURE_139", title: "Ensure ACR set to disable public networking" },
     ],
   },

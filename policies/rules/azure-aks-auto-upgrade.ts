@@ -11,10 +11,19 @@ export const azureAksAutoUpgrade = resourceRule(
     severity: "medium",
     enforcementLevel: "advisory",
     exemptible: true,
-    remediationSteps: 'Set `autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" }` with a maintenance window.',
+    remediationSteps:
+      'Set `autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" }` with a maintenance window.',
     controls: [
-      { source: "azure-policy", id: "5c345cdf", title: "Azure Kubernetes Service Clusters should enable cluster auto-upgrade" },
-      { source: "azure-policy", id: "04408ca5", title: "Azure Kubernetes Service Clusters should enable node os auto-upgrade" },
+      {
+        source: "azure-policy",
+        id: "5c345cdf",
+        title: "Azure Kubernetes Service Clusters should enable cluster auto-upgrade",
+      },
+      {
+        source: "azure-policy",
+        id: "04408ca5",
+        title: "Azure Kubernetes Service Clusters should enable node os auto-upgrade",
+      },
       { source: "checkov", id: "CKV_AZURE_171", title: "Ensure AKS cluster upgrade channel is chosen" },
     ],
     config: {
@@ -26,8 +35,14 @@ export const azureAksAutoUpgrade = resourceRule(
   (props, report, config: { allowedUpgradeChannels: string[]; allowedNodeOsChannels: string[] }) => {
     const p = props.autoUpgradeProfile;
     if (!inListI(p?.upgradeChannel, config.allowedUpgradeChannels))
-      report(`autoUpgradeProfile.upgradeChannel is ${show(p?.upgradeChannel)}.`, `use one of ${config.allowedUpgradeChannels.join(", ")}.`);
+      report(
+        `autoUpgradeProfile.upgradeChannel is ${show(p?.upgradeChannel)}.`,
+        `use one of ${config.allowedUpgradeChannels.join(", ")}.`,
+      );
     if (!inListI(p?.nodeOSUpgradeChannel, config.allowedNodeOsChannels))
-      report(`autoUpgradeProfile.nodeOSUpgradeChannel is ${show(p?.nodeOSUpgradeChannel)}.`, `use one of ${config.allowedNodeOsChannels.join(", ")}.`);
+      report(
+        `autoUpgradeProfile.nodeOSUpgradeChannel is ${show(p?.nodeOSUpgradeChannel)}.`,
+        `use one of ${config.allowedNodeOsChannels.join(", ")}.`,
+      );
   },
 );

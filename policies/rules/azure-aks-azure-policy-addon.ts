@@ -12,7 +12,11 @@ export const azureAksAzurePolicyAddon = resourceRule(
     exemptible: true,
     remediationSteps: "Set `addonProfiles: { azurepolicy: { enabled: true } }`.",
     controls: [
-      { source: "azure-policy", id: "0a15ec92", title: "Azure Policy Add-on for Kubernetes service (AKS) should be installed and enabled on your clusters" },
+      {
+        source: "azure-policy",
+        id: "0a15ec92",
+        title: "Azure Policy Add-on for Kubernetes service (AKS) should be installed and enabled on your clusters",
+      },
       { source: "checkov", id: "CKV_AZURE_116", title: "Ensure that AKS uses Azure Policies Add-on" },
     ],
   },

@@ -11,9 +11,14 @@ export const azureAksDefender = resourceRule(
     severity: "medium",
     enforcementLevel: "advisory",
     exemptible: true,
-    remediationSteps: "Set `securityProfile.defender: { securityMonitoring: { enabled: true }, logAnalyticsWorkspaceResourceId }`.",
+    remediationSteps:
+      "Set `securityProfile.defender: { securityMonitoring: { enabled: true }, logAnalyticsWorkspaceResourceId }`.",
     controls: [
-      { source: "azure-policy", id: "a1840de2", title: "Azure Kubernetes Service clusters should have Defender profile enabled" },
+      {
+        source: "azure-policy",
+        id: "a1840de2",
+        title: "Azure Kubernetes Service clusters should have Defender profile enabled",
+      },
       { source: "checkov", id: "CKV_AZURE_85", title: "Ensure that Azure Defender is set to On for Kubernetes" },
     ],
   },
@@ -21,6 +26,9 @@ export const azureAksDefender = resourceRule(
   (props, report) => {
     const enabled = props.securityProfile?.defender?.securityMonitoring?.enabled;
     if (enabled !== true)
-      report(`securityProfile.defender.securityMonitoring.enabled is ${show(enabled)}.`, "enable the Defender profile with a Log Analytics workspace.");
+      report(
+        `securityProfile.defender.securityMonitoring.enabled is ${show(enabled)}.`,
+        "enable the Defender profile with a Log Analytics workspace.",
+      );
   },
 );

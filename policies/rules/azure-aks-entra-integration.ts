@@ -12,16 +12,28 @@ export const azureAksEntraIntegration = resourceRule(
     enforcementLevel: "mandatory",
     remediationSteps: "Set `aadProfile: { managed: true, enableAzureRBAC: true, tenantID }`.",
     controls: [
-      { source: "azure-policy", id: "450d2877", title: "Azure Kubernetes Service Clusters should enable Microsoft Entra ID integration" },
+      {
+        source: "azure-policy",
+        id: "450d2877",
+        title: "Azure Kubernetes Service Clusters should enable Microsoft Entra ID integration",
+      },
     ],
     config: {
-      requireAzureRbac: { type: "boolean", default: true, description: "Also require `aadProfile.enableAzureRBAC: true`." },
+      requireAzureRbac: {
+        type: "boolean",
+        default: true,
+        description: "Also require `aadProfile.enableAzureRBAC: true`.",
+      },
     },
   },
   containerservice.ManagedCluster,
   (props, report, config: { requireAzureRbac: boolean }) => {
     const aad = props.aadProfile;
-    if (!aad) return report("aadProfile is unset, so the cluster has no Microsoft Entra ID integration.", "set `aadProfile: { managed: true, enableAzureRBAC: true }`.");
+    if (!aad)
+      return report(
+        "aadProfile is unset, so the cluster has no Microsoft Entra ID integration.",
+        "set `aadProfile: { managed: true, enableAzureRBAC: true }`.",
+      );
     if (aad.managed !== true) report(`aadProfile.managed is ${show(aad.managed)}.`, "set `aadProfile.managed: true`.");
     if (config.requireAzureRbac && aad.enableAzureRBAC !== true)
       report(`aadProfile.enableAzureRBAC is ${show(aad.enableAzureRBAC)}.`, "set `aadProfile.enableAzureRBAC: true`.");

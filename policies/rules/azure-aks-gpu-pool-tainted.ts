@@ -10,9 +10,14 @@ export const azureAksGpuPoolTainted = multiTypeRule(
       "GPU node pools must be user pools tainted with the platform's GPU taint. Without the taint, ordinary pods fill expensive GPU nodes and keep them from scaling to zero.",
     severity: "medium",
     enforcementLevel: "mandatory",
-    remediationSteps: 'Add `nodeTaints: ["sku=gpu:NoSchedule"]` and `mode: "User"` to the GPU pool, and the matching toleration to GPU workloads.',
+    remediationSteps:
+      'Add `nodeTaints: ["sku=gpu:NoSchedule"]` and `mode: "User"` to the GPU pool, and the matching toleration to GPU workloads.',
     controls: [
-      { source: "microsoft-learn", id: "aks-use-nvidia-gpu", title: "Use GPUs for compute-intensive workloads on AKS (taint sku=gpu:NoSchedule)" },
+      {
+        source: "microsoft-learn",
+        id: "aks-use-nvidia-gpu",
+        title: "Use GPUs for compute-intensive workloads on AKS (taint sku=gpu:NoSchedule)",
+      },
       { source: "project", id: "gpu-isolation", title: "GPU capacity is reserved for GPU workloads" },
     ],
     config: {
@@ -26,8 +31,16 @@ export const azureAksGpuPoolTainted = multiTypeRule(
       if (!isGpuPool(pool, config.gpuVmSizePattern)) continue;
       const taints: string[] = pool.nodeTaints ?? [];
       const tainted = taints.some((t) => eqi(t, config.gpuTaint) || /^nvidia\.com\/gpu(=[^:]*)?:NoSchedule$/i.test(t));
-      if (!tainted) report(`${label} has GPU VM size ${pool.vmSize} but no ${config.gpuTaint} taint.`, `add \`nodeTaints: ["${config.gpuTaint}"]\`.`);
-      if (eqi(pool.mode, "System")) report(`${label} is a GPU pool in mode System.`, 'use `mode: "User"` for GPU pools and keep system pods on a CPU pool.');
+      if (!tainted)
+        report(
+          `${label} has GPU VM size ${pool.vmSize} but no ${config.gpuTaint} taint.`,
+          `add \`nodeTaints: ["${config.gpuTaint}"]\`.`,
+        );
+      if (eqi(pool.mode, "System"))
+        report(
+          `${label} is a GPU pool in mode System.`,
+          'use `mode: "User"` for GPU pools and keep system pods on a CPU pool.',
+        );
     }
   },
 );

@@ -11,10 +11,15 @@ export const azureAksGpuVmSizeAllowed = multiTypeRule(
     severity: "medium",
     enforcementLevel: "mandatory",
     exemptible: true,
-    remediationSteps: "Pick a size from `allowedGpuVmSizes`, or add the size to the list in the policy config after approval.",
+    remediationSteps:
+      "Pick a size from `allowedGpuVmSizes`, or add the size to the list in the policy config after approval.",
     controls: [
       { source: "azure-policy", id: "cccc23c7", title: "Allowed virtual machine size SKUs" },
-      { source: "microsoft-learn", id: "aks-use-nvidia-gpu", title: "Use GPUs for compute-intensive workloads on AKS (supported VM sizes)" },
+      {
+        source: "microsoft-learn",
+        id: "aks-use-nvidia-gpu",
+        title: "Use GPUs for compute-intensive workloads on AKS (supported VM sizes)",
+      },
     ],
     config: {
       gpuVmSizePattern: gpuVmSizePatternSchema,
@@ -22,11 +27,21 @@ export const azureAksGpuVmSizeAllowed = multiTypeRule(
         type: "array",
         items: { type: "string" },
         default: [
-          "Standard_NC4as_T4_v3", "Standard_NC8as_T4_v3", "Standard_NC16as_T4_v3", "Standard_NC64as_T4_v3",
-          "Standard_NC6s_v3", "Standard_NC12s_v3", "Standard_NC24s_v3",
-          "Standard_NC24ads_A100_v4", "Standard_NC48ads_A100_v4", "Standard_NC96ads_A100_v4",
-          "Standard_ND96asr_v4", "Standard_ND96amsr_A100_v4",
-          "Standard_NC40ads_H100_v5", "Standard_NC80adis_H100_v5", "Standard_ND96isr_H100_v5",
+          "Standard_NC4as_T4_v3",
+          "Standard_NC8as_T4_v3",
+          "Standard_NC16as_T4_v3",
+          "Standard_NC64as_T4_v3",
+          "Standard_NC6s_v3",
+          "Standard_NC12s_v3",
+          "Standard_NC24s_v3",
+          "Standard_NC24ads_A100_v4",
+          "Standard_NC48ads_A100_v4",
+          "Standard_NC96ads_A100_v4",
+          "Standard_ND96asr_v4",
+          "Standard_ND96amsr_A100_v4",
+          "Standard_NC40ads_H100_v5",
+          "Standard_NC80adis_H100_v5",
+          "Standard_ND96isr_H100_v5",
         ],
       },
     },
@@ -36,7 +51,10 @@ export const azureAksGpuVmSizeAllowed = multiTypeRule(
     for (const { label, pool } of poolsOf(args.type, props)) {
       if (!isGpuPool(pool, config.gpuVmSizePattern)) continue;
       if (!inListI(pool.vmSize, config.allowedGpuVmSizes))
-        report(`${label} uses GPU VM size ${JSON.stringify(pool.vmSize)}, which is not in allowedGpuVmSizes.`, `use one of ${config.allowedGpuVmSizes.join(", ")}.`);
+        report(
+          `${label} uses GPU VM size ${JSON.stringify(pool.vmSize)}, which is not in allowedGpuVmSizes.`,
+          `use one of ${config.allowedGpuVmSizes.join(", ")}.`,
+        );
     }
   },
 );

@@ -12,7 +12,11 @@ export const azureAksLocalAccountsDisabled = resourceRule(
     enforcementLevel: "mandatory",
     remediationSteps: "Set `disableLocalAccounts: true` (requires managed Entra ID integration).",
     controls: [
-      { source: "azure-policy", id: "993c2fcd", title: "Azure Kubernetes Service Clusters should have local authentication methods disabled" },
+      {
+        source: "azure-policy",
+        id: "993c2fcd",
+        title: "Azure Kubernetes Service Clusters should have local authentication methods disabled",
+      },
       { source: "checkov", id: "CKV_AZURE_141", title: "Ensure AKS local admin account is disabled" },
     ],
   },

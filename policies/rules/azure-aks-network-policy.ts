@@ -11,17 +11,23 @@ export const azureAksNetworkPolicy = resourceRule(
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: 'Set `networkProfile.networkPolicy` to "azure", "calico" or "cilium".',
-    controls: [
-      { source: "checkov", id: "CKV_AZURE_7", title: "Ensure AKS cluster has Network Policy configured" },
-    ],
+    controls: [{ source: "checkov", id: "CKV_AZURE_7", title: "Ensure AKS cluster has Network Policy configured" }],
     config: {
-      allowedEngines: { type: "array", items: { type: "string" }, default: ["azure", "calico", "cilium"], description: "Accepted `networkProfile.networkPolicy` values." },
+      allowedEngines: {
+        type: "array",
+        items: { type: "string" },
+        default: ["azure", "calico", "cilium"],
+        description: "Accepted `networkProfile.networkPolicy` values.",
+      },
     },
   },
   containerservice.ManagedCluster,
   (props, report, config: { allowedEngines: string[] }) => {
     const policy = props.networkProfile?.networkPolicy;
     if (!inListI(policy, config.allowedEngines))
-      report(`networkProfile.networkPolicy is ${show(policy)}.`, `set \`networkProfile.networkPolicy\` to one of ${config.allowedEngines.join(", ")}.`);
+      report(
+        `networkProfile.networkPolicy is ${show(policy)}.`,
+        `set \`networkProfile.networkPolicy\` to one of ${config.allowedEngines.join(", ")}.`,
+      );
   },
 );

@@ -10,11 +10,14 @@ export const azureAksNodePublicIp = multiTypeRule(
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: "Remove `enableNodePublicIP: true` from the pool (the default is false).",
-    controls: [{ source: "checkov", id: "CKV_AZURE_143", title: "Ensure AKS cluster nodes do not have public IP addresses" }],
+    controls: [
+      { source: "checkov", id: "CKV_AZURE_143", title: "Ensure AKS cluster nodes do not have public IP addresses" },
+    ],
   },
   POOL_TYPES,
   (props, report, _config, args) => {
     for (const { label, pool } of poolsOf(args.type, props))
-      if (pool.enableNodePublicIP === true) report(`${label} sets enableNodePublicIP: true.`, "set `enableNodePublicIP: false`.");
+      if (pool.enableNodePublicIP === true)
+        report(`${label} sets enableNodePublicIP: true.`, "set `enableNodePublicIP: false`.");
   },
 );

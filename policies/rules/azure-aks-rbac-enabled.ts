@@ -11,7 +11,11 @@ export const azureAksRbacEnabled = resourceRule(
     enforcementLevel: "mandatory",
     remediationSteps: "Remove `enableRBAC: false` (the default is true) or set `enableRBAC: true`.",
     controls: [
-      { source: "azure-policy", id: "ac4a19c2", title: "Role-Based Access Control (RBAC) should be used on Kubernetes Services" },
+      {
+        source: "azure-policy",
+        id: "ac4a19c2",
+        title: "Role-Based Access Control (RBAC) should be used on Kubernetes Services",
+      },
       { source: "checkov", id: "CKV_AZURE_5", title: "Ensure RBAC is enabled on AKS clusters" },
     ],
   },

@@ -12,13 +12,21 @@ export const azureAksWorkloadIdentity = resourceRule(
     enforcementLevel: "mandatory",
     remediationSteps: "Set `oidcIssuerProfile.enabled: true` and `securityProfile.workloadIdentity.enabled: true`.",
     controls: [
-      { source: "azure-policy", id: "2cc2e023", title: "Azure Kubernetes Service Clusters should enable workload identity" },
+      {
+        source: "azure-policy",
+        id: "2cc2e023",
+        title: "Azure Kubernetes Service Clusters should enable workload identity",
+      },
     ],
   },
   containerservice.ManagedCluster,
   (props, report) => {
     const wi = props.securityProfile?.workloadIdentity?.enabled;
-    if (wi !== true) report(`securityProfile.workloadIdentity.enabled is ${show(wi)}.`, "set `securityProfile.workloadIdentity.enabled: true`.");
+    if (wi !== true)
+      report(
+        `securityProfile.workloadIdentity.enabled is ${show(wi)}.`,
+        "set `securityProfile.workloadIdentity.enabled: true`.",
+      );
     const oidc = props.oidcIssuerProfile?.enabled;
     if (oidc !== true) report(`oidcIssuerProfile.enabled is ${show(oidc)}.`, "set `oidcIssuerProfile.enabled: true`.");
   },

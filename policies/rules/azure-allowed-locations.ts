@@ -12,7 +12,8 @@ export const azureAllowedLocations = multiTypeRule(
       "Azure resources must be created in an approved region. Data residency and the GPU quota are agreed per region; `global` (DNS zones) is always allowed and an unset location inherits the resource group's.",
     severity: "medium",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set the stack's `azure-native:location` (or the resource's `location`) to an allowed region, or extend `allowedLocations` after approval.",
+    remediationSteps:
+      "Set the stack's `azure-native:location` (or the resource's `location`) to an allowed region, or extend `allowedLocations` after approval.",
     controls: [
       { source: "azure-policy", id: "e56962a6", title: "Allowed locations" },
       { source: "azure-policy", id: "e765b5de", title: "Allowed locations for resource groups" },
@@ -21,7 +22,17 @@ export const azureAllowedLocations = multiTypeRule(
       allowedLocations: {
         type: "array",
         items: { type: "string" },
-        default: ["westeurope", "northeurope", "swedencentral", "francecentral", "germanywestcentral", "uksouth", "eastus", "eastus2", "westus3"],
+        default: [
+          "westeurope",
+          "northeurope",
+          "swedencentral",
+          "francecentral",
+          "germanywestcentral",
+          "uksouth",
+          "eastus",
+          "eastus2",
+          "westus3",
+        ],
         description: "Region names (any case, spaces ignored).",
       },
     },
@@ -33,6 +44,9 @@ export const azureAllowedLocations = multiTypeRule(
     const n = normalise(location);
     if (n === "global") return;
     if (!config.allowedLocations.some((l) => normalise(l) === n))
-      report(`location is "${location}", which is not an allowed region.`, `use one of ${config.allowedLocations.join(", ")}.`);
+      report(
+        `location is "${location}", which is not an allowed region.`,
+        `use one of ${config.allowedLocations.join(", ")}.`,
+      );
   },
 );

@@ -11,9 +11,14 @@ export const azureCosmosContinuousBackup = resourceRule(
     severity: "medium",
     enforcementLevel: "advisory",
     exemptible: true,
-    remediationSteps: 'Set `backupPolicy: { type: "Continuous", continuousModeProperties: { tier: "Continuous30Days" } }`.',
+    remediationSteps:
+      'Set `backupPolicy: { type: "Continuous", continuousModeProperties: { tier: "Continuous30Days" } }`.',
     controls: [
-      { source: "microsoft-learn", id: "cosmos-db-continuous-backup", title: "Continuous backup with point-in-time restore in Azure Cosmos DB" },
+      {
+        source: "microsoft-learn",
+        id: "cosmos-db-continuous-backup",
+        title: "Continuous backup with point-in-time restore in Azure Cosmos DB",
+      },
       { source: "project", id: "backup", title: "Data services are restorable to a point in time" },
     ],
   },
@@ -21,6 +26,9 @@ export const azureCosmosContinuousBackup = resourceRule(
   (props, report) => {
     const type = props.backupPolicy?.type;
     if (!eqi(type, "Continuous"))
-      report(`backupPolicy.type is ${show(type)} (service default "Periodic").`, 'set `backupPolicy.type: "Continuous"`.');
+      report(
+        `backupPolicy.type is ${show(type)} (service default "Periodic").`,
+        'set `backupPolicy.type: "Continuous"`.',
+      );
   },
 );

@@ -10,16 +10,28 @@ export const azureCosmosLocalAuthDisabled = resourceRule(
       "Cosmos DB accounts must disable local (key-based) authentication. Workloads then reach data only with Microsoft Entra ID tokens and data-plane role assignments, so no long-lived account key can leak.",
     severity: "critical",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set `disableLocalAuth: true` and grant workloads a Cosmos DB data-plane role (sqlRoleAssignment).",
+    remediationSteps:
+      "Set `disableLocalAuth: true` and grant workloads a Cosmos DB data-plane role (sqlRoleAssignment).",
     controls: [
-      { source: "azure-policy", id: "5450f5bd", title: "Cosmos DB database accounts should have local authentication methods disabled" },
+      {
+        source: "azure-policy",
+        id: "5450f5bd",
+        title: "Cosmos DB database accounts should have local authentication methods disabled",
+      },
       { source: "checkov", id: "CKV_AZURE_140", title: "Ensure that Local Authentication is disabled on CosmosDB" },
-      { source: "cis-azure", id: "v2.0.0 4.5.3", title: "Use Entra ID Client Authentication and Azure RBAC where possible" },
+      {
+        source: "cis-azure",
+        id: "v2.0.0 4.5.3",
+        title: "Use Entra ID Client Authentication and Azure RBAC where possible",
+      },
     ],
   },
   cosmosdb.DatabaseAccount,
   (props, report) => {
     if (props.disableLocalAuth !== true)
-      report(`disableLocalAuth is ${show(props.disableLocalAuth)}, so account keys can be used.`, "set `disableLocalAuth: true`.");
+      report(
+        `disableLocalAuth is ${show(props.disableLocalAuth)}, so account keys can be used.`,
+        "set `disableLocalAuth: true`.",
+      );
   },
 );

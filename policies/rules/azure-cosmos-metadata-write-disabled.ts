@@ -13,13 +13,24 @@ export const azureCosmosMetadataWriteDisabled = resourceRule(
     exemptible: true,
     remediationSteps: "Set `disableKeyBasedMetadataWriteAccess: true` and manage databases and containers with Pulumi.",
     controls: [
-      { source: "azure-policy", id: "4750c32b", title: "Azure Cosmos DB key based metadata write access should be disabled" },
-      { source: "checkov", id: "CKV_AZURE_132", title: "Ensure cosmosdb does not allow privileged escalation by restricting management plane changes" },
+      {
+        source: "azure-policy",
+        id: "4750c32b",
+        title: "Azure Cosmos DB key based metadata write access should be disabled",
+      },
+      {
+        source: "checkov",
+        id: "CKV_AZURE_132",
+        title: "Ensure cosmosdb does not allow privileged escalation by restricting management plane changes",
+      },
     ],
   },
   cosmosdb.DatabaseAccount,
   (props, report) => {
     if (props.disableKeyBasedMetadataWriteAccess !== true)
-      report(`disableKeyBasedMetadataWriteAccess is ${show(props.disableKeyBasedMetadataWriteAccess)}.`, "set `disableKeyBasedMetadataWriteAccess: true`.");
+      report(
+        `disableKeyBasedMetadataWriteAccess is ${show(props.disableKeyBasedMetadataWriteAccess)}.`,
+        "set `disableKeyBasedMetadataWriteAccess: true`.",
+      );
   },
 );

@@ -12,12 +12,19 @@ export const azureCosmosMinTls12 = resourceRule(
     enforcementLevel: "mandatory",
     remediationSteps: 'Set `minimalTlsVersion: "Tls12"`.',
     controls: [
-      { source: "microsoft-learn", id: "cosmos-db-tls", title: "Self-serve minimum TLS version enforcement in Azure Cosmos DB" },
+      {
+        source: "microsoft-learn",
+        id: "cosmos-db-tls",
+        title: "Self-serve minimum TLS version enforcement in Azure Cosmos DB",
+      },
     ],
   },
   cosmosdb.DatabaseAccount,
   (props, report) => {
     if (inListI(props.minimalTlsVersion, ["Tls", "Tls11"]))
-      report(`minimalTlsVersion is ${show(props.minimalTlsVersion)}, which allows TLS below 1.2.`, 'set `minimalTlsVersion: "Tls12"`.');
+      report(
+        `minimalTlsVersion is ${show(props.minimalTlsVersion)}, which allows TLS below 1.2.`,
+        'set `minimalTlsVersion: "Tls12"`.',
+      );
   },
 );

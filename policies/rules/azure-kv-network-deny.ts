@@ -10,9 +10,14 @@ export const azureKvNetworkDeny = resourceRule(
       "Key vaults must disable public network access or deny public traffic by default in their firewall. The SDK default is public access with an allow-all firewall.",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: 'Set `properties.publicNetworkAccess: "Disabled"` and use a private endpoint (group `vault`), or set `properties.networkAcls.defaultAction: "Deny"`.',
+    remediationSteps:
+      'Set `properties.publicNetworkAccess: "Disabled"` and use a private endpoint (group `vault`), or set `properties.networkAcls.defaultAction: "Deny"`.',
     controls: [
-      { source: "azure-policy", id: "55615ac9", title: "Azure Key Vault should have firewall enabled or public network access disabled" },
+      {
+        source: "azure-policy",
+        id: "55615ac9",
+        title: "Azure Key Vault should have firewall enabled or public network access disabled",
+      },
       { source: "azure-policy", id: "405c5871", title: "Azure Key Vault should disable public network access" },
       { source: "checkov", id: "CKV_AZURE_109", title: "Ensure that key vault allows firewall rules settings" },
       { source: "checkov", id: "CKV_AZURE_189", title: "Ensure that Azure Key Vault disables public network access" },

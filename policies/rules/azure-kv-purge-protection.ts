@@ -10,7 +10,8 @@ export const azureKvPurgeProtection = resourceRule(
       "Key vaults must enable purge protection. A deleted vault, key or secret then stays recoverable for the whole retention period, even against a malicious or mistaken purge.",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set `properties.enablePurgeProtection: true` (irreversible; give vaults unique names so re-creation does not collide).",
+    remediationSteps:
+      "Set `properties.enablePurgeProtection: true` (irreversible; give vaults unique names so re-creation does not collide).",
     controls: [
       { source: "azure-policy", id: "0b60c0b2", title: "Key vaults should have deletion protection enabled" },
       { source: "checkov", id: "CKV_AZURE_110", title: "Ensure that key vault enables purge protection" },
@@ -20,6 +21,7 @@ export const azureKvPurgeProtection = resourceRule(
   keyvault.Vault,
   (props, report) => {
     const value = props.properties?.enablePurgeProtection;
-    if (value !== true) report(`properties.enablePurgeProtection is ${show(value)}.`, "set `properties.enablePurgeProtection: true`.");
+    if (value !== true)
+      report(`properties.enablePurgeProtection is ${show(value)}.`, "set `properties.enablePurgeProtection: true`.");
   },
 );

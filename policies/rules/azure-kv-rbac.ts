@@ -10,7 +10,8 @@ export const azureKvRbac = resourceRule(
       "Key vaults must use the Azure RBAC permission model and have no access policies. Access is then granted per secret scope with audited role assignments; the SDK default is the legacy access-policy model.",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set `properties.enableRbacAuthorization: true`, `properties.accessPolicies: []`, and grant Key Vault Secrets User to workload identities.",
+    remediationSteps:
+      "Set `properties.enableRbacAuthorization: true`, `properties.accessPolicies: []`, and grant Key Vault Secrets User to workload identities.",
     controls: [
       { source: "azure-policy", id: "12d4fa5e", title: "Azure Key Vault should use RBAC permission model" },
       { source: "cis-azure", id: "v2.0.0 8.6", title: "Enable Role Based Access Control for Azure Key Vault" },
@@ -20,8 +21,15 @@ export const azureKvRbac = resourceRule(
   (props, report) => {
     const p = props.properties;
     if (p?.enableRbacAuthorization !== true)
-      report(`properties.enableRbacAuthorization is ${show(p?.enableRbacAuthorization)} (SDK default false).`, "set `properties.enableRbacAuthorization: true`.");
+      report(
+        `properties.enableRbacAuthorization is ${show(p?.enableRbacAuthorization)} (SDK default false).`,
+        "set `properties.enableRbacAuthorization: true`.",
+      );
     const policies = p?.accessPolicies ?? [];
-    if (policies.length > 0) report(`properties.accessPolicies has ${policies.length} entries.`, "remove the access policies and use role assignments.");
+    if (policies.length > 0)
+      report(
+        `properties.accessPolicies has ${policies.length} entries.`,
+        "remove the access policies and use role assignments.",
+      );
   },
 );

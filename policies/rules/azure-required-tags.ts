@@ -74,7 +74,8 @@ export const azureRequiredTags = multiTypeRule(
     // required tag without a default still fails (reported as mandatory).
     enforcementLevel: "remediate",
     exemptible: true,
-    remediationSteps: "Pass `tags` with every required key to the component (components forward them to each child), or run at level `remediate`.",
+    remediationSteps:
+      "Pass `tags` with every required key to the component (components forward them to each child), or run at level `remediate`.",
     controls: [
       { source: "azure-policy", id: "871b6d14", title: "Require a tag on resources" },
       { source: "azure-policy", id: "1e30110a", title: "Require a tag and its value on resources" },
@@ -85,7 +86,11 @@ export const azureRequiredTags = multiTypeRule(
   (props, report, config: TagsConfig) => {
     const tags: Record<string, unknown> = props.tags ?? {};
     const missing = config.requiredTags.filter((k) => typeof tags[k] !== "string" || tags[k] === "");
-    if (missing.length > 0) report(`tags are missing ${missing.join(", ")}.`, `add ${missing.map((k) => `\`${k}\``).join(", ")} to \`tags\`.`);
+    if (missing.length > 0)
+      report(
+        `tags are missing ${missing.join(", ")}.`,
+        `add ${missing.map((k) => `\`${k}\``).join(", ")} to \`tags\`.`,
+      );
     for (const [key, pattern] of Object.entries(config.allowedValues)) {
       const value = tags[key];
       if (typeof value === "string" && !new RegExp(pattern).test(value))

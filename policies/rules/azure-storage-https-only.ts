@@ -18,6 +18,7 @@ export const azureStorageHttpsOnly = resourceRule(
   },
   storage.StorageAccount,
   (props, report) => {
-    if (props.enableHttpsTrafficOnly === false) report("enableHttpsTrafficOnly is false.", "set `enableHttpsTrafficOnly: true`.");
+    if (props.enableHttpsTrafficOnly === false)
+      report("enableHttpsTrafficOnly is false.", "set `enableHttpsTrafficOnly: true`.");
   },
 );

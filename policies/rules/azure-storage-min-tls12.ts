@@ -12,9 +12,21 @@ export const azureStorageMinTls12 = resourceRule(
     enforcementLevel: "mandatory",
     remediationSteps: 'Set `minimumTlsVersion: "TLS1_2"`.',
     controls: [
-      { source: "azure-policy", id: "fe83a0eb", title: "Storage accounts should have the specified minimum TLS version" },
-      { source: "checkov", id: "CKV_AZURE_44", title: "Ensure Storage Account is using the latest version of TLS encryption" },
-      { source: "cis-azure", id: "v2.0.0 3.15", title: "Ensure the Minimum TLS version for storage accounts is set to Version 1.2" },
+      {
+        source: "azure-policy",
+        id: "fe83a0eb",
+        title: "Storage accounts should have the specified minimum TLS version",
+      },
+      {
+        source: "checkov",
+        id: "CKV_AZURE_44",
+        title: "Ensure Storage Account is using the latest version of TLS encryption",
+      },
+      {
+        source: "cis-azure",
+        id: "v2.0.0 3.15",
+        title: "Ensure the Minimum TLS version for storage accounts is set to Version 1.2",
+      },
     ],
   },
   storage.StorageAccount,

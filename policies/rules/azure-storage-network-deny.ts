@@ -10,13 +10,22 @@ export const azureStorageNetworkDeny = resourceRule(
       "Storage accounts must disable public network access or deny public traffic by default. The SDK default network rule set allows every network.",
     severity: "high",
     enforcementLevel: "mandatory",
-    remediationSteps: 'Set `publicNetworkAccess: "Disabled"` with a private endpoint (group `blob`), or `networkRuleSet.defaultAction: "Deny"`.',
+    remediationSteps:
+      'Set `publicNetworkAccess: "Disabled"` with a private endpoint (group `blob`), or `networkRuleSet.defaultAction: "Deny"`.',
     controls: [
       { source: "azure-policy", id: "34c877ad", title: "Storage accounts should restrict network access" },
       { source: "azure-policy", id: "b2982f36", title: "Storage accounts should disable public network access" },
-      { source: "checkov", id: "CKV_AZURE_35", title: "Ensure default network access rule for Storage Accounts is set to deny" },
+      {
+        source: "checkov",
+        id: "CKV_AZURE_35",
+        title: "Ensure default network access rule for Storage Accounts is set to deny",
+      },
       { source: "checkov", id: "CKV_AZURE_59", title: "Ensure that Storage accounts disallow public access" },
-      { source: "cis-azure", id: "v2.0.0 3.8", title: "Ensure Default Network Access Rule for Storage Accounts is Set to Deny" },
+      {
+        source: "cis-azure",
+        id: "v2.0.0 3.8",
+        title: "Ensure Default Network Access Rule for Storage Accounts is Set to Deny",
+      },
     ],
   },
   storage.StorageAccount,

@@ -14,7 +14,11 @@ export const azureStorageNoBlobPublicAccess = resourceRule(
     controls: [
       { source: "azure-policy", id: "4fa4b6c0", title: "Storage account public access should be disallowed" },
       { source: "checkov", id: "CKV_AZURE_190", title: "Ensure that Storage blobs restrict public access" },
-      { source: "cis-azure", id: "v2.0.0 3.7", title: "Ensure that 'Public access level' is disabled for storage accounts with blob containers" },
+      {
+        source: "cis-azure",
+        id: "v2.0.0 3.7",
+        title: "Ensure that 'Public access level' is disabled for storage accounts with blob containers",
+      },
     ],
   },
   storage.StorageAccount,

@@ -17,6 +17,9 @@ export const azureStorageNoSharedKey = resourceRule(
   storage.StorageAccount,
   (props, report) => {
     if (props.allowSharedKeyAccess !== false)
-      report(`allowSharedKeyAccess is ${show(props.allowSharedKeyAccess)} (service default true).`, "set `allowSharedKeyAccess: false`.");
+      report(
+        `allowSharedKeyAccess is ${show(props.allowSharedKeyAccess)} (service default true).`,
+        "set `allowSharedKeyAccess: false`.",
+      );
   },
 );

@@ -13,20 +13,40 @@ export const k8sDropAllCapabilities = multiTypeRule(
     remediationSteps: 'Set `securityContext.capabilities: { drop: ["ALL"] }` and add only what the process needs.',
     controls: [
       { source: "pss", id: "restricted", title: "Capabilities" },
-      { source: "checkov", id: "CKV_K8S_28", title: "Minimize the admission of containers with the NET_RAW capability" },
+      {
+        source: "checkov",
+        id: "CKV_K8S_28",
+        title: "Minimize the admission of containers with the NET_RAW capability",
+      },
       { source: "checkov", id: "CKV_K8S_37", title: "Minimize the admission of containers with capabilities assigned" },
-      { source: "azure-policy", id: "c26596ff", title: "Kubernetes cluster containers should only use allowed capabilities" },
+      {
+        source: "azure-policy",
+        id: "c26596ff",
+        title: "Kubernetes cluster containers should only use allowed capabilities",
+      },
     ],
-    config: { allowedAdd: { type: "array", items: { type: "string" }, default: ["NET_BIND_SERVICE"], description: "Capabilities containers may add." } },
+    config: {
+      allowedAdd: {
+        type: "array",
+        items: { type: "string" },
+        default: ["NET_BIND_SERVICE"],
+        description: "Capabilities containers may add.",
+      },
+    },
   },
   WORKLOAD_TYPES,
   (props, report, config: { allowedAdd: string[] }, args) => {
     for (const { label, container } of containersOf(podTemplate(args.type, props).spec)) {
       const caps = container.securityContext?.capabilities;
       const drop: string[] = caps?.drop ?? [];
-      if (!inListI("ALL", drop)) report(`${label} does not drop ALL capabilities.`, 'set `securityContext.capabilities.drop: ["ALL"]`.');
+      if (!inListI("ALL", drop))
+        report(`${label} does not drop ALL capabilities.`, 'set `securityContext.capabilities.drop: ["ALL"]`.');
       const extra = ((caps?.add ?? []) as string[]).filter((c) => !inListI(c, config.allowedAdd));
-      if (extra.length > 0) report(`${label} adds capabilities ${extra.join(", ")}.`, `add only ${config.allowedAdd.join(", ") || "nothing"}.`);
+      if (extra.length > 0)
+        report(
+          `${label} adds capabilities ${extra.join(", ")}.`,
+          `add only ${config.allowedAdd.join(", ") || "nothing"}.`,
+        );
     }
   },
 );

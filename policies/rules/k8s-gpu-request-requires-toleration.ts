@@ -29,14 +29,27 @@ export const k8sGpuRequestRequiresToleration = multiTypeRule(
       "A pod that requests GPUs must tolerate the GPU node pool's taint. GPU pools are tainted, so without the toleration the pod stays Pending and the autoscaler keeps a GPU node running for nothing.",
     severity: "medium",
     enforcementLevel: "mandatory",
-    remediationSteps: 'Add `tolerations: [{ key: "sku", operator: "Equal", value: "gpu", effect: "NoSchedule" }]` and a node selector for the GPU pool.',
+    remediationSteps:
+      'Add `tolerations: [{ key: "sku", operator: "Equal", value: "gpu", effect: "NoSchedule" }]` and a node selector for the GPU pool.',
     controls: [
-      { source: "microsoft-learn", id: "aks-use-nvidia-gpu", title: "Use GPUs for compute-intensive workloads on AKS (taints and tolerations)" },
+      {
+        source: "microsoft-learn",
+        id: "aks-use-nvidia-gpu",
+        title: "Use GPUs for compute-intensive workloads on AKS (taints and tolerations)",
+      },
       { source: "project", id: "gpu-isolation", title: "GPU capacity is reserved for GPU workloads" },
     ],
     config: {
-      gpuTaint: { type: "string", default: "sku=gpu:NoSchedule", description: "The taint of the GPU node pools (key=value:Effect)." },
-      gpuResource: { type: "string", default: "nvidia.com/gpu", description: "The extended resource name GPUs are requested with." },
+      gpuTaint: {
+        type: "string",
+        default: "sku=gpu:NoSchedule",
+        description: "The taint of the GPU node pools (key=value:Effect).",
+      },
+      gpuResource: {
+        type: "string",
+        default: "nvidia.com/gpu",
+        description: "The extended resource name GPUs are requested with.",
+      },
     },
   },
   WORKLOAD_TYPES,
@@ -47,6 +60,9 @@ export const k8sGpuRequestRequiresToleration = multiTypeRule(
     const taint = parseTaint(config.gpuTaint);
     const tolerations: Props[] = spec.tolerations ?? [];
     if (!tolerations.some((t) => tolerates(t, taint)))
-      report(`${gpus.map((g) => g.label).join(", ")} request ${config.gpuResource} but the pod does not tolerate ${config.gpuTaint}.`, `add a toleration for ${config.gpuTaint}.`);
+      report(
+        `${gpus.map((g) => g.label).join(", ")} request ${config.gpuResource} but the pod does not tolerate ${config.gpuTaint}.`,
+        `add a toleration for ${config.gpuTaint}.`,
+      );
   },
 );

@@ -11,8 +11,11 @@ export const k8sImagesFromAllowedRegistries = multiTypeRule(
     severity: "high",
     enforcementLevel: "mandatory",
     exemptible: true,
-    remediationSteps: "Import or build the image into the platform's Azure Container Registry and reference it from there, or exempt a pinned third-party image in the policy config.",
-    controls: [{ source: "azure-policy", id: "febd0533", title: "Kubernetes cluster containers should only use allowed images" }],
+    remediationSteps:
+      "Import or build the image into the platform's Azure Container Registry and reference it from there, or exempt a pinned third-party image in the policy config.",
+    controls: [
+      { source: "azure-policy", id: "febd0533", title: "Kubernetes cluster containers should only use allowed images" },
+    ],
     config: {
       allowedRegistries: {
         type: "array",
@@ -27,7 +30,10 @@ export const k8sImagesFromAllowedRegistries = multiTypeRule(
     for (const { label, container } of containersOf(podTemplate(args.type, props).spec)) {
       const image: unknown = container.image;
       if (typeof image !== "string" || !config.allowedRegistries.some((p) => fromRegistry(image, p)))
-        report(`${label} uses image ${JSON.stringify(image)}, which is not from ${config.allowedRegistries.join(", ")}.`, "use an image from the platform's registry.");
+        report(
+          `${label} uses image ${JSON.stringify(image)}, which is not from ${config.allowedRegistries.join(", ")}.`,
+          "use an image from the platform's registry.",
+        );
     }
   },
 );

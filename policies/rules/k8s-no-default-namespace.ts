@@ -16,10 +16,19 @@ export const k8sNoDefaultNamespace = multiTypeRule(
       { source: "azure-policy", id: "9f061a12", title: "Kubernetes clusters should not use the default namespace" },
     ],
   },
-  [...WORKLOAD_TYPES, "kubernetes:core/v1:Service", "kubernetes:core/v1:ServiceAccount", "kubernetes:core/v1:ConfigMap", "kubernetes:core/v1:Secret"],
+  [
+    ...WORKLOAD_TYPES,
+    "kubernetes:core/v1:Service",
+    "kubernetes:core/v1:ServiceAccount",
+    "kubernetes:core/v1:ConfigMap",
+    "kubernetes:core/v1:Secret",
+  ],
   (props, report) => {
     const ns: unknown = props.metadata?.namespace;
     if (ns === undefined || ns === null || ns === "" || ns === "default")
-      report(`metadata.namespace is ${ns === undefined || ns === null || ns === "" ? "unset (default)" : '"default"'}.`, "set `metadata.namespace` to a platform namespace.");
+      report(
+        `metadata.namespace is ${ns === undefined || ns === null || ns === "" ? "unset (default)" : '"default"'}.`,
+        "set `metadata.namespace` to a platform namespace.",
+      );
   },
 );

@@ -11,11 +11,16 @@ export const k8sNoHostAccess = multiTypeRule(
     severity: "high",
     enforcementLevel: "mandatory",
     exemptible: true,
-    remediationSteps: "Use emptyDir, a PersistentVolumeClaim or a CSI volume instead of hostPath, and a Service instead of hostPort; exempt node agents in the policy config.",
+    remediationSteps:
+      "Use emptyDir, a PersistentVolumeClaim or a CSI volume instead of hostPath, and a Service instead of hostPort; exempt node agents in the policy config.",
     controls: [
       { source: "pss", id: "baseline", title: "HostPath Volumes / Host Ports" },
       { source: "checkov", id: "CKV_K8S_26", title: "Do not specify hostPort unless absolutely necessary" },
-      { source: "azure-policy", id: "098fc59e", title: "Kubernetes cluster pod hostPath volumes should only use allowed host paths" },
+      {
+        source: "azure-policy",
+        id: "098fc59e",
+        title: "Kubernetes cluster pod hostPath volumes should only use allowed host paths",
+      },
       { source: "cis-kubernetes", id: "5.2.12", title: "Minimize the admission of HostPath volumes" },
     ],
   },
@@ -24,10 +29,13 @@ export const k8sNoHostAccess = multiTypeRule(
     const { spec } = podTemplate(args.type, props);
     const volumes: Props[] = spec.volumes ?? [];
     for (const v of volumes)
-      if (v.hostPath) report(`volume "${v.name}" mounts hostPath ${v.hostPath.path}.`, "use emptyDir, a PVC or a CSI volume.");
+      if (v.hostPath)
+        report(`volume "${v.name}" mounts hostPath ${v.hostPath.path}.`, "use emptyDir, a PVC or a CSI volume.");
     for (const { label, container } of containersOf(spec)) {
       const ports: Props[] = container.ports ?? [];
-      for (const p of ports) if (p.hostPort) report(`${label} binds hostPort ${p.hostPort}.`, "remove `hostPort` and expose the port through a Service.");
+      for (const p of ports)
+        if (p.hostPort)
+          report(`${label} binds hostPort ${p.hostPort}.`, "remove `hostPort` and expose the port through a Service.");
     }
   },
 );

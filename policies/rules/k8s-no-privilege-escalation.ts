@@ -14,15 +14,27 @@ export const k8sNoPrivilegeEscalation = multiTypeRule(
     controls: [
       { source: "pss", id: "restricted", title: "Privilege Escalation" },
       { source: "checkov", id: "CKV_K8S_20", title: "Containers should not run with allowPrivilegeEscalation" },
-      { source: "azure-policy", id: "1c6e92c9", title: "Kubernetes clusters should not allow container privilege escalation" },
-      { source: "cis-kubernetes", id: "5.2.6", title: "Minimize the admission of containers with allowPrivilegeEscalation" },
+      {
+        source: "azure-policy",
+        id: "1c6e92c9",
+        title: "Kubernetes clusters should not allow container privilege escalation",
+      },
+      {
+        source: "cis-kubernetes",
+        id: "5.2.6",
+        title: "Minimize the admission of containers with allowPrivilegeEscalation",
+      },
     ],
   },
   WORKLOAD_TYPES,
   (props, report, _config, args) => {
     for (const { label, container } of containersOf(podTemplate(args.type, props).spec)) {
       const value = container.securityContext?.allowPrivilegeEscalation;
-      if (value !== false) report(`${label} has allowPrivilegeEscalation ${show(value)}.`, "set `securityContext.allowPrivilegeEscalation: false`.");
+      if (value !== false)
+        report(
+          `${label} has allowPrivilegeEscalation ${show(value)}.`,
+          "set `securityContext.allowPrivilegeEscalation: false`.",
+        );
     }
   },
 );

@@ -17,8 +17,16 @@ export const k8sNoPrivileged = multiTypeRule(
       { source: "checkov", id: "CKV_K8S_18", title: "Containers should not share the host IPC namespace" },
       { source: "checkov", id: "CKV_K8S_19", title: "Containers should not share the host network namespace" },
       { source: "azure-policy", id: "95edb821", title: "Kubernetes cluster should not allow privileged containers" },
-      { source: "azure-policy", id: "47a1ee2f", title: "Kubernetes cluster containers should not share host process ID or host IPC namespace" },
-      { source: "cis-kubernetes", id: "5.2.2-5.2.5", title: "Minimize the admission of privileged containers and host namespaces" },
+      {
+        source: "azure-policy",
+        id: "47a1ee2f",
+        title: "Kubernetes cluster containers should not share host process ID or host IPC namespace",
+      },
+      {
+        source: "cis-kubernetes",
+        id: "5.2.2-5.2.5",
+        title: "Minimize the admission of privileged containers and host namespaces",
+      },
     ],
   },
   WORKLOAD_TYPES,
@@ -27,6 +35,7 @@ export const k8sNoPrivileged = multiTypeRule(
     for (const field of ["hostNetwork", "hostPID", "hostIPC"] as const)
       if (spec[field] === true) report(`the pod sets ${field}: true.`, `remove \`${field}\`.`);
     for (const { label, container } of containersOf(spec))
-      if (container.securityContext?.privileged === true) report(`${label} is privileged.`, "remove `securityContext.privileged`.");
+      if (container.securityContext?.privileged === true)
+        report(`${label} is privileged.`, "remove `securityContext.privileged`.");
   },
 );

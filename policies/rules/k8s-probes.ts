@@ -10,11 +10,16 @@ export const k8sProbes = multiTypeRule(
     severity: "medium",
     enforcementLevel: "mandatory",
     exemptible: true,
-    remediationSteps: "Add `livenessProbe` and `readinessProbe` (for example HTTP GET on the service's health endpoints).",
+    remediationSteps:
+      "Add `livenessProbe` and `readinessProbe` (for example HTTP GET on the service's health endpoints).",
     controls: [
       { source: "checkov", id: "CKV_K8S_8", title: "Liveness Probe Should be Configured" },
       { source: "checkov", id: "CKV_K8S_9", title: "Readiness Probe Should be Configured" },
-      { source: "azure-policy", id: "b1a9997f", title: "Ensure cluster containers have readiness or liveness probes configured" },
+      {
+        source: "azure-policy",
+        id: "b1a9997f",
+        title: "Ensure cluster containers have readiness or liveness probes configured",
+      },
     ],
   },
   LONG_RUNNING_TYPES,
@@ -22,7 +27,8 @@ export const k8sProbes = multiTypeRule(
     for (const { label, init, container } of containersOf(podTemplate(args.type, props).spec)) {
       if (init) continue;
       const missing = (["livenessProbe", "readinessProbe"] as const).filter((p) => !container[p]);
-      if (missing.length > 0) report(`${label} has no ${missing.join(" or ")}.`, `add ${missing.map((m) => `\`${m}\``).join(" and ")}.`);
+      if (missing.length > 0)
+        report(`${label} has no ${missing.join(" or ")}.`, `add ${missing.map((m) => `\`${m}\``).join(" and ")}.`);
     }
   },
 );

@@ -14,8 +14,16 @@ export const k8sSeccompRuntimeDefault = multiTypeRule(
     remediationSteps: 'Set `securityContext.seccompProfile: { type: "RuntimeDefault" }` on the pod.',
     controls: [
       { source: "pss", id: "restricted", title: "Seccomp" },
-      { source: "checkov", id: "CKV_K8S_31", title: "Ensure that the seccomp profile is set to docker/default or runtime/default" },
-      { source: "azure-policy", id: "975ce327", title: "Kubernetes cluster containers should only use allowed seccomp profiles" },
+      {
+        source: "checkov",
+        id: "CKV_K8S_31",
+        title: "Ensure that the seccomp profile is set to docker/default or runtime/default",
+      },
+      {
+        source: "azure-policy",
+        id: "975ce327",
+        title: "Kubernetes cluster containers should only use allowed seccomp profiles",
+      },
     ],
   },
   WORKLOAD_TYPES,
@@ -23,7 +31,11 @@ export const k8sSeccompRuntimeDefault = multiTypeRule(
     const { spec } = podTemplate(args.type, props);
     for (const { label, container } of containersOf(spec)) {
       const type = effective(spec, container, "seccompProfile")?.type;
-      if (!inListI(type, ["RuntimeDefault", "Localhost"])) report(`${label} runs with seccomp profile ${show(type)}.`, 'set `seccompProfile.type: "RuntimeDefault"` on the pod.');
+      if (!inListI(type, ["RuntimeDefault", "Localhost"]))
+        report(
+          `${label} runs with seccomp profile ${show(type)}.`,
+          'set `seccompProfile.type: "RuntimeDefault"` on the pod.',
+        );
     }
   },
 );

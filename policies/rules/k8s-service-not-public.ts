@@ -23,6 +23,9 @@ export const k8sServiceNotPublic = resourceRule(
     const type = props.spec?.type;
     if (eqi(type, "NodePort")) report("spec.type is NodePort, which opens a port on every node.", "use ClusterIP.");
     if (eqi(type, "LoadBalancer") && !eqi(props.metadata?.annotations?.[INTERNAL], "true"))
-      report("spec.type is LoadBalancer without the internal annotation, so Azure creates a public IP.", `add the annotation \`${INTERNAL}: "true"\` or use ClusterIP.`);
+      report(
+        "spec.type is LoadBalancer without the internal annotation, so Azure creates a public IP.",
+        `add the annotation \`${INTERNAL}: "true"\` or use ClusterIP.`,
+      );
   },
 );

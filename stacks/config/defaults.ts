@@ -18,7 +18,10 @@ export const sharedDefaults = {
   trainingSchedule: "",
 } as const satisfies Partial<ConfigValues>;
 
-type ProfileKeys = Exclude<keyof ConfigValues, keyof typeof sharedDefaults | "environment" | "location" | "clusterAuthorizedIpRanges">;
+type ProfileKeys = Exclude<
+  keyof ConfigValues,
+  keyof typeof sharedDefaults | "environment" | "location" | "clusterAuthorizedIpRanges"
+>;
 
 /**
  * The environment profiles. `clusterAuthorizedIpRanges` has no default on purpose: the only

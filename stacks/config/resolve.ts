@@ -7,7 +7,9 @@ import { sharedDefaults, environmentDefaults } from "./defaults";
 import { configKeys, environments, requiredKeys, type ConfigKey, type ConfigValues, type Environment } from "./keys";
 
 /** The resolved stack configuration. Deeply frozen. */
-export type PlatformConfig = { readonly [K in keyof ConfigValues]: ConfigValues[K] extends readonly (infer T)[] ? readonly T[] : ConfigValues[K] };
+export type PlatformConfig = {
+  readonly [K in keyof ConfigValues]: ConfigValues[K] extends readonly (infer T)[] ? readonly T[] : ConfigValues[K];
+};
 
 /** Invalid configuration; `problems` lists every bad key with what to change. */
 export class ConfigError extends Error {
@@ -25,9 +27,13 @@ function isKey(key: string): key is ConfigKey {
 function convert(key: ConfigKey, raw: string): { value?: unknown; problem?: string } {
   switch (configKeys[key].type) {
     case "boolean":
-      return raw === "true" || raw === "false" ? { value: raw === "true" } : { problem: `${key}: expected true or false, got "${raw}"` };
+      return raw === "true" || raw === "false"
+        ? { value: raw === "true" }
+        : { problem: `${key}: expected true or false, got "${raw}"` };
     case "integer":
-      return /^-?\d+$/.test(raw.trim()) ? { value: Number(raw) } : { problem: `${key}: expected an integer, got "${raw}"` };
+      return /^-?\d+$/.test(raw.trim())
+        ? { value: Number(raw) }
+        : { problem: `${key}: expected an integer, got "${raw}"` };
     case "array": {
       try {
         const value: unknown = JSON.parse(raw);
@@ -54,16 +60,21 @@ function deepFreeze<T>(value: T): T {
 export function crossFieldProblems(c: ConfigValues): string[] {
   const problems: string[] = [];
   const range = (min: ConfigKey, max: ConfigKey): void => {
-    if ((c[min] as number) > (c[max] as number)) problems.push(`${min} (${String(c[min])}) > ${max} (${String(c[max])})`);
+    if ((c[min] as number) > (c[max] as number))
+      problems.push(`${min} (${String(c[min])}) > ${max} (${String(c[max])})`);
   };
   range("clusterSystemMinNodes", "clusterSystemMaxNodes");
   range("gpuMinNodes", "gpuMaxNodes");
   range("inferenceMinReplicas", "inferenceMaxReplicas");
   if (c.clusterApiServerAccess === "public" && c.clusterAuthorizedIpRanges.length === 0) {
-    problems.push("clusterAuthorizedIpRanges: a public API server must be limited to the deployer's and operators' egress ranges; list them, or set clusterApiServerAccess=private");
+    problems.push(
+      "clusterAuthorizedIpRanges: a public API server must be limited to the deployer's and operators' egress ranges; list them, or set clusterApiServerAccess=private",
+    );
   }
   if (c.clusterApiServerAccess === "private" && c.clusterAuthorizedIpRanges.length > 0) {
-    problems.push("clusterAuthorizedIpRanges has no effect with clusterApiServerAccess=private (there is no public endpoint); remove it");
+    problems.push(
+      "clusterAuthorizedIpRanges has no effect with clusterApiServerAccess=private (there is no public endpoint); remove it",
+    );
   }
   if (c.clusterApiServerAccess === "private" && c.deploymentRunner === "outside-vnet" && c.workloadsEnabled) {
     problems.push(
@@ -77,11 +88,20 @@ export function crossFieldProblems(c: ConfigValues): string[] {
         "Set imageBuildMode=acr-tasks (builds run on an agent pool inside the VNet), or deploymentRunner=inside-vnet, or registryPrivate=false",
     );
   }
-  if (!c.registryPrivate && c.imageBuildMode === "docker" && c.deploymentRunner === "outside-vnet" && c.clusterAuthorizedIpRanges.length === 0) {
-    problems.push("imageBuildMode=docker from outside the VNet pushes through the registry firewall, which admits clusterAuthorizedIpRanges only; list the deployer's egress there, or set imageBuildMode=acr-tasks");
+  if (
+    !c.registryPrivate &&
+    c.imageBuildMode === "docker" &&
+    c.deploymentRunner === "outside-vnet" &&
+    c.clusterAuthorizedIpRanges.length === 0
+  ) {
+    problems.push(
+      "imageBuildMode=docker from outside the VNet pushes through the registry firewall, which admits clusterAuthorizedIpRanges only; list the deployer's egress there, or set imageBuildMode=acr-tasks",
+    );
   }
   if (c.imageBuildMode === "acr-tasks" && c.imageSourceUrl === "") {
-    problems.push('imageSourceUrl: imageBuildMode=acr-tasks builds from a context ACR Tasks can fetch; set a git URL with a ref, e.g. "https://github.com/org/ai-platform.git#<commit>" (CI passes the commit)');
+    problems.push(
+      'imageSourceUrl: imageBuildMode=acr-tasks builds from a context ACR Tasks can fetch; set a git URL with a ref, e.g. "https://github.com/org/ai-platform.git#<commit>" (CI passes the commit)',
+    );
   }
   if (c.imageBuildMode === "acr-tasks" && c.imageSourceUrl !== "" && !/^https:\/\/\S+$/.test(c.imageSourceUrl)) {
     problems.push(`imageSourceUrl: expected an https URL, got "${c.imageSourceUrl}"`);
@@ -93,7 +113,9 @@ export function crossFieldProblems(c: ConfigValues): string[] {
     problems.push("inferenceDevice=cuda needs the GPU pool; set gpuEnabled=true or inferenceDevice=cpu");
   }
   if (c.inferenceDevice === "cuda" && c.gpuSpot) {
-    problems.push("inferenceDevice=cuda with gpuSpot=true: serving does not tolerate spot eviction, so inference would never schedule on the GPU pool; set gpuSpot=false or inferenceDevice=cpu");
+    problems.push(
+      "inferenceDevice=cuda with gpuSpot=true: serving does not tolerate spot eviction, so inference would never schedule on the GPU pool; set gpuSpot=false or inferenceDevice=cpu",
+    );
   }
   if (c.workloadsEnabled && c.inferenceModels.length === 0) {
     problems.push('inferenceModels: list at least one "name@ref" when workloadsEnabled=true');
@@ -121,14 +143,17 @@ export function resolvePlatformConfig(raw: Readonly<Record<string, string | unde
     if (problem !== undefined) problems.push(problem);
     else parsed[key] = converted;
   }
-  const environment = environments.includes(parsed.environment as Environment) ? (parsed.environment as Environment) : undefined;
+  const environment = environments.includes(parsed.environment as Environment)
+    ? (parsed.environment as Environment)
+    : undefined;
   const merged: Record<string, unknown> = {
     ...sharedDefaults,
     clusterAuthorizedIpRanges: [],
     ...(environment === undefined ? {} : environmentDefaults[environment]),
     ...parsed,
   };
-  for (const key of requiredKeys) if (merged[key] === undefined) problems.push(`${key}: required (set it in Pulumi.<stack>.yaml)`);
+  for (const key of requiredKeys)
+    if (merged[key] === undefined) problems.push(`${key}: required (set it in Pulumi.<stack>.yaml)`);
   for (const [key, spec] of Object.entries(configKeys)) {
     if (merged[key] === undefined) {
       if (environment !== undefined && !requiredKeys.includes(key as ConfigKey)) problems.push(`${key}: required`);

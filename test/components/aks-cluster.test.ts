@@ -2,15 +2,23 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { AksCluster, type AksClusterArgs } from "../../components/aks-cluster";
-import { aksDiagnosticCategories, dnsPrefixFor, validateAksArgs, type AksValidationInput } from "../../components/aks-profiles";
+import {
+  aksDiagnosticCategories,
+  dnsPrefixFor,
+  validateAksArgs,
+  type AksValidationInput,
+} from "../../components/aks-profiles";
 import { containerInsightsStreams } from "../../components/aks-monitoring";
 import { roleAssignmentName } from "../../components/shared/role-assignments";
 import { recordedCalls, unwrap, type RegisteredResource } from "../support/pulumi-mocks";
 import { countByType, diffRuns, memoize, named, ofType, record } from "./helpers";
 
-const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets";
-const ACR = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr";
-const WS = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/logs";
+const SUB =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets";
+const ACR =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr";
+const WS =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/logs";
 const base: AksClusterArgs = {
   resourceGroupName: "rg",
   location: "westeurope",
@@ -47,7 +55,8 @@ describe("AksCluster", () => {
 
   it("sets every security-relevant property of the cluster explicitly", async () => {
     const { resources } = await build();
-    const identityId = named(resources, "azure-native:managedidentity:UserAssignedIdentity", "aks-control-plane").state.id;
+    const identityId = named(resources, "azure-native:managedidentity:UserAssignedIdentity", "aks-control-plane").state
+      .id;
     expect(cluster(resources).inputs).toEqual({
       resourceGroupName: "rg",
       location: "westeurope",
@@ -68,10 +77,15 @@ describe("AksCluster", () => {
       podIdentityProfile: { enabled: false },
       addonProfiles: {
         azurepolicy: { enabled: true, config: { version: "v2" } },
-        azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
+        azureKeyvaultSecretsProvider: {
+          enabled: true,
+          config: { enableSecretRotation: "true", rotationPollInterval: "2m" },
+        },
         omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: WS, useAADAuth: "true" } },
       },
-      azureMonitorProfile: { metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: "", metricAnnotationsAllowList: "" } } },
+      azureMonitorProfile: {
+        metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: "", metricAnnotationsAllowList: "" } },
+      },
       autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
       apiServerAccessProfile: {
         enablePrivateCluster: true,
@@ -140,21 +154,39 @@ describe("AksCluster", () => {
   });
 
   it("schedules both upgrade channels in the maintenance window", async () => {
-    const { resources } = await build({ maintenanceWindow: { dayOfWeek: "Saturday", startTime: "22:00", durationHours: 6, utcOffset: "+01:00" } });
+    const { resources } = await build({
+      maintenanceWindow: { dayOfWeek: "Saturday", startTime: "22:00", durationHours: 6, utcOffset: "+01:00" },
+    });
     for (const configName of ["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]) {
-      expect(named(resources, "azure-native:containerservice:MaintenanceConfiguration", `aks-${configName}`).inputs).toEqual({
+      expect(
+        named(resources, "azure-native:containerservice:MaintenanceConfiguration", `aks-${configName}`).inputs,
+      ).toEqual({
         resourceGroupName: "rg",
         resourceName: "aks-aks",
         configName,
-        maintenanceWindow: { schedule: { weekly: { dayOfWeek: "Saturday", intervalWeeks: 1 } }, durationHours: 6, startTime: "22:00", utcOffset: "+01:00" },
+        maintenanceWindow: {
+          schedule: { weekly: { dayOfWeek: "Saturday", intervalWeeks: 1 } },
+          durationHours: 6,
+          startTime: "22:00",
+          utcOffset: "+01:00",
+        },
       });
     }
   });
 
   it("grants the control-plane identity Network Contributor on each of its subnets before the cluster", async () => {
     const { resources } = await build();
-    const principalId = named(resources, "azure-native:managedidentity:UserAssignedIdentity", "aks-control-plane").state.principalId;
-    expect(ofType(resources, RA).map((r) => [r.name, r.inputs.scope, r.inputs.principalId, r.inputs.principalType, r.inputs.roleDefinitionId])).toEqual(
+    const principalId = named(resources, "azure-native:managedidentity:UserAssignedIdentity", "aks-control-plane").state
+      .principalId;
+    expect(
+      ofType(resources, RA).map((r) => [
+        r.name,
+        r.inputs.scope,
+        r.inputs.principalId,
+        r.inputs.principalType,
+        r.inputs.roleDefinitionId,
+      ]),
+    ).toEqual(
       ["system", "cpu", "apiServer"].map((subnet, i) => [
         `aks-control-plane-grant-${i}`,
         `${SUB}/${subnet}`,
@@ -178,7 +210,11 @@ describe("AksCluster", () => {
       tags: { env: "test" },
       kind: "Linux",
       dataCollectionEndpointId: dce.state.id,
-      dataSources: { prometheusForwarder: [{ name: "PrometheusDataSource", streams: ["Microsoft-PrometheusMetrics"], labelIncludeFilter: {} }] },
+      dataSources: {
+        prometheusForwarder: [
+          { name: "PrometheusDataSource", streams: ["Microsoft-PrometheusMetrics"], labelIncludeFilter: {} },
+        ],
+      },
       destinations: { monitoringAccounts: [{ name: "MonitoringAccount1", accountResourceId: amw.state.id }] },
       dataFlows: [{ streams: ["Microsoft-PrometheusMetrics"], destinations: ["MonitoringAccount1"] }],
     });
@@ -188,7 +224,12 @@ describe("AksCluster", () => {
       extensionName: "ContainerInsights",
       streams: [...containerInsightsStreams],
       extensionSettings: {
-        dataCollectionSettings: { interval: "1m", namespaceFilteringMode: "Exclude", namespaces: ["kube-system", "gatekeeper-system"], enableContainerLogV2: true },
+        dataCollectionSettings: {
+          interval: "1m",
+          namespaceFilteringMode: "Exclude",
+          namespaces: ["kube-system", "gatekeeper-system"],
+          enableContainerLogV2: true,
+        },
       },
     });
     expect(ofType(resources, "azure-native:monitor:DataCollectionRuleAssociation").map((r) => r.inputs)).toEqual([
@@ -200,14 +241,16 @@ describe("AksCluster", () => {
   it("exposes a secret kubeconfig whose kubelogin user logs in non-interactively", async () => {
     const { result } = await build();
     expect(await pulumi.isSecret(result.kubeconfig)).toBe(true);
-    const config = parse(await unwrap(result.kubeconfig)) as { users: { user: { exec: { command: string; args: string[] } } }[] };
+    const config = parse(await unwrap(result.kubeconfig)) as {
+      users: { user: { exec: { command: string; args: string[] } } }[];
+    };
     expect(config.users[0]!.user.exec).toMatchObject({
       command: "kubelogin",
       args: ["get-token", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630", "--login", "azurecli"],
     });
-    expect(recordedCalls("azure-native:containerservice:listManagedClusterUserCredentials").map((c) => c.inputs)).toEqual([
-      { resourceGroupName: "rg", resourceName: "aks-aks", format: "exec" },
-    ]);
+    expect(
+      recordedCalls("azure-native:containerservice:listManagedClusterUserCredentials").map((c) => c.inputs),
+    ).toEqual([{ resourceGroupName: "rg", resourceName: "aks-aks", format: "exec" }]);
   });
 
   it("uses workload identity login in the kubeconfig when asked", async () => {
@@ -252,7 +295,10 @@ describe("AksCluster", () => {
     [{ outboundType: "userDefinedRouting" as const }, [`${CLUSTER}::aks-aks.networkProfile.outboundType`]],
     [{ kubernetesVersion: "1.33" }, [`${CLUSTER}::aks-aks.kubernetesVersion`]],
     // The engine and the dataplane go together: Azure NPM runs on the Azure dataplane.
-    [{ networkPolicy: "azure" as const }, [`${CLUSTER}::aks-aks.networkProfile.networkDataplane`, `${CLUSTER}::aks-aks.networkProfile.networkPolicy`]],
+    [
+      { networkPolicy: "azure" as const },
+      [`${CLUSTER}::aks-aks.networkProfile.networkDataplane`, `${CLUSTER}::aks-aks.networkProfile.networkPolicy`],
+    ],
     [
       { zoneRedundant: false },
       ["azure-native:containerservice:AgentPool::aks-cpu.availabilityZones", `${CLUSTER}::aks-aks.agentPoolProfiles`],
@@ -261,10 +307,7 @@ describe("AksCluster", () => {
       { systemPool: { vmSize: "Standard_D2s_v5", minCount: 1, maxCount: 2 } },
       [`${CLUSTER}::aks-aks.agentPoolProfiles`],
     ],
-    [
-      { cpuPool: { maxCount: 10 } },
-      ["azure-native:containerservice:AgentPool::aks-cpu.maxCount"],
-    ],
+    [{ cpuPool: { maxCount: 10 } }, ["azure-native:containerservice:AgentPool::aks-cpu.maxCount"]],
     [
       { apiServer: { mode: "private" as const, vnetIntegration: false } },
       [
@@ -305,7 +348,11 @@ describe("AksCluster", () => {
       principalType: "Group",
       roleDefinitionId:
         "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
-      roleAssignmentName: roleAssignmentName(clusterId, "44444444-4444-4444-4444-444444444444", "Azure Kubernetes Service RBAC Cluster Admin"),
+      roleAssignmentName: roleAssignmentName(
+        clusterId,
+        "44444444-4444-4444-4444-444444444444",
+        "Azure Kubernetes Service RBAC Cluster Admin",
+      ),
     });
   });
 
@@ -314,7 +361,13 @@ describe("AksCluster", () => {
     const after = await build({
       diagnosticSettings: { workspaceId: WS },
       lock: { kind: "CanNotDelete" },
-      roleAssignments: [{ roleDefinitionIdOrName: "Azure Kubernetes Service RBAC Writer", principalId: "deployer", principalType: "User" }],
+      roleAssignments: [
+        {
+          roleDefinitionIdOrName: "Azure Kubernetes Service RBAC Writer",
+          principalId: "deployer",
+          principalType: "User",
+        },
+      ],
     });
     expect(diffRuns(before.resources, after.resources)).toEqual([
       "+azure-native:authorization:ManagementLockByScope::aks-lock",
@@ -329,7 +382,13 @@ describe("AksCluster", () => {
       metrics: [{ category: "AllMetrics", enabled: true }],
       logAnalyticsDestinationType: "Dedicated",
     });
-    expect(aksDiagnosticCategories).toEqual(["kube-apiserver", "kube-audit-admin", "kube-controller-manager", "cluster-autoscaler", "guard"]);
+    expect(aksDiagnosticCategories).toEqual([
+      "kube-apiserver",
+      "kube-audit-admin",
+      "kube-controller-manager",
+      "cluster-autoscaler",
+      "guard",
+    ]);
   });
 
   it("rejects a public API server without authorized ranges before declaring any child", async () => {
@@ -356,25 +415,66 @@ describe("validateAksArgs", () => {
   });
 
   it.each([
-    [{ apiServer: { mode: "public" as const, authorizedIpRanges: ["0.0.0.0/0"] } }, "apiServer.authorizedIpRanges[0] (0.0.0.0/0) opens the API server to the whole internet"],
-    [{ apiServer: { mode: "public" as const, authorizedIpRanges: ["203.0.113.0/24", "nope"] } }, 'apiServer.authorizedIpRanges[1] ("nope") is not an IPv4 CIDR'],
-    [{ apiServer: { mode: "private" as const, authorizedIpRanges: ["203.0.113.0/24"] } }, "apiServer.authorizedIpRanges applies to a public API server only; remove it or use mode public"],
+    [
+      { apiServer: { mode: "public" as const, authorizedIpRanges: ["0.0.0.0/0"] } },
+      "apiServer.authorizedIpRanges[0] (0.0.0.0/0) opens the API server to the whole internet",
+    ],
+    [
+      { apiServer: { mode: "public" as const, authorizedIpRanges: ["203.0.113.0/24", "nope"] } },
+      'apiServer.authorizedIpRanges[1] ("nope") is not an IPv4 CIDR',
+    ],
+    [
+      { apiServer: { mode: "private" as const, authorizedIpRanges: ["203.0.113.0/24"] } },
+      "apiServer.authorizedIpRanges applies to a public API server only; remove it or use mode public",
+    ],
     [{ apiServerSubnetId: undefined }, "apiServerSubnetId is required with apiServer.vnetIntegration (the default)"],
-    [{ systemPool: { vmSize: "x", minCount: 0, maxCount: 3 } }, "systemPool.minCount (0) must be a whole number of at least 1"],
-    [{ cpuPool: { vmSize: "x", minCount: 3, maxCount: 2 } }, "cpuPool.maxCount (2) must be a whole number from max(1, minCount) to 1000"],
-    [{ cidrs: { podCidr: "172.16.0.0/12", serviceCidr: "172.16.0.0/16", dnsServiceIP: "172.16.0.10" } }, "cidrs.podCidr (172.16.0.0/12) overlaps cidrs.serviceCidr (172.16.0.0/16)"],
-    [{ cidrs: { podCidr: "192.168.0.0/16", serviceCidr: "172.16.0.0/16", dnsServiceIP: "172.16.0.1" } }, "cidrs.dnsServiceIP (172.16.0.1) must be an address inside cidrs.serviceCidr after its first two"],
-    [{ cidrs: { podCidr: "192.168.0.0/16", serviceCidr: "172.16.0.0/16", dnsServiceIP: "10.0.0.10" } }, "cidrs.dnsServiceIP (10.0.0.10) must be an address inside cidrs.serviceCidr after its first two"],
-    [{ maintenanceWindow: { dayOfWeek: "Sunday" as const, startTime: "24:00", durationHours: 4, utcOffset: "+00:00" } }, 'maintenanceWindow.startTime ("24:00") must be HH:mm'],
-    [{ maintenanceWindow: { dayOfWeek: "Sunday" as const, startTime: "00:00", durationHours: 3, utcOffset: "+00:00" } }, "maintenanceWindow.durationHours (3) must be a whole number from 4 to 24"],
-    [{ maintenanceWindow: { dayOfWeek: "Sunday" as const, startTime: "00:00", durationHours: 4, utcOffset: "UTC" } }, 'maintenanceWindow.utcOffset ("UTC") must be +HH:mm or -HH:mm'],
+    [
+      { systemPool: { vmSize: "x", minCount: 0, maxCount: 3 } },
+      "systemPool.minCount (0) must be a whole number of at least 1",
+    ],
+    [
+      { cpuPool: { vmSize: "x", minCount: 3, maxCount: 2 } },
+      "cpuPool.maxCount (2) must be a whole number from max(1, minCount) to 1000",
+    ],
+    [
+      { cidrs: { podCidr: "172.16.0.0/12", serviceCidr: "172.16.0.0/16", dnsServiceIP: "172.16.0.10" } },
+      "cidrs.podCidr (172.16.0.0/12) overlaps cidrs.serviceCidr (172.16.0.0/16)",
+    ],
+    [
+      { cidrs: { podCidr: "192.168.0.0/16", serviceCidr: "172.16.0.0/16", dnsServiceIP: "172.16.0.1" } },
+      "cidrs.dnsServiceIP (172.16.0.1) must be an address inside cidrs.serviceCidr after its first two",
+    ],
+    [
+      { cidrs: { podCidr: "192.168.0.0/16", serviceCidr: "172.16.0.0/16", dnsServiceIP: "10.0.0.10" } },
+      "cidrs.dnsServiceIP (10.0.0.10) must be an address inside cidrs.serviceCidr after its first two",
+    ],
+    [
+      {
+        maintenanceWindow: { dayOfWeek: "Sunday" as const, startTime: "24:00", durationHours: 4, utcOffset: "+00:00" },
+      },
+      'maintenanceWindow.startTime ("24:00") must be HH:mm',
+    ],
+    [
+      {
+        maintenanceWindow: { dayOfWeek: "Sunday" as const, startTime: "00:00", durationHours: 3, utcOffset: "+00:00" },
+      },
+      "maintenanceWindow.durationHours (3) must be a whole number from 4 to 24",
+    ],
+    [
+      { maintenanceWindow: { dayOfWeek: "Sunday" as const, startTime: "00:00", durationHours: 4, utcOffset: "UTC" } },
+      'maintenanceWindow.utcOffset ("UTC") must be +HH:mm or -HH:mm',
+    ],
   ])("rejects %j", (override, message) => {
     expect(() => validateAksArgs("aks", { ...valid, ...override })).toThrow(new Error(`AksCluster aks: ${message}`));
   });
 
   it("names every bad field at once", () => {
     expect(() =>
-      validateAksArgs("aks", { ...valid, apiServer: { mode: "public", vnetIntegration: false }, systemPool: { vmSize: "x", minCount: 0, maxCount: 0 } }),
+      validateAksArgs("aks", {
+        ...valid,
+        apiServer: { mode: "public", vnetIntegration: false },
+        systemPool: { vmSize: "x", minCount: 0, maxCount: 0 },
+      }),
     ).toThrow(
       new Error(
         "AksCluster aks: apiServer.authorizedIpRanges is empty: a public API server must admit only listed ranges (the deployer's egress, operators); systemPool.minCount (0) must be a whole number of at least 1; systemPool.maxCount (0) must be a whole number from max(1, minCount) to 1000",

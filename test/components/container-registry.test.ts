@@ -5,7 +5,8 @@ import { unwrap, type RegisteredResource } from "../support/pulumi-mocks";
 import { countByType, diffRuns, memoize, named, ofType, record } from "./helpers";
 
 const base: ContainerRegistryArgs = { resourceGroupName: "rg", location: "westeurope", tags: { env: "test" } };
-const construct = (args: Partial<ContainerRegistryArgs> = {}) => record(() => new ContainerRegistry("acr", { ...base, ...args }));
+const construct = (args: Partial<ContainerRegistryArgs> = {}) =>
+  record(() => new ContainerRegistry("acr", { ...base, ...args }));
 const build = memoize(construct);
 const REGISTRY = "azure-native:containerregistry:Registry";
 const registry = (resources: readonly RegisteredResource[]) => named(resources, REGISTRY, "acr-registry");
@@ -63,7 +64,10 @@ describe("ContainerRegistry", () => {
     [{ allowedIpRanges: ["203.0.113.0/24"] }, [`${REGISTRY}::acr-registry.networkRuleSet.ipRules`]],
     [{ zoneRedundant: false }, [`${REGISTRY}::acr-registry.zoneRedundancy`]],
     [{ untaggedRetentionDays: 30 }, [`${REGISTRY}::acr-registry.policies.retentionPolicy.days`]],
-    [{ requireAcrAudienceTokens: true }, [`${REGISTRY}::acr-registry.policies.azureADAuthenticationAsArmPolicy.status`]],
+    [
+      { requireAcrAudienceTokens: true },
+      [`${REGISTRY}::acr-registry.policies.azureADAuthenticationAsArmPolicy.status`],
+    ],
   ])("%j changes exactly %j", async (optOut, paths) => {
     const before = await build();
     const after = await build(optOut);
@@ -99,9 +103,10 @@ describe("ContainerRegistry", () => {
       "+azure-native:network:PrivateEndpoint::acr-registry-pe",
     ]);
     const registryId = registry(after.resources).state.id as string;
-    expect(named(after.resources, "azure-native:network:PrivateEndpoint", "acr-registry-pe").inputs.privateLinkServiceConnections).toEqual([
-      { name: "acr-registry-registry", privateLinkServiceId: registryId, groupIds: ["registry"] },
-    ]);
+    expect(
+      named(after.resources, "azure-native:network:PrivateEndpoint", "acr-registry-pe").inputs
+        .privateLinkServiceConnections,
+    ).toEqual([{ name: "acr-registry-registry", privateLinkServiceId: registryId, groupIds: ["registry"] }]);
     expect(named(after.resources, "azure-native:monitor:DiagnosticSetting", "acr-diagnostics").inputs).toEqual({
       name: "acr-diagnostics",
       resourceUri: registryId,
@@ -111,7 +116,10 @@ describe("ContainerRegistry", () => {
       logAnalyticsDestinationType: "Dedicated",
     });
     expect(
-      ofType(after.resources, "azure-native:authorization:RoleAssignment").map((r) => [r.inputs.roleDefinitionId, r.inputs.roleAssignmentName]),
+      ofType(after.resources, "azure-native:authorization:RoleAssignment").map((r) => [
+        r.inputs.roleDefinitionId,
+        r.inputs.roleAssignmentName,
+      ]),
     ).toEqual([
       [
         "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d",
@@ -127,7 +135,9 @@ describe("ContainerRegistry", () => {
   it("keeps role-assignment names stable across two runs", async () => {
     const args = { roleAssignments: [{ roleDefinitionIdOrName: "AcrPull", principalId: "kubelet" }] };
     const names = async () =>
-      ofType((await construct(args)).resources, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
+      ofType((await construct(args)).resources, "azure-native:authorization:RoleAssignment").map(
+        (r) => r.inputs.roleAssignmentName,
+      );
     expect(await names()).toEqual(await names());
   });
 
@@ -141,10 +151,16 @@ describe("ContainerRegistry", () => {
         userAssignedIdentityClientId: "cmk-client",
       },
     });
-    expect(diffRuns(before.resources, after.resources)).toEqual([`${REGISTRY}::acr-registry.encryption`, `${REGISTRY}::acr-registry.identity`]);
+    expect(diffRuns(before.resources, after.resources)).toEqual([
+      `${REGISTRY}::acr-registry.encryption`,
+      `${REGISTRY}::acr-registry.identity`,
+    ]);
     expect(registry(after.resources).inputs).toMatchObject({
       identity: { type: "UserAssigned", userAssignedIdentities: { "/uami/cmk": {} } },
-      encryption: { status: "enabled", keyVaultProperties: { identity: "cmk-client", keyIdentifier: "https://kv.vault.azure.net/keys/acr" } },
+      encryption: {
+        status: "enabled",
+        keyVaultProperties: { identity: "cmk-client", keyIdentifier: "https://kv.vault.azure.net/keys/acr" },
+      },
     });
   });
 

@@ -85,7 +85,9 @@ describe("CosmosDb", () => {
       options: { autoscaleSettings: { maxThroughput: 4000 } },
       tags: { env: "test" },
     });
-    expect(named(resources, "azure-native:cosmosdb:SqlResourceSqlContainer", "cosmos-scoring-runs").inputs.resource).toEqual({
+    expect(
+      named(resources, "azure-native:cosmosdb:SqlResourceSqlContainer", "cosmos-scoring-runs").inputs.resource,
+    ).toEqual({
       id: "scoring-runs",
       partitionKey: { paths: ["/runId"], kind: "Hash", version: 2 },
       defaultTtl: 2592000,
@@ -98,7 +100,9 @@ describe("CosmosDb", () => {
 
   it("exposes the endpoint, the account and the layout", async () => {
     const { result, resources } = await build();
-    expect(await unwrap(result.endpoint)).toBe(`https://${account(resources).inputs.accountName}.documents.azure.com:443/`);
+    expect(await unwrap(result.endpoint)).toBe(
+      `https://${account(resources).inputs.accountName}.documents.azure.com:443/`,
+    );
     expect(await unwrap(result.accountId)).toBe(account(resources).state.id);
     expect(result.databaseName).toBe("ai-platform");
     expect(result.containerNames).toEqual(["datasets", "dataset-versions", "models", "scoring-runs"]);
@@ -107,8 +111,14 @@ describe("CosmosDb", () => {
   it.each([
     [{ allowPublicNetworkAccess: true }, [`${ACCOUNT}::cosmos-account.publicNetworkAccess`]],
     [{ zoneRedundant: false }, [`${ACCOUNT}::cosmos-account.locations`]],
-    [{ backupTier: "Continuous7Days" as const }, [`${ACCOUNT}::cosmos-account.backupPolicy.continuousModeProperties.tier`]],
-    [{ databaseAutoscaleMaxThroughput: 2000 }, ["azure-native:cosmosdb:SqlResourceSqlDatabase::cosmos-db.options.autoscaleSettings.maxThroughput"]],
+    [
+      { backupTier: "Continuous7Days" as const },
+      [`${ACCOUNT}::cosmos-account.backupPolicy.continuousModeProperties.tier`],
+    ],
+    [
+      { databaseAutoscaleMaxThroughput: 2000 },
+      ["azure-native:cosmosdb:SqlResourceSqlDatabase::cosmos-db.options.autoscaleSettings.maxThroughput"],
+    ],
   ])("%j changes exactly %j", async (optOut, paths) => {
     const before = await build();
     const after = await build(optOut);
@@ -174,12 +184,13 @@ describe("CosmosDb", () => {
       "+azure-native:network:PrivateEndpoint::cosmos-sql-pe",
     ]);
     const accountId = account(after.resources).state.id;
-    expect(named(after.resources, "azure-native:network:PrivateEndpoint", "cosmos-sql-pe").inputs.privateLinkServiceConnections).toEqual([
-      { name: "cosmos-sql-Sql", privateLinkServiceId: accountId, groupIds: ["Sql"] },
-    ]);
-    expect(named(after.resources, "azure-native:network:PrivateDnsZoneGroup", "cosmos-sql-dns").inputs.privateDnsZoneConfigs).toEqual([
-      { name: "Sql", privateDnsZoneId: "cosmos-zone" },
-    ]);
+    expect(
+      named(after.resources, "azure-native:network:PrivateEndpoint", "cosmos-sql-pe").inputs
+        .privateLinkServiceConnections,
+    ).toEqual([{ name: "cosmos-sql-Sql", privateLinkServiceId: accountId, groupIds: ["Sql"] }]);
+    expect(
+      named(after.resources, "azure-native:network:PrivateDnsZoneGroup", "cosmos-sql-dns").inputs.privateDnsZoneConfigs,
+    ).toEqual([{ name: "Sql", privateDnsZoneId: "cosmos-zone" }]);
     expect(named(after.resources, "azure-native:monitor:DiagnosticSetting", "cosmos-diagnostics").inputs).toEqual({
       name: "cosmos-diagnostics",
       resourceUri: accountId,
@@ -188,7 +199,9 @@ describe("CosmosDb", () => {
       metrics: [{ category: "AllMetrics", enabled: true }],
       logAnalyticsDestinationType: "Dedicated",
     });
-    expect(named(after.resources, "azure-native:authorization:RoleAssignment", "cosmos-role-0").inputs.roleDefinitionId).toBe(
+    expect(
+      named(after.resources, "azure-native:authorization:RoleAssignment", "cosmos-role-0").inputs.roleDefinitionId,
+    ).toBe(
       "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/230815da-be43-4aae-9cb4-875f7bd000aa",
     );
   });
@@ -236,21 +249,44 @@ describe("validateCosmosLayout", () => {
   });
 
   it.each([
-    [[{ id: "a", partitionKeyPaths: ["/a", "/b", "/c", "/d"] }], 1000, "CosmosDb: containers[0].partitionKeyPaths has 4 paths; give 1 to 3"],
-    [[{ id: "a", partitionKeyPaths: ["a"] }], 1000, 'CosmosDb: containers[0].partitionKeyPaths[0] ("a") must be a path such as /tenantId'],
     [
-      [{ id: "a", partitionKeyPaths: ["/a"] }, { id: "a", partitionKeyPaths: ["/a"] }],
+      [{ id: "a", partitionKeyPaths: ["/a", "/b", "/c", "/d"] }],
+      1000,
+      "CosmosDb: containers[0].partitionKeyPaths has 4 paths; give 1 to 3",
+    ],
+    [
+      [{ id: "a", partitionKeyPaths: ["a"] }],
+      1000,
+      'CosmosDb: containers[0].partitionKeyPaths[0] ("a") must be a path such as /tenantId',
+    ],
+    [
+      [
+        { id: "a", partitionKeyPaths: ["/a"] },
+        { id: "a", partitionKeyPaths: ["/a"] },
+      ],
       1000,
       'CosmosDb: containers[1].id ("a") is used by an earlier container',
     ],
-    [[{ id: "bad id", partitionKeyPaths: ["/a"] }], 1000, 'CosmosDb: containers[0].id ("bad id") must be 1-255 letters, digits, "-" or "_"'],
-    [[{ id: "a", partitionKeyPaths: ["/a"], defaultTtl: 0 }], 1000, "CosmosDb: containers[0].defaultTtl (0) must be -1 or a positive number of seconds"],
+    [
+      [{ id: "bad id", partitionKeyPaths: ["/a"] }],
+      1000,
+      'CosmosDb: containers[0].id ("bad id") must be 1-255 letters, digits, "-" or "_"',
+    ],
+    [
+      [{ id: "a", partitionKeyPaths: ["/a"], defaultTtl: 0 }],
+      1000,
+      "CosmosDb: containers[0].defaultTtl (0) must be -1 or a positive number of seconds",
+    ],
     [
       [{ id: "a", partitionKeyPaths: ["/a"], autoscaleMaxThroughput: 1500 }],
       1000,
       "CosmosDb: containers[0].autoscaleMaxThroughput (1500) must be a multiple of 1000 RU/s, at least 1000",
     ],
-    [[{ id: "a", partitionKeyPaths: ["/a"] }], 400, "CosmosDb: databaseAutoscaleMaxThroughput (400) must be a multiple of 1000 RU/s, at least 1000"],
+    [
+      [{ id: "a", partitionKeyPaths: ["/a"] }],
+      400,
+      "CosmosDb: databaseAutoscaleMaxThroughput (400) must be a multiple of 1000 RU/s, at least 1000",
+    ],
     [
       [{ id: "a", partitionKeyPaths: ["x"], defaultTtl: -2 }],
       500,
@@ -261,6 +297,8 @@ describe("validateCosmosLayout", () => {
   });
 
   it("ignores the database maximum when every container has its own", () => {
-    expect(() => validateCosmosLayout([{ id: "a", partitionKeyPaths: ["/a"], autoscaleMaxThroughput: 1000 }], 0)).not.toThrow();
+    expect(() =>
+      validateCosmosLayout([{ id: "a", partitionKeyPaths: ["/a"], autoscaleMaxThroughput: 1000 }], 0),
+    ).not.toThrow();
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { GPU_TAINT, GpuNodePool, SPOT_TAINT, validateGpuNodePoolArgs, type GpuNodePoolArgs } from "../../components/gpu-node-pool";
+import {
+  GPU_TAINT,
+  GpuNodePool,
+  SPOT_TAINT,
+  validateGpuNodePoolArgs,
+  type GpuNodePoolArgs,
+} from "../../components/gpu-node-pool";
 import { GPU_TOLERATION, SPOT_TOLERATION } from "../../components/kubernetes/pod-spec";
 import type { RegisteredResource } from "../support/pulumi-mocks";
 import { countByType, diffRuns, memoize, named, record } from "./helpers";
@@ -11,7 +17,9 @@ const base: GpuNodePoolArgs = {
   subnetId: "gpu-subnet",
   tags: { env: "test" },
 };
-const build = memoize((args: Partial<GpuNodePoolArgs> = {}) => record(() => new GpuNodePool("gpu", { ...base, ...args })));
+const build = memoize((args: Partial<GpuNodePoolArgs> = {}) =>
+  record(() => new GpuNodePool("gpu", { ...base, ...args })),
+);
 const POOL = "azure-native:containerservice:AgentPool";
 const pool = (resources: readonly RegisteredResource[]) => named(resources, POOL, "gpu-pool");
 
@@ -56,10 +64,16 @@ describe("GpuNodePool", () => {
 
   it.each([
     [{ driver: "None" as const }, [`${POOL}::gpu-pool.gpuProfile.driver`]],
-    [{ migProfile: "MIG1g" as const, vmSize: "Standard_NC24ads_A100_v4" }, [`${POOL}::gpu-pool.gpuInstanceProfile`, `${POOL}::gpu-pool.vmSize`]],
+    [
+      { migProfile: "MIG1g" as const, vmSize: "Standard_NC24ads_A100_v4" },
+      [`${POOL}::gpu-pool.gpuInstanceProfile`, `${POOL}::gpu-pool.vmSize`],
+    ],
     [{ osSku: "AzureLinux" as const }, [`${POOL}::gpu-pool.osSKU`]],
     [{ maxCount: 4 }, [`${POOL}::gpu-pool.maxCount`]],
-    [{ minCount: 1, maxCount: 2 }, [`${POOL}::gpu-pool.count`, `${POOL}::gpu-pool.maxCount`, `${POOL}::gpu-pool.minCount`]],
+    [
+      { minCount: 1, maxCount: 2 },
+      [`${POOL}::gpu-pool.count`, `${POOL}::gpu-pool.maxCount`, `${POOL}::gpu-pool.minCount`],
+    ],
     [{ availabilityZones: ["1", "2"] }, [`${POOL}::gpu-pool.availabilityZones`]],
     [{ nodeLabels: { team: "ml" } }, [`${POOL}::gpu-pool.nodeLabels.team`]],
     [{ poolName: "a100" }, [`${POOL}::gpu-pool.agentPoolName`, `${POOL}::gpu-pool.nodeLabels.ai-platform/pool`]],
@@ -102,25 +116,51 @@ describe("GpuNodePool", () => {
 
 describe("validateGpuNodePoolArgs", () => {
   it.each([
-    [{ poolName: "GPU-pool" }, 'poolName ("GPU-pool") must be 1-12 lowercase letters and digits, starting with a letter'],
-    [{ poolName: "gpupoolnumber1" }, 'poolName ("gpupoolnumber1") must be 1-12 lowercase letters and digits, starting with a letter'],
-    [{ vmSize: "Standard_D4s_v5" }, 'vmSize ("Standard_D4s_v5") is not an N-series GPU size such as Standard_NC4as_T4_v3'],
+    [
+      { poolName: "GPU-pool" },
+      'poolName ("GPU-pool") must be 1-12 lowercase letters and digits, starting with a letter',
+    ],
+    [
+      { poolName: "gpupoolnumber1" },
+      'poolName ("gpupoolnumber1") must be 1-12 lowercase letters and digits, starting with a letter',
+    ],
+    [
+      { vmSize: "Standard_D4s_v5" },
+      'vmSize ("Standard_D4s_v5") is not an N-series GPU size such as Standard_NC4as_T4_v3',
+    ],
     [{ minCount: -1 }, "minCount (-1) must be a whole number of at least 0"],
     [{ minCount: 3, maxCount: 2 }, "maxCount (2) must be a whole number from max(1, minCount) to 1000"],
     [{ maxCount: 0 }, "maxCount (0) must be a whole number from max(1, minCount) to 1000"],
-    [{ migProfile: "MIG1g" as const }, "migProfile (MIG1g) needs an A100, H100 or H200 size; vmSize is Standard_NC4as_T4_v3"],
+    [
+      { migProfile: "MIG1g" as const },
+      "migProfile (MIG1g) needs an A100, H100 or H200 size; vmSize is Standard_NC4as_T4_v3",
+    ],
     [{ spot: { maxPrice: 0 } }, "spot.maxPrice (0) must be -1 (up to the on-demand price) or a positive price"],
-    [{ nodeLabels: { "kubernetes.azure.com/mode": "x" } }, 'nodeLabels["kubernetes.azure.com/mode"] uses the prefix kubernetes.azure.com/, which AKS reserves'],
+    [
+      { nodeLabels: { "kubernetes.azure.com/mode": "x" } },
+      'nodeLabels["kubernetes.azure.com/mode"] uses the prefix kubernetes.azure.com/, which AKS reserves',
+    ],
     [{ nodeLabels: { "ai-platform/pool": "x" } }, 'nodeLabels["ai-platform/pool"] is set by the pool itself'],
     [
       { poolName: "", vmSize: "x", maxCount: 0 },
       'poolName ("") must be 1-12 lowercase letters and digits, starting with a letter; vmSize ("x") is not an N-series GPU size such as Standard_NC4as_T4_v3; maxCount (0) must be a whole number from max(1, minCount) to 1000',
     ],
   ])("rejects %j", (change, message) => {
-    expect(() => validateGpuNodePoolArgs("gpu", { ...base, ...change })).toThrow(new Error(`GpuNodePool gpu: ${message}`));
+    expect(() => validateGpuNodePoolArgs("gpu", { ...base, ...change })).toThrow(
+      new Error(`GpuNodePool gpu: ${message}`),
+    );
   });
 
   it("accepts MIG on an A100 spot pool", () => {
-    expect(() => validateGpuNodePoolArgs("gpu", { ...base, vmSize: "Standard_NC24ads_A100_v4", migProfile: "MIG3g", spot: true, minCount: 0, maxCount: 4 })).not.toThrow();
+    expect(() =>
+      validateGpuNodePoolArgs("gpu", {
+        ...base,
+        vmSize: "Standard_NC24ads_A100_v4",
+        migProfile: "MIG3g",
+        spot: true,
+        minCount: 0,
+        maxCount: 4,
+      }),
+    ).not.toThrow();
   });
 });

@@ -48,9 +48,11 @@ export function countByType(resources: readonly RegisteredResource[]): Record<st
 
 function diffValues(path: string, a: unknown, b: unknown, out: string[]): void {
   if (JSON.stringify(a) === JSON.stringify(b)) return;
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
   if (isObject(a) && isObject(b)) {
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) diffValues(`${path}.${key}`, a[key], b[key], out);
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
+      diffValues(`${path}.${key}`, a[key], b[key], out);
     return;
   }
   out.push(path);

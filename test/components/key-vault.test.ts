@@ -90,9 +90,10 @@ describe("KeyVault", () => {
       "+azure-native:network:PrivateEndpoint::kv-vault-pe",
     ]);
     const vaultId = vault(after.resources).state.id as string;
-    expect(named(after.resources, "azure-native:network:PrivateEndpoint", "kv-vault-pe").inputs.privateLinkServiceConnections).toEqual([
-      { name: "kv-vault-vault", privateLinkServiceId: vaultId, groupIds: ["vault"] },
-    ]);
+    expect(
+      named(after.resources, "azure-native:network:PrivateEndpoint", "kv-vault-pe").inputs
+        .privateLinkServiceConnections,
+    ).toEqual([{ name: "kv-vault-vault", privateLinkServiceId: vaultId, groupIds: ["vault"] }]);
     expect(named(after.resources, "azure-native:monitor:DiagnosticSetting", "kv-diagnostics").inputs).toEqual({
       name: "kv-diagnostics",
       resourceUri: vaultId,
@@ -111,9 +112,14 @@ describe("KeyVault", () => {
   });
 
   it("keeps role-assignment names stable across two runs", async () => {
-    const args = { vaultName: "kv-fixed", roleAssignments: [{ roleDefinitionIdOrName: "Key Vault Secrets User", principalId: "w" }] };
+    const args = {
+      vaultName: "kv-fixed",
+      roleAssignments: [{ roleDefinitionIdOrName: "Key Vault Secrets User", principalId: "w" }],
+    };
     const names = async () =>
-      ofType((await construct(args)).resources, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
+      ofType((await construct(args)).resources, "azure-native:authorization:RoleAssignment").map(
+        (r) => r.inputs.roleAssignmentName,
+      );
     expect(await names()).toEqual(await names());
   });
 

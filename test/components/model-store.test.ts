@@ -66,13 +66,20 @@ describe("ModelStore", () => {
       containerDeleteRetentionPolicy: { enabled: true, days: 7 },
     });
     expect(ofType(resources, "azure-native:storage:BlobContainer").map((c) => c.inputs)).toEqual(
-      ["datasets", "models", "reports"].map((containerName) => ({ resourceGroupName: "rg", accountName, containerName, publicAccess: "None" })),
+      ["datasets", "models", "reports"].map((containerName) => ({
+        resourceGroupName: "rg",
+        accountName,
+        containerName,
+        publicAccess: "None",
+      })),
     );
   });
 
   it("exposes the blob endpoint and container names", async () => {
     const { result, resources } = await build();
-    expect(await unwrap(result.blobEndpoint)).toBe(`https://${account(resources).inputs.accountName}.blob.core.windows.net/`);
+    expect(await unwrap(result.blobEndpoint)).toBe(
+      `https://${account(resources).inputs.accountName}.blob.core.windows.net/`,
+    );
     expect(result.containerNames).toEqual(["datasets", "models", "reports"]);
   });
 
@@ -95,7 +102,9 @@ describe("ModelStore", () => {
 
   it("admits allowed ranges as Allow rules", async () => {
     const { resources } = await build({ allowedIpRanges: ["203.0.113.7"] });
-    expect(account(resources).inputs.networkRuleSet.ipRules).toEqual([{ iPAddressOrRange: "203.0.113.7", action: "Allow" }]);
+    expect(account(resources).inputs.networkRuleSet.ipRules).toEqual([
+      { iPAddressOrRange: "203.0.113.7", action: "Allow" },
+    ]);
   });
 
   it("adds a blob private endpoint, account and blob-service diagnostics, a lock and blob data grants only when asked", async () => {
@@ -116,9 +125,10 @@ describe("ModelStore", () => {
       "+azure-native:network:PrivateEndpoint::models-blob-pe",
     ]);
     const accountId = account(after.resources).state.id as string;
-    expect(named(after.resources, "azure-native:network:PrivateEndpoint", "models-blob-pe").inputs.privateLinkServiceConnections).toEqual([
-      { name: "models-blob-blob", privateLinkServiceId: accountId, groupIds: ["blob"] },
-    ]);
+    expect(
+      named(after.resources, "azure-native:network:PrivateEndpoint", "models-blob-pe").inputs
+        .privateLinkServiceConnections,
+    ).toEqual([{ name: "models-blob-blob", privateLinkServiceId: accountId, groupIds: ["blob"] }]);
     expect(named(after.resources, "azure-native:monitor:DiagnosticSetting", "models-diagnostics").inputs).toEqual({
       name: "models-diagnostics",
       resourceUri: accountId,
@@ -133,7 +143,9 @@ describe("ModelStore", () => {
       logs: [{ categoryGroup: "allLogs", enabled: true }],
       metrics: [{ category: "AllMetrics", enabled: true }],
     });
-    expect(named(after.resources, "azure-native:authorization:RoleAssignment", "models-role-0").inputs.roleDefinitionId).toBe(
+    expect(
+      named(after.resources, "azure-native:authorization:RoleAssignment", "models-role-0").inputs.roleDefinitionId,
+    ).toBe(
       "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     );
   });
@@ -147,9 +159,13 @@ describe("ModelStore", () => {
   });
 
   it("keeps role-assignment names stable across two runs", async () => {
-    const args = { roleAssignments: [{ roleDefinitionIdOrName: "Storage Blob Data Reader", principalId: "inference" }] };
+    const args = {
+      roleAssignments: [{ roleDefinitionIdOrName: "Storage Blob Data Reader", principalId: "inference" }],
+    };
     const names = async () =>
-      ofType((await construct(args)).resources, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
+      ofType((await construct(args)).resources, "azure-native:authorization:RoleAssignment").map(
+        (r) => r.inputs.roleAssignmentName,
+      );
     expect(await names()).toEqual(await names());
   });
 

@@ -80,7 +80,9 @@ describe("Monitoring", () => {
     expect(await unwrap(result.workspaceId)).toBe(workspace(resources).state.id);
     expect(await unwrap(result.workspaceCustomerId)).toBe(workspace(resources).state.customerId);
     expect(await unwrap(result.appInsightsConnectionString)).toMatch(/^InstrumentationKey=/);
-    expect(await unwrap(result.actionGroupId)).toBe(named(resources, "azure-native:monitor:ActionGroup", "mon-alerts").state.id);
+    expect(await unwrap(result.actionGroupId)).toBe(
+      named(resources, "azure-native:monitor:ActionGroup", "mon-alerts").state.id,
+    );
   });
 
   it.each([
@@ -99,15 +101,20 @@ describe("Monitoring", () => {
     const after = await build({
       lock: { kind: "CanNotDelete" },
       roleAssignments: [{ roleDefinitionIdOrName: "Reader", principalId: "ops", principalType: "Group" }],
-      appInsightsRoleAssignments: [{ roleDefinitionIdOrName: "Monitoring Metrics Publisher", principalId: "inference" }],
+      appInsightsRoleAssignments: [
+        { roleDefinitionIdOrName: "Monitoring Metrics Publisher", principalId: "inference" },
+      ],
     });
     expect(diffRuns(before.resources, after.resources)).toEqual([
       "+azure-native:authorization:ManagementLockByScope::mon-lock",
       "+azure-native:authorization:RoleAssignment::mon-appinsights-role-0",
       "+azure-native:authorization:RoleAssignment::mon-role-0",
     ]);
-    const appInsightsId = named(after.resources, "azure-native:applicationinsights:Component", "mon-appinsights").state.id;
-    expect(named(after.resources, "azure-native:authorization:RoleAssignment", "mon-appinsights-role-0").inputs).toMatchObject({
+    const appInsightsId = named(after.resources, "azure-native:applicationinsights:Component", "mon-appinsights").state
+      .id;
+    expect(
+      named(after.resources, "azure-native:authorization:RoleAssignment", "mon-appinsights-role-0").inputs,
+    ).toMatchObject({
       scope: appInsightsId,
       principalId: "inference",
       principalType: "ServicePrincipal",
@@ -117,9 +124,15 @@ describe("Monitoring", () => {
   });
 
   it("keeps role-assignment names stable across two runs", async () => {
-    const args = { appInsightsRoleAssignments: [{ roleDefinitionIdOrName: "Monitoring Metrics Publisher", principalId: "inference" }] };
+    const args = {
+      appInsightsRoleAssignments: [
+        { roleDefinitionIdOrName: "Monitoring Metrics Publisher", principalId: "inference" },
+      ],
+    };
     const names = async () =>
-      ofType((await construct(args)).resources, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
+      ofType((await construct(args)).resources, "azure-native:authorization:RoleAssignment").map(
+        (r) => r.inputs.roleAssignmentName,
+      );
     expect(await names()).toEqual(await names());
   });
 
@@ -157,7 +170,10 @@ describe("BaselineAlerts", () => {
 
   it("creates one alert per baseline rule when every service is given", async () => {
     const { resources } = await record(() => new BaselineAlerts("alerts", all));
-    expect(countByType(resources)).toEqual({ "ai-platform:monitoring:BaselineAlerts": 1, "azure-native:monitor:MetricAlert": 6 });
+    expect(countByType(resources)).toEqual({
+      "ai-platform:monitoring:BaselineAlerts": 1,
+      "azure-native:monitor:MetricAlert": 6,
+    });
     expect(ofType(resources, "azure-native:monitor:MetricAlert").map((r) => r.name)).toEqual([
       "alerts-aks-node-cpu",
       "alerts-aks-node-memory",
@@ -169,8 +185,12 @@ describe("BaselineAlerts", () => {
   });
 
   it("creates only the alerts of the services given", async () => {
-    const { resources } = await record(() => new BaselineAlerts("alerts", { resourceGroupName: "rg", actionGroupId: "ag", keyVaultId: "kv-id" }));
-    expect(ofType(resources, "azure-native:monitor:MetricAlert").map((r) => r.name)).toEqual(["alerts-keyvault-availability"]);
+    const { resources } = await record(
+      () => new BaselineAlerts("alerts", { resourceGroupName: "rg", actionGroupId: "ag", keyVaultId: "kv-id" }),
+    );
+    expect(ofType(resources, "azure-native:monitor:MetricAlert").map((r) => r.name)).toEqual([
+      "alerts-keyvault-availability",
+    ]);
   });
 
   it("alerts on Cosmos DB 429s with a StatusCode dimension, routed to the action group", async () => {
@@ -179,7 +199,8 @@ describe("BaselineAlerts", () => {
       resourceGroupName: "rg",
       location: "global",
       tags: { env: "test" },
-      description: "Cosmos DB is throttling requests (HTTP 429): raise the container's autoscale maximum or spread the partition key.",
+      description:
+        "Cosmos DB is throttling requests (HTTP 429): raise the container's autoscale maximum or spread the partition key.",
       severity: 2,
       enabled: true,
       autoMitigate: true,
@@ -215,7 +236,11 @@ describe("BaselineAlerts", () => {
       ["keyVault", "Availability", "LessThan", 90],
     ]);
     for (const rule of baselineAlertRules) {
-      const namespace = { cosmos: "Microsoft.DocumentDB/databaseAccounts", aks: "Microsoft.ContainerService/managedClusters", keyVault: "Microsoft.KeyVault/vaults" }[rule.target];
+      const namespace = {
+        cosmos: "Microsoft.DocumentDB/databaseAccounts",
+        aks: "Microsoft.ContainerService/managedClusters",
+        keyVault: "Microsoft.KeyVault/vaults",
+      }[rule.target];
       expect(rule.metricNamespace).toBe(namespace);
     }
   });

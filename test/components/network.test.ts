@@ -66,7 +66,9 @@ describe("Network", () => {
         privateEndpointNetworkPolicies: "Enabled",
         privateLinkServiceNetworkPolicies: "Enabled",
         delegations:
-          role === "apiServer" ? [{ name: "aks-api-server", serviceName: "Microsoft.ContainerService/managedClusters" }] : [],
+          role === "apiServer"
+            ? [{ name: "aks-api-server", serviceName: "Microsoft.ContainerService/managedClusters" }]
+            : [],
       });
     }
   });
@@ -78,8 +80,12 @@ describe("Network", () => {
 
   it("exposes subnet ids by role", async () => {
     const { result, resources } = await build();
-    expect(await unwrap(result.subnetIds.gpu)).toBe(named(resources, "azure-native:network:Subnet", "net-gpu").state.id);
-    expect(await unwrap(result.vnetId)).toBe(named(resources, "azure-native:network:VirtualNetwork", "net-vnet").state.id);
+    expect(await unwrap(result.subnetIds.gpu)).toBe(
+      named(resources, "azure-native:network:Subnet", "net-gpu").state.id,
+    );
+    expect(await unwrap(result.vnetId)).toBe(
+      named(resources, "azure-native:network:VirtualNetwork", "net-vnet").state.id,
+    );
   });
 
   it("lays the default subnets out in the address space it is given, and changes nothing else", async () => {
@@ -100,13 +106,17 @@ describe("Network", () => {
   it("subnetPrefixes overrides exactly the subnets it names", async () => {
     const before = await build();
     const after = await build({ subnetPrefixes: { agents: "10.20.200.0/24" } });
-    expect(diffRuns(before.resources, after.resources)).toEqual(["azure-native:network:Subnet::net-agents.addressPrefix"]);
+    expect(diffRuns(before.resources, after.resources)).toEqual([
+      "azure-native:network:Subnet::net-agents.addressPrefix",
+    ]);
   });
 
   it("natIdleTimeoutMinutes changes exactly the NAT gateway's idle timeout", async () => {
     const before = await build();
     const after = await build({ natIdleTimeoutMinutes: 10 });
-    expect(diffRuns(before.resources, after.resources)).toEqual(["azure-native:network:NatGateway::net-nat.idleTimeoutInMinutes"]);
+    expect(diffRuns(before.resources, after.resources)).toEqual([
+      "azure-native:network:NatGateway::net-nat.idleTimeoutInMinutes",
+    ]);
   });
 
   it("adds diagnostics, a lock and role assignments on the VNet only when asked", async () => {
@@ -129,14 +139,18 @@ describe("Network", () => {
       logs: [{ categoryGroup: "allLogs", enabled: true }],
       metrics: [{ category: "AllMetrics", enabled: true }],
     });
-    expect(named(after.resources, "azure-native:authorization:ManagementLockByScope", "net-lock").inputs.scope).toBe(vnetId);
+    expect(named(after.resources, "azure-native:authorization:ManagementLockByScope", "net-lock").inputs.scope).toBe(
+      vnetId,
+    );
     expect(named(after.resources, "azure-native:authorization:RoleAssignment", "net-role-0").inputs.scope).toBe(vnetId);
   });
 
   it("keeps role-assignment names stable across two runs", async () => {
     const args = { roleAssignments: [{ roleDefinitionIdOrName: "Reader", principalId: "p" }] };
     const names = async () =>
-      ofType((await construct(args)).resources, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
+      ofType((await construct(args)).resources, "azure-native:authorization:RoleAssignment").map(
+        (r) => r.inputs.roleAssignmentName,
+      );
     expect(await names()).toEqual(await names());
   });
 
@@ -171,10 +185,26 @@ describe("resolveNetworkPlan", () => {
   });
 
   it.each([
-    [undefined, { apiServer: "10.20.13.0/29" }, "Network: subnetPrefixes.apiServer (10.20.13.0/29) is smaller than /28"],
-    [undefined, { cpu: "10.20.2.0/23" }, "Network: subnetPrefixes.cpu (10.20.2.0/23) overlaps subnetPrefixes.system (10.20.0.0/22)"],
-    [undefined, { gpu: "10.20.8.1/22" }, 'Network: subnetPrefixes.gpu ("10.20.8.1/22") is not an IPv4 CIDR such as 10.20.0.0/24'],
-    [undefined, { gpu: "10.99.0.0/22" }, "Network: subnetPrefixes.gpu (10.99.0.0/22) is outside addressSpace (10.20.0.0/16)"],
+    [
+      undefined,
+      { apiServer: "10.20.13.0/29" },
+      "Network: subnetPrefixes.apiServer (10.20.13.0/29) is smaller than /28",
+    ],
+    [
+      undefined,
+      { cpu: "10.20.2.0/23" },
+      "Network: subnetPrefixes.cpu (10.20.2.0/23) overlaps subnetPrefixes.system (10.20.0.0/22)",
+    ],
+    [
+      undefined,
+      { gpu: "10.20.8.1/22" },
+      'Network: subnetPrefixes.gpu ("10.20.8.1/22") is not an IPv4 CIDR such as 10.20.0.0/24',
+    ],
+    [
+      undefined,
+      { gpu: "10.99.0.0/22" },
+      "Network: subnetPrefixes.gpu (10.99.0.0/22) is outside addressSpace (10.20.0.0/16)",
+    ],
     ["10.20.0.0", undefined, 'Network: addressSpace ("10.20.0.0") is not an IPv4 CIDR such as 10.20.0.0/16'],
     [
       "10.40.0.0/24",
@@ -183,7 +213,14 @@ describe("resolveNetworkPlan", () => {
     ],
     [
       "10.40.0.0/24",
-      { system: "10.40.0.0/28", cpu: "10.40.0.16/28", gpu: "10.40.0.32/28", privateEndpoints: "10.40.0.48/29", apiServer: "10.40.0.64/28", agents: "10.40.0.80/28" },
+      {
+        system: "10.40.0.0/28",
+        cpu: "10.40.0.16/28",
+        gpu: "10.40.0.32/28",
+        privateEndpoints: "10.40.0.48/29",
+        apiServer: "10.40.0.64/28",
+        agents: "10.40.0.80/28",
+      },
       "Network: subnetPrefixes.system (10.40.0.0/28) is smaller than /27; subnetPrefixes.cpu (10.40.0.16/28) is smaller than /27; subnetPrefixes.gpu (10.40.0.32/28) is smaller than /27; subnetPrefixes.privateEndpoints (10.40.0.48/29) is smaller than /28",
     ],
   ])("rejects addressSpace %s with %j", (space, overrides, message) => {

@@ -24,7 +24,12 @@ describe("PrivateDnsZones", () => {
     });
     for (const [service, zoneName] of Object.entries(privateDnsZoneNames)) {
       const zone = named(resources, "azure-native:privatedns:PrivateZone", `dns-${service}`);
-      expect(zone.inputs).toEqual({ resourceGroupName: "rg", privateZoneName: zoneName, location: "global", tags: { env: "test" } });
+      expect(zone.inputs).toEqual({
+        resourceGroupName: "rg",
+        privateZoneName: zoneName,
+        location: "global",
+        tags: { env: "test" },
+      });
       expect(named(resources, "azure-native:privatedns:VirtualNetworkLink", `dns-${service}-link`).inputs).toEqual({
         resourceGroupName: "rg",
         privateZoneName: zoneName,
@@ -61,7 +66,11 @@ describe("PrivateEndpoint", () => {
       resourceGroupName: "rg",
       location: "westeurope",
       // The SDK fills in subnet defaults; ARM reads only the id of a referenced subnet.
-      subnet: { id: "subnet-id", privateEndpointNetworkPolicies: "Disabled", privateLinkServiceNetworkPolicies: "Enabled" },
+      subnet: {
+        id: "subnet-id",
+        privateEndpointNetworkPolicies: "Disabled",
+        privateLinkServiceNetworkPolicies: "Enabled",
+      },
       privateLinkServiceConnections: [{ name: "cosmos-Sql", privateLinkServiceId: "account-id", groupIds: ["Sql"] }],
       tags: { env: "test" },
     });

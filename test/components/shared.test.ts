@@ -14,11 +14,14 @@ import {
 import { uuidV5 } from "../../components/shared/uuid";
 import { named, ofType, record } from "./helpers";
 
-const SCOPE = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr";
+const SCOPE =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr";
 
 describe("uuidV5", () => {
   it("matches the RFC test vector", () => {
-    expect(uuidV5("www.example.com", "6ba7b810-9dad-11d1-80b4-00c04fd430c8")).toBe("2ed6657d-e927-568b-95e1-2665a8aea6a2");
+    expect(uuidV5("www.example.com", "6ba7b810-9dad-11d1-80b4-00c04fd430c8")).toBe(
+      "2ed6657d-e927-568b-95e1-2665a8aea6a2",
+    );
   });
   it("is deterministic and has version 5 and the RFC variant", () => {
     const a = uuidV5("x");
@@ -81,7 +84,13 @@ class Holder extends pulumi.ComponentResource {
 describe("assignRoles", () => {
   const grants = [
     { roleDefinitionIdOrName: "AcrPull", principalId: pulumi.output("principal-a") },
-    { roleDefinitionIdOrName: "AcrPush", principalId: "group-b", principalType: "Group" as const, description: "CI", condition: "c" },
+    {
+      roleDefinitionIdOrName: "AcrPush",
+      principalId: "group-b",
+      principalType: "Group" as const,
+      description: "CI",
+      condition: "c",
+    },
   ];
 
   it("creates one assignment per grant with full role ids, deterministic names and ServicePrincipal by default", async () => {
@@ -117,14 +126,19 @@ describe("assignRoles", () => {
 
   it("fails at construction for an unknown role name", async () => {
     await expect(
-      record(() => new Holder((self) => assignRoles("acr", SCOPE, [{ roleDefinitionIdOrName: "Nope", principalId: "p" }], self))),
+      record(
+        () =>
+          new Holder((self) => assignRoles("acr", SCOPE, [{ roleDefinitionIdOrName: "Nope", principalId: "p" }], self)),
+      ),
     ).rejects.toThrow(/^roleDefinitionIdOrName "Nope" is neither a built-in role name/);
   });
 });
 
 describe("addLock", () => {
   it("creates lock-<name> with the given level and a default note", async () => {
-    const { resources } = await record(() => new Holder((self) => addLock("kv", SCOPE, { kind: "CanNotDelete" }, self)));
+    const { resources } = await record(
+      () => new Holder((self) => addLock("kv", SCOPE, { kind: "CanNotDelete" }, self)),
+    );
     expect(named(resources, "azure-native:authorization:ManagementLockByScope", "kv-lock").inputs).toEqual({
       scope: SCOPE,
       lockName: "lock-kv",
@@ -145,13 +159,21 @@ describe("diagnosticSettingInputs", () => {
       "allLogs and AllMetrics, resource-specific tables",
       ws,
       { logs: "allLogs", metrics: true, dedicated: true } as const,
-      { logs: [{ categoryGroup: "allLogs", enabled: true }], metrics: [{ category: "AllMetrics", enabled: true }], logAnalyticsDestinationType: "Dedicated" },
+      {
+        logs: [{ categoryGroup: "allLogs", enabled: true }],
+        metrics: [{ category: "AllMetrics", enabled: true }],
+        logAnalyticsDestinationType: "Dedicated",
+      },
     ],
     [
       "a curated list",
       ws,
       { logs: ["kube-audit-admin"], metrics: true, dedicated: true } as const,
-      { logs: [{ category: "kube-audit-admin", enabled: true }], metrics: [{ category: "AllMetrics", enabled: true }], logAnalyticsDestinationType: "Dedicated" },
+      {
+        logs: [{ category: "kube-audit-admin", enabled: true }],
+        metrics: [{ category: "AllMetrics", enabled: true }],
+        logAnalyticsDestinationType: "Dedicated",
+      },
     ],
     [
       "metrics only, AzureDiagnostics",

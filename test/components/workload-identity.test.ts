@@ -1,12 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { validateWorkloadIdentityNames, WorkloadIdentity, type WorkloadIdentityArgs } from "../../components/workload-identity";
+import {
+  validateWorkloadIdentityNames,
+  WorkloadIdentity,
+  type WorkloadIdentityArgs,
+} from "../../components/workload-identity";
 import { roleAssignmentName } from "../../components/shared/role-assignments";
 import { MOCK_TENANT_ID, unwrap, type RegisteredResource } from "../support/pulumi-mocks";
 import { countByType, diffRuns, memoize, named, ofType, record } from "./helpers";
 
 const ISSUER = "https://oidc.example/aks/";
-const STORE = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/models";
-const VAULT = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv";
+const STORE =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/models";
+const VAULT =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv";
 const base: WorkloadIdentityArgs = {
   resourceGroupName: "rg",
   location: "westeurope",
@@ -15,7 +21,8 @@ const base: WorkloadIdentityArgs = {
   namespace: "ai-platform",
   serviceAccountName: "inference",
 };
-const construct = (args: Partial<WorkloadIdentityArgs> = {}) => record(() => new WorkloadIdentity("inference", { ...base, ...args }));
+const construct = (args: Partial<WorkloadIdentityArgs> = {}) =>
+  record(() => new WorkloadIdentity("inference", { ...base, ...args }));
 const build = memoize(construct);
 const identity = (resources: readonly RegisteredResource[]) =>
   named(resources, "azure-native:managedidentity:UserAssignedIdentity", "inference-identity");
@@ -28,12 +35,18 @@ describe("WorkloadIdentity", () => {
       "azure-native:managedidentity:UserAssignedIdentity": 1,
       "azure-native:managedidentity:FederatedIdentityCredential": 1,
     });
-    expect(identity(resources).inputs).toEqual({ resourceGroupName: "rg", location: "westeurope", tags: { env: "test" } });
+    expect(identity(resources).inputs).toEqual({
+      resourceGroupName: "rg",
+      location: "westeurope",
+      tags: { env: "test" },
+    });
   });
 
   it("trusts exactly the cluster's issuer, the one service account, and the workload identity audience", async () => {
     const { resources } = await build();
-    expect(named(resources, "azure-native:managedidentity:FederatedIdentityCredential", "inference-federation").inputs).toEqual({
+    expect(
+      named(resources, "azure-native:managedidentity:FederatedIdentityCredential", "inference-federation").inputs,
+    ).toEqual({
       resourceGroupName: "rg",
       resourceName: "inference-identity",
       federatedIdentityCredentialResourceName: "ai-platform-inference",
@@ -50,7 +63,9 @@ describe("WorkloadIdentity", () => {
     expect(await unwrap(result.principalId)).toBe(state.principalId);
     expect(await unwrap(result.tenantId)).toBe(MOCK_TENANT_ID);
     expect(result.subject).toBe("system:serviceaccount:ai-platform:inference");
-    expect(await unwrap(result.serviceAccountAnnotations)).toEqual({ "azure.workload.identity/client-id": state.clientId });
+    expect(await unwrap(result.serviceAccountAnnotations)).toEqual({
+      "azure.workload.identity/client-id": state.clientId,
+    });
   });
 
   it("grants the identity its roles as a ServicePrincipal with deterministic names", async () => {
@@ -60,31 +75,33 @@ describe("WorkloadIdentity", () => {
     ];
     const first = await build({ grants });
     const principalId = identity(first.resources).state.principalId as string;
-    expect(ofType(first.resources, "azure-native:authorization:RoleAssignment").map((r) => [r.name, r.inputs])).toEqual([
+    expect(ofType(first.resources, "azure-native:authorization:RoleAssignment").map((r) => [r.name, r.inputs])).toEqual(
       [
-        "inference-grant-0",
-        {
-          scope: STORE,
-          principalId,
-          principalType: "ServicePrincipal",
-          roleDefinitionId:
-            "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
-          roleAssignmentName: roleAssignmentName(STORE, principalId, "Storage Blob Data Reader"),
-        },
+        [
+          "inference-grant-0",
+          {
+            scope: STORE,
+            principalId,
+            principalType: "ServicePrincipal",
+            roleDefinitionId:
+              "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+            roleAssignmentName: roleAssignmentName(STORE, principalId, "Storage Blob Data Reader"),
+          },
+        ],
+        [
+          "inference-grant-1",
+          {
+            scope: VAULT,
+            principalId,
+            principalType: "ServicePrincipal",
+            roleDefinitionId:
+              "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6",
+            roleAssignmentName: roleAssignmentName(VAULT, principalId, "Key Vault Secrets User"),
+            description: "secrets",
+          },
+        ],
       ],
-      [
-        "inference-grant-1",
-        {
-          scope: VAULT,
-          principalId,
-          principalType: "ServicePrincipal",
-          roleDefinitionId:
-            "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6",
-          roleAssignmentName: roleAssignmentName(VAULT, principalId, "Key Vault Secrets User"),
-          description: "secrets",
-        },
-      ],
-    ]);
+    );
     const second = await construct({ grants });
     const names = (rs: readonly RegisteredResource[]) =>
       ofType(rs, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
@@ -110,12 +127,22 @@ describe("WorkloadIdentity", () => {
       "+azure-native:authorization:ManagementLockByScope::inference-lock",
       "+azure-native:authorization:RoleAssignment::inference-role-0",
     ]);
-    expect(named(after.resources, "azure-native:authorization:RoleAssignment", "inference-role-0").inputs.scope).toBe(identity(after.resources).state.id);
+    expect(named(after.resources, "azure-native:authorization:RoleAssignment", "inference-role-0").inputs.scope).toBe(
+      identity(after.resources).state.id,
+    );
   });
 
   it.each([
-    ["AI-Platform", "inference", 'WorkloadIdentity w: namespace ("AI-Platform") must be a DNS label: lowercase letters, digits and "-", at most 63'],
-    ["ai", "Inference_SA", 'WorkloadIdentity w: serviceAccountName ("Inference_SA") must be a DNS subdomain name: lowercase letters, digits, "-" and "."'],
+    [
+      "AI-Platform",
+      "inference",
+      'WorkloadIdentity w: namespace ("AI-Platform") must be a DNS label: lowercase letters, digits and "-", at most 63',
+    ],
+    [
+      "ai",
+      "Inference_SA",
+      'WorkloadIdentity w: serviceAccountName ("Inference_SA") must be a DNS subdomain name: lowercase letters, digits, "-" and "."',
+    ],
     [
       "-ns",
       "",
@@ -127,7 +154,9 @@ describe("WorkloadIdentity", () => {
 
   it("rejects bad names before declaring any child", async () => {
     await expect(build({ namespace: "Bad" })).rejects.toThrow(
-      new Error('WorkloadIdentity inference: namespace ("Bad") must be a DNS label: lowercase letters, digits and "-", at most 63'),
+      new Error(
+        'WorkloadIdentity inference: namespace ("Bad") must be a DNS label: lowercase letters, digits and "-", at most 63',
+      ),
     );
   });
 });

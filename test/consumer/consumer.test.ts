@@ -48,23 +48,58 @@ export const vaultUri = vault.vaultUri;
 beforeAll(() => {
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(path.join(consumer, "node_modules", "ai-platform"), { recursive: true });
-  const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })) as { filename: string; files: { path: string }[] }[];
+  const packed = JSON.parse(
+    execFileSync("npm", ["pack", "--json", "--pack-destination", work], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }),
+  ) as { filename: string; files: { path: string }[] }[];
   tarball = path.join(work, packed[0]!.filename);
   files = packed[0]!.files.map((f) => f.path);
-  execFileSync("tar", ["-xzf", tarball, "-C", path.join(consumer, "node_modules", "ai-platform"), "--strip-components=1"]);
-  fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "team-stack", private: true, dependencies: { "ai-platform": `file:${tarball}` } }, null, 2));
-  fs.writeFileSync(path.join(consumer, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", noEmit: true, skipLibCheck: true, types: [] }, include: ["index.ts"] }));
+  execFileSync("tar", [
+    "-xzf",
+    tarball,
+    "-C",
+    path.join(consumer, "node_modules", "ai-platform"),
+    "--strip-components=1",
+  ]);
+  fs.writeFileSync(
+    path.join(consumer, "package.json"),
+    JSON.stringify({ name: "team-stack", private: true, dependencies: { "ai-platform": `file:${tarball}` } }, null, 2),
+  );
+  fs.writeFileSync(
+    path.join(consumer, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        target: "ES2022",
+        noEmit: true,
+        skipLibCheck: true,
+        types: [],
+      },
+      include: ["index.ts"],
+    }),
+  );
   fs.writeFileSync(path.join(consumer, "index.ts"), program);
-  fs.writeFileSync(path.join(consumer, "Pulumi.yaml"), "name: team-stack\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
+  fs.writeFileSync(
+    path.join(consumer, "Pulumi.yaml"),
+    "name: team-stack\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
+  );
   const zone = (z: string) => `/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/privateDnsZones/${z}`;
-  fs.writeFileSync(path.join(consumer, "Pulumi.test.yaml"), [
-    "config:",
-    "  team-stack:location: westeurope",
-    "  team-stack:subnetId: /subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/pe",
-    `  team-stack:cosmosZoneId: ${zone("privatelink.documents.azure.com")}`,
-    `  team-stack:vaultZoneId: ${zone("privatelink.vaultcore.azure.net")}`,
-    "",
-  ].join("\n"));
+  fs.writeFileSync(
+    path.join(consumer, "Pulumi.test.yaml"),
+    [
+      "config:",
+      "  team-stack:location: westeurope",
+      "  team-stack:subnetId: /subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/pe",
+      `  team-stack:cosmosZoneId: ${zone("privatelink.documents.azure.com")}`,
+      `  team-stack:vaultZoneId: ${zone("privatelink.vaultcore.azure.net")}`,
+      "",
+    ].join("\n"),
+  );
 }, 120_000);
 
 afterAll(() => {
@@ -76,7 +111,9 @@ describe("the packed package in a consumer program", () => {
     expect(files).toContain("dist/components/index.js");
     expect(files).toContain("dist/components/index.d.ts");
     expect(files).toContain("dist/components/cosmos-db.d.ts");
-    expect(files.filter((f) => /^(test|stacks|services|local|tools|policies)\//.test(f) || f.endsWith(".test.js"))).toEqual([]);
+    expect(
+      files.filter((f) => /^(test|stacks|services|local|tools|policies)\//.test(f) || f.endsWith(".test.js")),
+    ).toEqual([]);
     expect(files.filter((f) => f.startsWith("components/"))).toEqual([]);
   });
 
@@ -94,14 +131,23 @@ describe("the packed package in a consumer program", () => {
 
   it("plans under mocks with exactly the two components and their children", async () => {
     const resources: PlannedResource[] = await planStack("test", { projectDir: consumer });
-    const top = resources.filter((r) => r.parent === undefined).map((r) => `${r.type} ${r.name}`).sort();
-    expect(top).toEqual(["ai-platform:data:CosmosDb team-cosmos", "ai-platform:security:KeyVault team-kv", "azure-native:resources:ResourceGroup team-rg"]);
+    const top = resources
+      .filter((r) => r.parent === undefined)
+      .map((r) => `${r.type} ${r.name}`)
+      .sort();
+    expect(top).toEqual([
+      "ai-platform:data:CosmosDb team-cosmos",
+      "ai-platform:security:KeyVault team-kv",
+      "azure-native:resources:ResourceGroup team-rg",
+    ]);
     const account = resources.find((r) => r.type === "azure-native:cosmosdb:DatabaseAccount");
     expect(account?.parent).toBe("team-cosmos");
     expect(account?.inputs).toMatchObject({ publicNetworkAccess: "Disabled", disableLocalAuth: true });
     const vault = resources.find((r) => r.type === "azure-native:keyvault:Vault");
     expect(vault?.parent).toBe("team-kv");
     expect(resources.filter((r) => r.type === "azure-native:network:PrivateEndpoint")).toHaveLength(2);
-    expect(resources.filter((r) => r.type.startsWith("kubernetes:") || r.type.includes("containerservice"))).toEqual([]);
+    expect(resources.filter((r) => r.type.startsWith("kubernetes:") || r.type.includes("containerservice"))).toEqual(
+      [],
+    );
   });
 });

@@ -24,7 +24,8 @@ function componentsInSource(): Map<string, string> {
       if (entry.isDirectory()) walk(file);
       else if (entry.name.endsWith(".ts")) {
         const text = fs.readFileSync(file, "utf8");
-        for (const m of text.matchAll(/export class (\w+) extends pulumi\.ComponentResource[\s\S]*?super\("([^"]+)"/g)) found.set(m[1]!, m[2]!);
+        for (const m of text.matchAll(/export class (\w+) extends pulumi\.ComponentResource[\s\S]*?super\("([^"]+)"/g))
+          found.set(m[1]!, m[2]!);
       }
     }
   };
@@ -38,7 +39,9 @@ beforeAll(async () => {
 
 describe("the component provider's schema", () => {
   it("is a plugin the Node.js runtime runs", () => {
-    expect(parse(fs.readFileSync(path.join(root, "provider", "PulumiPlugin.yaml"), "utf8"))).toEqual({ runtime: { name: "nodejs", options: { typescript: true } } });
+    expect(parse(fs.readFileSync(path.join(root, "provider", "PulumiPlugin.yaml"), "utf8"))).toEqual({
+      runtime: { name: "nodejs", options: { typescript: true } },
+    });
     expect(JSON.parse(fs.readFileSync(path.join(root, "provider", "package.json"), "utf8")).main).toBe("index.ts");
   });
 
@@ -53,11 +56,32 @@ describe("the component provider's schema", () => {
   it("describes each component's inputs (required ones marked) and outputs", () => {
     const cosmos = schema.resources["ai-platform:data:CosmosDb"]!;
     expect(cosmos.requiredInputs.sort()).toEqual(["location", "resourceGroupName"]);
-    expect(Object.keys(cosmos.inputProperties)).toEqual(expect.arrayContaining(["backupTier", "privateEndpoint", "diagnosticSettings", "lock", "roleAssignments", "dataPlaneRoleAssignments", "tags"]));
-    expect(cosmos.inputProperties.backupTier).toMatchObject({ type: "string", description: expect.stringContaining("One of: Continuous7Days, Continuous30Days.") });
-    expect(cosmos.inputProperties.privateEndpoint).toMatchObject({ $ref: "#/types/ai-platform:index:PrivateEndpointTarget" });
-    expect(cosmos.properties).toMatchObject({ accountId: { type: "string" }, endpoint: { type: "string" }, accountName: { type: "string" } });
-    expect(schema.types["ai-platform:index:PrivateEndpointTarget"]).toMatchObject({ required: ["subnetId", "privateDnsZoneId"] });
+    expect(Object.keys(cosmos.inputProperties)).toEqual(
+      expect.arrayContaining([
+        "backupTier",
+        "privateEndpoint",
+        "diagnosticSettings",
+        "lock",
+        "roleAssignments",
+        "dataPlaneRoleAssignments",
+        "tags",
+      ]),
+    );
+    expect(cosmos.inputProperties.backupTier).toMatchObject({
+      type: "string",
+      description: expect.stringContaining("One of: Continuous7Days, Continuous30Days."),
+    });
+    expect(cosmos.inputProperties.privateEndpoint).toMatchObject({
+      $ref: "#/types/ai-platform:index:PrivateEndpointTarget",
+    });
+    expect(cosmos.properties).toMatchObject({
+      accountId: { type: "string" },
+      endpoint: { type: "string" },
+      accountName: { type: "string" },
+    });
+    expect(schema.types["ai-platform:index:PrivateEndpointTarget"]).toMatchObject({
+      required: ["subnetId", "privateDnsZoneId"],
+    });
 
     const platform = schema.resources["ai-platform:index:AiPlatform"]!;
     expect(platform.requiredInputs.sort()).toEqual(["cluster", "location"]);
@@ -65,7 +89,9 @@ describe("the component provider's schema", () => {
     expect(platform.required).not.toContain("inferenceImage");
 
     // A TypeScript-only function input (the test hook for the ACR token exchange) is left out.
-    expect(Object.keys(schema.resources["ai-platform:images:ContainerImage"]!.inputProperties)).not.toContain("tokenExchange");
+    expect(Object.keys(schema.resources["ai-platform:images:ContainerImage"]!.inputProperties)).not.toContain(
+      "tokenExchange",
+    );
 
     for (const [token, spec] of Object.entries(schema.resources)) {
       expect(Object.keys(spec.properties).length, `${token} outputs`).toBeGreaterThan(0);
@@ -80,9 +106,12 @@ describe("the component provider's schema", () => {
       if ("items" in p) collect(p.items);
       if ("additionalProperties" in p && p.additionalProperties) collect(p.additionalProperties);
     };
-    for (const spec of Object.values(schema.resources)) [...Object.values(spec.inputProperties), ...Object.values(spec.properties)].forEach(collect);
+    for (const spec of Object.values(schema.resources))
+      [...Object.values(spec.inputProperties), ...Object.values(spec.properties)].forEach(collect);
     for (const t of Object.values(schema.types)) Object.values(t.properties).forEach(collect);
-    const missing = refs.filter((r) => r !== "pulumi.json#/Any" && schema.types[r.replace("#/types/", "")] === undefined);
+    const missing = refs.filter(
+      (r) => r !== "pulumi.json#/Any" && schema.types[r.replace("#/types/", "")] === undefined,
+    );
     expect(missing).toEqual([]);
     expect(refs.length).toBeGreaterThan(20);
   });
@@ -93,9 +122,16 @@ describe("the plugin process", () => {
     // grpc-js and the generated stubs as @pulumi/pulumi itself loads them.
     const fromPulumi = createRequire(require.resolve("@pulumi/pulumi"));
     const grpc = fromPulumi("@grpc/grpc-js") as { credentials: { createInsecure(): unknown } };
-    const services = fromPulumi("./proto/provider_grpc_pb") as { ResourceProviderClient: new (address: string, credentials: unknown) => any };
-    const messages = fromPulumi("./proto/provider_pb") as { GetSchemaRequest: new () => { setVersion(v: number): void } };
-    const plugin = spawn(process.execPath, ["--import", "tsx", "index.ts"], { cwd: path.join(root, "provider"), stdio: ["ignore", "pipe", "inherit"] });
+    const services = fromPulumi("./proto/provider_grpc_pb") as {
+      ResourceProviderClient: new (address: string, credentials: unknown) => any;
+    };
+    const messages = fromPulumi("./proto/provider_pb") as {
+      GetSchemaRequest: new () => { setVersion(v: number): void };
+    };
+    const plugin = spawn(process.execPath, ["--import", "tsx", "index.ts"], {
+      cwd: path.join(root, "provider"),
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     try {
       const port = await new Promise<string>((resolve, reject) => {
         plugin.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
@@ -106,7 +142,9 @@ describe("the plugin process", () => {
       const request = new messages.GetSchemaRequest();
       request.setVersion(0);
       const served = await new Promise<PackageSchema>((resolve, reject) => {
-        client.getSchema(request, (error: Error | null, response: { getSchema(): string }) => (error ? reject(error) : resolve(JSON.parse(response.getSchema()) as PackageSchema)));
+        client.getSchema(request, (error: Error | null, response: { getSchema(): string }) =>
+          error ? reject(error) : resolve(JSON.parse(response.getSchema()) as PackageSchema),
+        );
       });
       client.close();
       expect(Object.keys(served.resources).sort()).toEqual(Object.keys(schema.resources).sort());
@@ -121,10 +159,17 @@ describe("construct", () => {
   it("builds the requested component from plain inputs and returns its outputs", async () => {
     await installMocks();
     const provider = new PlatformComponentProvider("0.1.0");
-    const result = await provider.construct("team-kv", "ai-platform:security:KeyVault", { resourceGroupName: "rg-team", location: "westeurope", tenantId: "t" }, {});
+    const result = await provider.construct(
+      "team-kv",
+      "ai-platform:security:KeyVault",
+      { resourceGroupName: "rg-team", location: "westeurope", tenantId: "t" },
+      {},
+    );
     expect(Object.keys(result.state).sort()).toEqual(["vaultId", "vaultName", "vaultUri"]);
     expect(await unwrap(result.state.vaultUri as string)).toMatch(/^https:\/\/team-kv-[a-z0-9]+\.vault\.azure\.net\/$/);
     expect(registered("azure-native:keyvault:Vault")).toHaveLength(1);
-    await expect(provider.construct("x", "ai-platform:index:Nope", {}, {})).rejects.toThrow(/^unknown component type ai-platform:index:Nope \(known: /);
+    await expect(provider.construct("x", "ai-platform:index:Nope", {}, {})).rejects.toThrow(
+      /^unknown component type ai-platform:index:Nope \(known: /,
+    );
   }, 120_000);
 });

@@ -79,7 +79,9 @@ describe("npm start (startLocalPlatform)", () => {
     expect(status).toBe(200);
     expect(body.model_version).toBe("1");
     expect(body.outputs.map((o) => o.name)).toEqual(["label", "probabilities"]);
-    expect(JSON.parse(readFileSync(join(dataDir, "platform.json"), "utf8"))).toEqual(JSON.parse(JSON.stringify(p.state)));
+    expect(JSON.parse(readFileSync(join(dataDir, "platform.json"), "utf8"))).toEqual(
+      JSON.parse(JSON.stringify(p.state)),
+    );
   });
 
   it("refuses a second start on the same data directory, naming the running pid", async () => {
@@ -100,13 +102,21 @@ describe("npm start (startLocalPlatform)", () => {
     });
     expect(status.models).toHaveLength(1);
     expect(status.models[0]).toMatchObject({ name: "iris", aliases: { production: 1 } });
-    expect(status.models[0].versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([[1, "production"]]);
+    expect(status.models[0].versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([
+      [1, "production"],
+    ]);
   });
 
   it("switches to a retrained, promoted version under continuous traffic with zero failed requests", async () => {
     const p = platform!;
     const conn = p.state.connection;
-    const ingest = await ingestFile(conn, { file: changedDataset(), dataset: "iris", label: "species", id: "id", rejectedPath: join(root, "rejected.jsonl") });
+    const ingest = await ingestFile(conn, {
+      file: changedDataset(),
+      dataset: "iris",
+      label: "species",
+      id: "id",
+      rejectedPath: join(root, "rejected.jsonl"),
+    });
     expect([ingest.written, ingest.rejected]).toEqual([180, 0]);
     const trained = await trainModel(conn, { dataset: "iris", model: "iris", actor: "e2e" });
     expect(trained.version.version).toBe(2);

@@ -6,7 +6,9 @@ import type { RunResult } from "../../services/inference/src/runtime/session-poo
 import { addOffset } from "../support/onnx-models";
 import { buildApp, makeRepo, removeRepo } from "./helpers";
 
-const row = (...v: number[]): Record<string, TensorData> => ({ x: { type: "float32", dims: [v.length / 2, 2], data: new Float32Array(v) } });
+const row = (...v: number[]): Record<string, TensorData> => ({
+  x: { type: "float32", dims: [v.length / 2, 2], data: new Float32Array(v) },
+});
 
 /** An executor that doubles its input and completes only when the test says so. */
 function gatedExecutor() {
@@ -15,7 +17,10 @@ function gatedExecutor() {
     new Promise((resolve) => {
       const x = feeds.x as TensorData;
       const data = Float32Array.from(x.data as Float32Array, (v) => v * 2);
-      calls.push({ rows: x.dims[0] as number, release: () => resolve({ outputs: { y: { type: "float32", dims: x.dims, data } }, computeUs: 5 }) });
+      calls.push({
+        rows: x.dims[0] as number,
+        release: () => resolve({ outputs: { y: { type: "float32", dims: x.dims, data } }, computeUs: 5 }),
+      });
     });
   return { calls, execute };
 }
@@ -24,7 +29,11 @@ describe("DynamicBatcher", () => {
   it("batches requests that queue while the instance is busy, and splits outputs back", async () => {
     const ex = gatedExecutor();
     const stats: BatchStats[] = [];
-    const b = new DynamicBatcher({ maxBatchSize: 8, maxQueueDelayUs: 0, preferredBatchSizes: [], maxQueueSize: 100, concurrency: 1 }, ex.execute, (s) => stats.push(s));
+    const b = new DynamicBatcher(
+      { maxBatchSize: 8, maxQueueDelayUs: 0, preferredBatchSizes: [], maxQueueSize: 100, concurrency: 1 },
+      ex.execute,
+      (s) => stats.push(s),
+    );
     const first = b.submit(row(1, 1), 1);
     const rest = [b.submit(row(2, 2), 1), b.submit(row(3, 3, 4, 4), 2), b.submit(row(5, 5), 1)];
     expect(ex.calls.map((c) => c.rows)).toEqual([1]); // only the first left; the others wait for the busy instance
@@ -33,14 +42,28 @@ describe("DynamicBatcher", () => {
     expect(ex.calls.map((c) => c.rows)).toEqual([1, 4]);
     ex.calls[1]?.release();
     const outs = await Promise.all(rest);
-    expect(outs.map((o) => [...(o.outputs.y?.data as Float32Array)])).toEqual([[4, 4], [6, 6, 8, 8], [10, 10]]);
-    expect(outs.map((o) => o.outputs.y?.dims)).toEqual([[1, 2], [2, 2], [1, 2]]);
-    expect(stats.map((s) => [s.batchSize, s.requests])).toEqual([[1, 1], [4, 3]]);
+    expect(outs.map((o) => [...(o.outputs.y?.data as Float32Array)])).toEqual([
+      [4, 4],
+      [6, 6, 8, 8],
+      [10, 10],
+    ]);
+    expect(outs.map((o) => o.outputs.y?.dims)).toEqual([
+      [1, 2],
+      [2, 2],
+      [1, 2],
+    ]);
+    expect(stats.map((s) => [s.batchSize, s.requests])).toEqual([
+      [1, 1],
+      [4, 3],
+    ]);
   });
 
   it("never exceeds max_batch_size and prefers a preferred size", async () => {
     const ex = gatedExecutor();
-    const b = new DynamicBatcher({ maxBatchSize: 4, maxQueueDelayUs: 0, preferredBatchSizes: [2], maxQueueSize: 100, concurrency: 1 }, ex.execute);
+    const b = new DynamicBatcher(
+      { maxBatchSize: 4, maxQueueDelayUs: 0, preferredBatchSizes: [2], maxQueueSize: 100, concurrency: 1 },
+      ex.execute,
+    );
     const all = [b.submit(row(0, 0), 1), ...[1, 2, 3, 4, 5, 6].map((i) => b.submit(row(i, i), 1))];
     ex.calls[0]?.release();
     await all[0];
@@ -55,7 +78,10 @@ describe("DynamicBatcher", () => {
 
   it("keeps requests with different trailing shapes in separate batches", async () => {
     const ex = gatedExecutor();
-    const b = new DynamicBatcher({ maxBatchSize: 8, maxQueueDelayUs: 0, preferredBatchSizes: [], maxQueueSize: 100, concurrency: 1 }, ex.execute);
+    const b = new DynamicBatcher(
+      { maxBatchSize: 8, maxQueueDelayUs: 0, preferredBatchSizes: [], maxQueueSize: 100, concurrency: 1 },
+      ex.execute,
+    );
     const wide: Record<string, TensorData> = { x: { type: "float32", dims: [1, 4], data: new Float32Array(4) } };
     const p = [b.submit(row(1, 1), 1), b.submit(row(2, 2), 1), b.submit(wide, 1), b.submit(row(3, 3), 1)];
     ex.calls[0]?.release();
@@ -70,9 +96,15 @@ describe("DynamicBatcher", () => {
 
   it("refuses requests beyond the queue limit with 503", async () => {
     const ex = gatedExecutor();
-    const b = new DynamicBatcher({ maxBatchSize: 8, maxQueueDelayUs: 0, preferredBatchSizes: [], maxQueueSize: 2, concurrency: 1 }, ex.execute);
+    const b = new DynamicBatcher(
+      { maxBatchSize: 8, maxQueueDelayUs: 0, preferredBatchSizes: [], maxQueueSize: 2, concurrency: 1 },
+      ex.execute,
+    );
     const ok = [b.submit(row(1, 1), 1), b.submit(row(1, 1), 1), b.submit(row(1, 1), 1)];
-    await expect(b.submit(row(1, 1), 1)).rejects.toMatchObject({ statusCode: 503, message: "dynamic batching queue is full (2 requests waiting); retry later" });
+    await expect(b.submit(row(1, 1), 1)).rejects.toMatchObject({
+      statusCode: 503,
+      message: "dynamic batching queue is full (2 requests waiting); retry later",
+    });
     ex.calls[0]?.release();
     await ok[0];
     ex.calls[1]?.release();
@@ -81,7 +113,10 @@ describe("DynamicBatcher", () => {
 
   it("waits up to max_queue_delay for company, then sends what it has", async () => {
     const ex = gatedExecutor();
-    const b = new DynamicBatcher({ maxBatchSize: 8, maxQueueDelayUs: 20_000, preferredBatchSizes: [], maxQueueSize: 100, concurrency: 1 }, ex.execute);
+    const b = new DynamicBatcher(
+      { maxBatchSize: 8, maxQueueDelayUs: 20_000, preferredBatchSizes: [], maxQueueSize: 100, concurrency: 1 },
+      ex.execute,
+    );
     const p = [b.submit(row(1, 1), 1), b.submit(row(2, 2), 1)];
     expect(ex.calls).toHaveLength(0); // held for the delay
     await new Promise<void>((resolve) => {
@@ -103,7 +138,10 @@ describe("dynamic batching in the service", () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     repo = makeRepo({
-      batched: { versions: { 1: addOffset(1) }, config: { max_batch_size: 16, dynamic_batching: { max_queue_delay_microseconds: 2000 } } },
+      batched: {
+        versions: { 1: addOffset(1) },
+        config: { max_batch_size: 16, dynamic_batching: { max_queue_delay_microseconds: 2000 } },
+      },
     });
     app = await buildApp(repo);
   });
@@ -115,10 +153,16 @@ describe("dynamic batching in the service", () => {
   it("answers each of 32 concurrent requests with its own rows, in fewer executions", async () => {
     const results = await Promise.all(
       Array.from({ length: 32 }, (_, i) =>
-        app.inject({ method: "POST", url: "/v2/models/batched/infer", payload: { id: `r${i}`, inputs: [{ name: "x", shape: [1, 2], datatype: "FP32", data: [i, -i] }] } }),
+        app.inject({
+          method: "POST",
+          url: "/v2/models/batched/infer",
+          payload: { id: `r${i}`, inputs: [{ name: "x", shape: [1, 2], datatype: "FP32", data: [i, -i] }] },
+        }),
       ),
     );
-    results.forEach((r, i) => expect(r.json()).toMatchObject({ id: `r${i}`, outputs: [{ shape: [1, 2], data: [i + 1, 1 - i] }] }));
+    results.forEach((r, i) =>
+      expect(r.json()).toMatchObject({ id: `r${i}`, outputs: [{ shape: [1, 2], data: [i + 1, 1 - i] }] }),
+    );
     const metrics = (await app.inject("/metrics")).body;
     const execs = Number(/nv_inference_exec_count\{model="batched",version="1"\} (\d+)/.exec(metrics)?.[1]);
     expect(Number(/nv_inference_count\{model="batched",version="1"\} (\d+)/.exec(metrics)?.[1])).toBe(32);

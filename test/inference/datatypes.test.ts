@@ -40,7 +40,16 @@ function binaryOf(dt: ModelDatatype): Buffer {
     case "INT64":
       return Buffer.from(new BigInt64Array([-(2n ** 63n), 2n ** 63n - 1n, 5n]).buffer);
     default: {
-      const Ctor = { UINT8: Uint8Array, UINT16: Uint16Array, UINT32: Uint32Array, INT8: Int8Array, INT16: Int16Array, INT32: Int32Array, FP32: Float32Array, FP64: Float64Array }[dt];
+      const Ctor = {
+        UINT8: Uint8Array,
+        UINT16: Uint16Array,
+        UINT32: Uint32Array,
+        INT8: Int8Array,
+        INT16: Int16Array,
+        INT32: Int32Array,
+        FP32: Float32Array,
+        FP64: Float64Array,
+      }[dt];
       return Buffer.from(new Ctor([1, 2, 3]).buffer);
     }
   }
@@ -62,7 +71,14 @@ afterAll(async () => {
 describe("every datatype", () => {
   it.each(Object.entries(JSON_VALUES))("round-trips %s through JSON", async (dt, data) => {
     const res = await infer(app, dt.toLowerCase(), { inputs: [{ name: "input", shape: [3], datatype: dt, data }] });
-    expect(res).toEqual({ status: 200, json: { model_name: dt.toLowerCase(), model_version: "1", outputs: [{ name: "output", datatype: dt, shape: [3], data }] } });
+    expect(res).toEqual({
+      status: 200,
+      json: {
+        model_name: dt.toLowerCase(),
+        model_version: "1",
+        outputs: [{ name: "output", datatype: dt, shape: [3], data }],
+      },
+    });
   });
 
   it.each(ALL)("round-trips %s through the binary extension", async (dt) => {
@@ -92,7 +108,11 @@ describe("every datatype", () => {
 
   it("answers FP16 as JSON numbers when binary output is not asked for", async () => {
     const bytes = binaryOf("FP16");
-    const header = Buffer.from(JSON.stringify({ inputs: [{ name: "input", shape: [3], datatype: "FP16", parameters: { binary_data_size: 6 } }] }));
+    const header = Buffer.from(
+      JSON.stringify({
+        inputs: [{ name: "input", shape: [3], datatype: "FP16", parameters: { binary_data_size: 6 } }],
+      }),
+    );
     const res = await app.inject({
       method: "POST",
       url: "/v2/models/fp16/infer",
@@ -106,7 +126,10 @@ describe("every datatype", () => {
     const res = await app.inject({
       method: "POST",
       url: "/v2/models/int32/infer",
-      payload: { parameters: { binary_data_output: true }, inputs: [{ name: "input", shape: [2], datatype: "INT32", data: [7, -7] }] },
+      payload: {
+        parameters: { binary_data_output: true },
+        inputs: [{ name: "input", shape: [2], datatype: "INT32", data: [7, -7] }],
+      },
     });
     const n = Number(res.headers["inference-header-content-length"]);
     expect(JSON.parse(res.rawPayload.subarray(0, n).toString()).outputs[0].parameters).toEqual({ binary_data_size: 8 });

@@ -26,7 +26,8 @@ export function makeRepo(models: Record<string, RepoModel>): string {
 export function addModel(root: string, name: string, m: RepoModel): void {
   mkdirSync(join(root, name), { recursive: true });
   if (m.config) writeFileSync(join(root, name, "config.json"), JSON.stringify(m.config));
-  for (const [v, bytes] of Object.entries(m.versions)) addVersion(root, name, Number(v), bytes, m.withSha ? createHash("sha256").update(bytes).digest("hex") : undefined);
+  for (const [v, bytes] of Object.entries(m.versions))
+    addVersion(root, name, Number(v), bytes, m.withSha ? createHash("sha256").update(bytes).digest("hex") : undefined);
 }
 
 /** Writes one version's model.onnx (and its sha256 file when given). */
@@ -42,8 +43,18 @@ export function removeRepo(root: string): void {
 }
 
 /** Builds the app over `repo` with models loaded (no polling), quiet logs; extra env overrides the defaults. */
-export async function buildApp(repo: string, env: Record<string, string> = {}, deps: InferenceDeps = {}): Promise<FastifyInstance> {
-  const config = loadConfig({ INFERENCE_MODEL_REPOSITORY: repo, INFERENCE_CPU_LIMIT: "1", HOST: "127.0.0.1", PORT: "0", ...env });
+export async function buildApp(
+  repo: string,
+  env: Record<string, string> = {},
+  deps: InferenceDeps = {},
+): Promise<FastifyInstance> {
+  const config = loadConfig({
+    INFERENCE_MODEL_REPOSITORY: repo,
+    INFERENCE_CPU_LIMIT: "1",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    ...env,
+  });
   const app = await build(config, { autoSync: false, logger: false, ...deps });
   await app.ready();
   await app.models.sync();
@@ -51,7 +62,12 @@ export async function buildApp(repo: string, env: Record<string, string> = {}, d
 }
 
 /** POSTs an inference request through inject and returns status + parsed JSON. */
-export async function infer(app: FastifyInstance, model: string, body: unknown, version?: string): Promise<{ status: number; json: any }> {
+export async function infer(
+  app: FastifyInstance,
+  model: string,
+  body: unknown,
+  version?: string,
+): Promise<{ status: number; json: any }> {
   const url = version ? `/v2/models/${model}/versions/${version}/infer` : `/v2/models/${model}/infer`;
   const res = await app.inject({ method: "POST", url, payload: body as object });
   return { status: res.statusCode, json: res.json() };

@@ -64,7 +64,12 @@ describe("hot swap", () => {
     expect(await ask()).toEqual({ status: 200, version: "2", first: 12 });
     expect((await app.inject("/v2/health/ready")).statusCode).toBe(200);
     const index = (await app.inject({ method: "POST", url: "/v2/repository/index" })).json();
-    expect(index.find((e: any) => e.version === "2")).toEqual({ name: "swap", version: "2", state: "READY", reason: "" });
+    expect(index.find((e: any) => e.version === "2")).toEqual({
+      name: "swap",
+      version: "2",
+      state: "READY",
+      reason: "",
+    });
     const failed = index.find((e: any) => e.version === "3");
     expect(failed.state).toBe("UNAVAILABLE");
     expect(failed.reason).toMatch(/protobuf parsing failed|Load model|failed/i);
@@ -76,8 +81,12 @@ describe("hot swap", () => {
     addVersion(repo, "swap", 4, addOffset(4), "0".repeat(64));
     await app.models.sync();
     expect(await ask()).toEqual({ status: 200, version: "2", first: 12 });
-    const failed = (await app.inject({ method: "POST", url: "/v2/repository/index" })).json().find((e: any) => e.version === "4");
-    expect(failed.reason).toBe(`sha256 mismatch for ${join(repo, "swap", "4", "model.onnx")}: expected ${"0".repeat(64)}, got ${failed.reason.split(" got ")[1]}`);
+    const failed = (await app.inject({ method: "POST", url: "/v2/repository/index" }))
+      .json()
+      .find((e: any) => e.version === "4");
+    expect(failed.reason).toBe(
+      `sha256 mismatch for ${join(repo, "swap", "4", "model.onnx")}: expected ${"0".repeat(64)}, got ${failed.reason.split(" got ")[1]}`,
+    );
     // Fixing the artifact (new bytes, matching hash file) is picked up on the next sync.
     writeFileSync(join(repo, "swap", "4", "model.onnx.sha256"), `${failed.reason.split(" got ")[1]}\n`);
     await app.models.sync();
@@ -89,7 +98,10 @@ describe("a model whose only version cannot load", () => {
   let brokenRepo: string;
   let broken: FastifyInstance;
   beforeAll(async () => {
-    brokenRepo = makeRepo({ good: { versions: { 1: addOffset(1) } }, bad: { versions: { 1: new Uint8Array([9, 9, 9]) } } });
+    brokenRepo = makeRepo({
+      good: { versions: { 1: addOffset(1) } },
+      bad: { versions: { 1: new Uint8Array([9, 9, 9]) } },
+    });
     broken = await buildApp(brokenRepo);
   });
   afterAll(async () => {

@@ -27,7 +27,11 @@ describe("health and metadata", () => {
   });
 
   it("reports server metadata with the binary extension", async () => {
-    expect((await app.inject("/v2")).json()).toEqual({ name: "ai-platform-inference", version: "0.1.0", extensions: ["binary_tensor_data", "model_repository"] });
+    expect((await app.inject("/v2")).json()).toEqual({
+      name: "ai-platform-inference",
+      version: "0.1.0",
+      extensions: ["binary_tensor_data", "model_repository"],
+    });
   });
 
   it("reports model metadata with -1 for dynamic dimensions", async () => {
@@ -74,7 +78,12 @@ describe("inference", () => {
     });
     expect(res).toEqual({
       status: 200,
-      json: { model_name: "mymodel", model_version: "1", id: "42", outputs: [{ name: "output0", datatype: "FP32", shape: [2, 2], data: [1, 2, 3, 4] }] },
+      json: {
+        model_name: "mymodel",
+        model_version: "1",
+        id: "42",
+        outputs: [{ name: "output0", datatype: "FP32", shape: [2, 2], data: [1, 2, 3, 4] }],
+      },
     });
   });
 
@@ -109,7 +118,15 @@ describe("inference", () => {
   it("accepts nested row-major data and returns every output when none is requested", async () => {
     const res = await infer(app, "mymodel", {
       inputs: [
-        { name: "input0", shape: [2, 2], datatype: "UINT32", data: [[1, 2], [3, 4]] },
+        {
+          name: "input0",
+          shape: [2, 2],
+          datatype: "UINT32",
+          data: [
+            [1, 2],
+            [3, 4],
+          ],
+        },
         { name: "input1", shape: [3], datatype: "BOOL", data: [true, false, true] },
       ],
     });
@@ -121,7 +138,9 @@ describe("inference", () => {
   });
 
   it("classifies a batch with the tabular model", async () => {
-    const res = await infer(app, "tabular", { inputs: [{ name: "features", shape: [2, 4], datatype: "FP32", data: [1, 2, 3, 4, 0, 0, 0, 0] }] });
+    const res = await infer(app, "tabular", {
+      inputs: [{ name: "features", shape: [2, 4], datatype: "FP32", data: [1, 2, 3, 4, 0, 0, 0, 0] }],
+    });
     expect(res.status).toBe(200);
     const [label, probs] = res.json.outputs;
     expect(label).toEqual({ name: "label", datatype: "INT64", shape: [2], data: [2, 2] });
@@ -132,7 +151,10 @@ describe("inference", () => {
   it("routes to an explicit version", async () => {
     const body = { inputs: [{ name: "x", shape: [1, 2], datatype: "FP32", data: [10, 20] }] };
     expect((await infer(app, "offset", body, "1")).json.outputs[0].data).toEqual([11, 21]);
-    expect((await infer(app, "offset", body, "2")).json).toMatchObject({ model_version: "2", outputs: [{ data: [12, 22] }] });
+    expect((await infer(app, "offset", body, "2")).json).toMatchObject({
+      model_version: "2",
+      outputs: [{ data: [12, 22] }],
+    });
     expect((await infer(app, "offset", body)).json.model_version).toBe("2");
   });
 });
@@ -141,8 +163,14 @@ describe("INFERENCE_DEVICE=cuda without a CUDA provider", () => {
   it("falls back to CPU, says so in the metadata, and serves", async () => {
     const cudaApp = await buildApp(repo, { INFERENCE_DEVICE: "cuda" });
     try {
-      expect((await cudaApp.inject("/v2/models/tabular")).json().parameters).toEqual({ default_version: "1", max_batch_size: 0, execution_provider: "cpu" });
-      const res = await infer(cudaApp, "tabular", { inputs: [{ name: "features", shape: [1, 4], datatype: "FP32", data: [1, 2, 3, 4] }] });
+      expect((await cudaApp.inject("/v2/models/tabular")).json().parameters).toEqual({
+        default_version: "1",
+        max_batch_size: 0,
+        execution_provider: "cpu",
+      });
+      const res = await infer(cudaApp, "tabular", {
+        inputs: [{ name: "features", shape: [1, 4], datatype: "FP32", data: [1, 2, 3, 4] }],
+      });
       expect(res.json.outputs[0].data).toEqual([2]);
     } finally {
       await cudaApp.close();

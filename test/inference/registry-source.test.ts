@@ -7,7 +7,10 @@ import { registrySource } from "../../services/inference/src/sources/registry-so
 import { addOffset } from "../support/onnx-models";
 import { useEmulators } from "../support/emulators";
 
-const signature = { inputs: [{ name: "x", datatype: "FP32" as const, shape: [-1, 2] }], outputs: [{ name: "y", datatype: "FP32" as const, shape: [-1, 2] }] };
+const signature = {
+  inputs: [{ name: "x", datatype: "FP32" as const, shape: [-1, 2] }],
+  outputs: [{ name: "y", datatype: "FP32" as const, shape: [-1, 2] }],
+};
 const baseline = { features: [] };
 
 describe("registry source, on the emulators", () => {
@@ -23,7 +26,14 @@ describe("registry source, on the emulators", () => {
     const input: NewModelVersion = {
       name: "offset",
       createdBy: "test",
-      artifact: { uri: put.uri, sha256: corruptSha ? "f".repeat(64) : put.sha256, sizeBytes: put.sizeBytes, format: "onnx", opset: 17, irVersion: 8 },
+      artifact: {
+        uri: put.uri,
+        sha256: corruptSha ? "f".repeat(64) : put.sha256,
+        sizeBytes: put.sizeBytes,
+        format: "onnx",
+        opset: 17,
+        irVersion: 8,
+      },
       signature,
       task: "regression",
       algorithm: "add",
@@ -36,7 +46,11 @@ describe("registry source, on the emulators", () => {
   }
 
   const ask = async () => {
-    const res = await app.inject({ method: "POST", url: "/v2/models/offset/infer", payload: { inputs: [{ name: "x", shape: [1, 2], datatype: "FP32", data: [0, 0] }] } });
+    const res = await app.inject({
+      method: "POST",
+      url: "/v2/models/offset/infer",
+      payload: { inputs: [{ name: "x", shape: [1, 2], datatype: "FP32", data: [0, 0] }] },
+    });
     return [res.statusCode, res.json().model_version, res.json().outputs?.[0]?.data?.[0]];
   };
 
@@ -74,7 +88,9 @@ describe("registry source, on the emulators", () => {
     await registry.setAlias("offset", "production", v3, { actor: "test" });
     await app.models.sync();
     expect(await ask()).toEqual([200, "2", 2]);
-    const failed = (await app.inject({ method: "POST", url: "/v2/repository/index" })).json().find((e: any) => e.version === String(v3));
+    const failed = (await app.inject({ method: "POST", url: "/v2/repository/index" }))
+      .json()
+      .find((e: any) => e.version === String(v3));
     expect(failed.state).toBe("UNAVAILABLE");
     expect(failed.reason).toMatch(/sha256/i);
     expect((await app.inject("/v2/health/ready")).statusCode).toBe(200);

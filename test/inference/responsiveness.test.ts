@@ -24,14 +24,21 @@ describe("inference runs off the event loop", () => {
       .inject({
         method: "POST",
         url: "/v2/models/mlp/infer",
-        payload: { inputs: [{ name: "x", shape: [rows, 32], datatype: "FP32", data: new Array(rows * 32).fill(0.25) }], outputs: [{ name: "y" }] },
+        payload: {
+          inputs: [{ name: "x", shape: [rows, 32], datatype: "FP32", data: new Array(rows * 32).fill(0.25) }],
+          outputs: [{ name: "y" }],
+        },
       })
       .then((res) => {
         inferenceDone = true;
         return res;
       });
     // Wait until the request is inside the handler (pending), i.e. handed to the session worker.
-    await vi.waitFor(async () => expect((await app.inference.metrics.pending.get()).values.find((v) => v.labels.model === "mlp")?.value).toBe(1), { interval: 1 });
+    await vi.waitFor(
+      async () =>
+        expect((await app.inference.metrics.pending.get()).values.find((v) => v.labels.model === "mlp")?.value).toBe(1),
+      { interval: 1 },
+    );
     const checks = [];
     for (let i = 0; i < 5; i++) {
       const live = await app.inject("/v2/health/live");

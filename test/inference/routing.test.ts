@@ -18,13 +18,19 @@ function lcg(seed: number): () => number {
 beforeAll(async () => {
   const pinned = { version_policy: { specific: { versions: [1] } } };
   repo = makeRepo({
-    canary: { versions: { 1: addOffset(1), 2: addOffset(2) }, config: { ...pinned, canary: { version: 2, weight: 0.25 } } },
+    canary: {
+      versions: { 1: addOffset(1), 2: addOffset(2) },
+      config: { ...pinned, canary: { version: 2, weight: 0.25 } },
+    },
     agree: { versions: { 1: addOffset(1), 2: addOffset(1) }, config: { ...pinned, shadow: { version: 2 } } },
     differ: { versions: { 1: addOffset(1), 2: addOffset(5) }, config: { ...pinned, shadow: { version: 2 } } },
     drift: { versions: { 1: tabularClassifier() } },
   });
   const edges = { mean: 1, std: 0.5, binEdges: [0, 1, 2], binFractions: [0.5, 0.5] };
-  writeFileSync(join(repo, "drift", "1", "baseline.json"), JSON.stringify({ features: ["f0", "f1", "f2", "f3"].map((name) => ({ name, ...edges })) }));
+  writeFileSync(
+    join(repo, "drift", "1", "baseline.json"),
+    JSON.stringify({ features: ["f0", "f1", "f2", "f3"].map((name) => ({ name, ...edges })) }),
+  );
   app = await buildApp(repo, {}, { random: lcg(42) });
 });
 afterAll(async () => {
@@ -32,7 +38,10 @@ afterAll(async () => {
   removeRepo(repo);
 });
 
-const x = (id?: string) => ({ ...(id ? { id } : {}), inputs: [{ name: "x", shape: [1, 2], datatype: "FP32", data: [0, 0] }] });
+const x = (id?: string) => ({
+  ...(id ? { id } : {}),
+  inputs: [{ name: "x", shape: [1, 2], datatype: "FP32", data: [0, 0] }],
+});
 async function versionFor(model: string, id?: string): Promise<string> {
   const res = await app.inject({ method: "POST", url: `/v2/models/${model}/infer`, payload: x(id) });
   expect(res.statusCode).toBe(200);
@@ -72,8 +81,12 @@ describe("shadow", () => {
     }
     await vi.waitFor(async () => {
       const m = (await app.inject("/metrics")).body;
-      expect(m).toContain('inference_shadow_comparisons_total{model="agree",version="1",challenger="2",result="agree"} 10');
-      expect(m).toContain('inference_shadow_comparisons_total{model="differ",version="1",challenger="2",result="disagree"} 10');
+      expect(m).toContain(
+        'inference_shadow_comparisons_total{model="agree",version="1",challenger="2",result="agree"} 10',
+      );
+      expect(m).toContain(
+        'inference_shadow_comparisons_total{model="differ",version="1",challenger="2",result="disagree"} 10',
+      );
     });
   });
 });
@@ -83,7 +96,9 @@ describe("drift and metrics", () => {
     const res = await app.inject({
       method: "POST",
       url: "/v2/models/drift/infer",
-      payload: { inputs: [{ name: "features", shape: [2, 4], datatype: "FP32", data: [0.5, 0.5, 0.5, 1.5, 0.2, 0.2, 0.2, 1.2] }] },
+      payload: {
+        inputs: [{ name: "features", shape: [2, 4], datatype: "FP32", data: [0.5, 0.5, 0.5, 1.5, 0.2, 0.2, 0.2, 1.2] }],
+      },
     });
     expect(res.statusCode).toBe(200);
     const m = (await app.inject("/metrics")).body;
@@ -93,7 +108,11 @@ describe("drift and metrics", () => {
   });
 
   it("counts successes, failures by reason, executions and durations with Triton's names", async () => {
-    await app.inject({ method: "POST", url: "/v2/models/drift/infer", payload: { inputs: [{ name: "features", shape: [1, 4], datatype: "FP32", data: [1, 2, 3] }] } });
+    await app.inject({
+      method: "POST",
+      url: "/v2/models/drift/infer",
+      payload: { inputs: [{ name: "features", shape: [1, 4], datatype: "FP32", data: [1, 2, 3] }] },
+    });
     const m = (await app.inject("/metrics")).body;
     expect(m).toContain('nv_inference_request_success{model="drift",version="1"} 1');
     expect(m).toContain('nv_inference_request_failure{model="drift",version="1",reason="REJECTED"} 1');

@@ -23,17 +23,22 @@ beforeAll(async () => {
       .setAudience(c.aud ?? AUDIENCE)
       .setExpirationTime(c.exp ?? "5m")
       .sign(privateKey);
-  app = await buildApp(repo, { INFERENCE_RATE_LIMIT_RPS: "1000" }, {
-    apiKey: "s3cret-key",
-    verifyJwt: entraJwtVerifier(TENANT, AUDIENCE, createLocalJWKSet({ keys: [jwk] })),
-  });
+  app = await buildApp(
+    repo,
+    { INFERENCE_RATE_LIMIT_RPS: "1000" },
+    {
+      apiKey: "s3cret-key",
+      verifyJwt: entraJwtVerifier(TENANT, AUDIENCE, createLocalJWKSet({ keys: [jwk] })),
+    },
+  );
 });
 afterAll(async () => {
   await app?.close();
   removeRepo(repo);
 });
 
-const call = (headers: Record<string, string> = {}) => app.inject({ method: "POST", url: "/v2/models/tabular/infer", payload: body, headers });
+const call = (headers: Record<string, string> = {}) =>
+  app.inject({ method: "POST", url: "/v2/models/tabular/infer", payload: body, headers });
 
 describe("authentication", () => {
   it("refuses requests without credentials, naming what to send", async () => {
@@ -56,8 +61,12 @@ describe("authentication", () => {
   it("accepts an Entra ID token for the right issuer and audience only", async () => {
     expect((await call({ authorization: `Bearer ${await sign({})}` })).statusCode).toBe(200);
     expect((await call({ authorization: `Bearer ${await sign({ aud: "api://other" })}` })).statusCode).toBe(401);
-    expect((await call({ authorization: `Bearer ${await sign({ iss: "https://evil.example/v2.0" })}` })).statusCode).toBe(401);
-    expect((await call({ authorization: `Bearer ${await sign({ exp: Math.floor(Date.now() / 1000) - 60 })}` })).statusCode).toBe(401);
+    expect(
+      (await call({ authorization: `Bearer ${await sign({ iss: "https://evil.example/v2.0" })}` })).statusCode,
+    ).toBe(401);
+    expect(
+      (await call({ authorization: `Bearer ${await sign({ exp: Math.floor(Date.now() / 1000) - 60 })}` })).statusCode,
+    ).toBe(401);
   });
 
   it("leaves probes and metrics open", async () => {
@@ -76,7 +85,10 @@ describe("rate limit", () => {
 
   it("answers 429 with a clear error beyond the limit, but never for probes", async () => {
     const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push((await limited.inject({ method: "POST", url: "/v2/models/tabular/infer", payload: body })).statusCode);
+    for (let i = 0; i < 5; i++)
+      statuses.push(
+        (await limited.inject({ method: "POST", url: "/v2/models/tabular/infer", payload: body })).statusCode,
+      );
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     const res = await limited.inject({ method: "POST", url: "/v2/models/tabular/infer", payload: body });
     expect(res.json().error).toMatch(/^rate limit of 3 requests per second exceeded; retry in \d+ (second|ms)/);

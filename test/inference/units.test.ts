@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../services/inference/src/config";
-import { parseModelConfig, selectVersions, DEFAULT_MODEL_CONFIG } from "../../services/inference/src/models/model-config";
+import {
+  parseModelConfig,
+  selectVersions,
+  DEFAULT_MODEL_CONFIG,
+} from "../../services/inference/src/models/model-config";
 import { parseCpuMax } from "../../services/inference/src/runtime/cpus";
 import { binOf, psi, DriftTracker } from "../../services/inference/src/models/drift";
 import { halfToNumber } from "../../services/inference/src/protocol/datatypes";
@@ -14,9 +18,19 @@ describe("loadConfig", () => {
   it("applies defaults and freezes", () => {
     const c = loadConfig({ INFERENCE_MODEL_REPOSITORY: "/models" });
     expect(c).toEqual({
-      host: "0.0.0.0", port: 8080, source: { kind: "repository", path: "/models" }, device: "cpu", cpuLimit: undefined,
-      pollIntervalMs: 5000, bodyLimitBytes: 67108864, apiKeyFile: undefined, jwt: undefined, rateLimitPerSecond: undefined,
-      drainTimeoutMs: 25000, applicationInsightsConnectionString: undefined, logLevel: "info",
+      host: "0.0.0.0",
+      port: 8080,
+      source: { kind: "repository", path: "/models" },
+      device: "cpu",
+      cpuLimit: undefined,
+      pollIntervalMs: 5000,
+      bodyLimitBytes: 67108864,
+      apiKeyFile: undefined,
+      jwt: undefined,
+      rateLimitPerSecond: undefined,
+      drainTimeoutMs: 25000,
+      applicationInsightsConnectionString: undefined,
+      logLevel: "info",
     });
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -24,7 +38,11 @@ describe("loadConfig", () => {
   it("parses registry refs with production as the default alias", () => {
     expect(loadConfig({ INFERENCE_MODELS: "iris@production, churn@3,fraud" }).source).toEqual({
       kind: "registry",
-      models: [{ name: "iris", ref: "production" }, { name: "churn", ref: "3" }, { name: "fraud", ref: "production" }],
+      models: [
+        { name: "iris", ref: "production" },
+        { name: "churn", ref: "3" },
+        { name: "fraud", ref: "production" },
+      ],
       serving: { maxBatchSize: 0, maxQueueDelayUs: 0, instances: 1 },
     });
   });
@@ -40,7 +58,9 @@ describe("loadConfig", () => {
     });
     expect(c.source).toEqual({
       kind: "registry",
-      models: [{ name: "iris", ref: "production", canary: { ref: "candidate", weight: 0.1 }, shadow: { ref: "latest" } }],
+      models: [
+        { name: "iris", ref: "production", canary: { ref: "candidate", weight: 0.1 }, shadow: { ref: "latest" } },
+      ],
       serving: { maxBatchSize: 32, maxQueueDelayUs: 500, instances: 2 },
     });
     expect(() => loadConfig({ INFERENCE_MODELS: "iris", INFERENCE_CANARY: "iris@c=2,other@x=0.5" })).toThrow(
@@ -49,13 +69,22 @@ describe("loadConfig", () => {
   });
 
   it("keeps a configured 0 instead of replacing it with the default", () => {
-    expect(loadConfig({ INFERENCE_MODEL_REPOSITORY: "/m", PORT: "0", INFERENCE_DRAIN_TIMEOUT_MS: "0" })).toMatchObject({ port: 0, drainTimeoutMs: 0 });
+    expect(loadConfig({ INFERENCE_MODEL_REPOSITORY: "/m", PORT: "0", INFERENCE_DRAIN_TIMEOUT_MS: "0" })).toMatchObject({
+      port: 0,
+      drainTimeoutMs: 0,
+    });
   });
 
   it("names every bad variable at once", () => {
     let error: unknown;
     try {
-      loadConfig({ INFERENCE_MODEL_REPOSITORY: "/m", INFERENCE_MODELS: "a@b", INFERENCE_DEVICE: "tpu", PORT: "http", INFERENCE_AUTH_JWT_TENANT_ID: "t" });
+      loadConfig({
+        INFERENCE_MODEL_REPOSITORY: "/m",
+        INFERENCE_MODELS: "a@b",
+        INFERENCE_DEVICE: "tpu",
+        PORT: "http",
+        INFERENCE_AUTH_JWT_TENANT_ID: "t",
+      });
     } catch (e) {
       error = e;
     }
@@ -69,8 +98,12 @@ describe("loadConfig", () => {
   });
 
   it("requires a model source", () => {
-    expect(() => loadConfig({})).toThrow("set INFERENCE_MODEL_REPOSITORY (a Triton-layout directory) or INFERENCE_MODELS (name@ref,...)");
-    expect(() => loadConfig({ INFERENCE_MODELS: "bad name@x" })).toThrow('INFERENCE_MODELS entry "bad name@x" must look like name@ref');
+    expect(() => loadConfig({})).toThrow(
+      "set INFERENCE_MODEL_REPOSITORY (a Triton-layout directory) or INFERENCE_MODELS (name@ref,...)",
+    );
+    expect(() => loadConfig({ INFERENCE_MODELS: "bad name@x" })).toThrow(
+      'INFERENCE_MODELS entry "bad name@x" must look like name@ref',
+    );
   });
 });
 
@@ -78,7 +111,11 @@ describe("parseModelConfig", () => {
   it("reads Triton's fields", () => {
     const c = parseModelConfig("m", {
       max_batch_size: 64,
-      dynamic_batching: { max_queue_delay_microseconds: 500, preferred_batch_size: [16, 32], default_queue_policy: { max_queue_size: 10 } },
+      dynamic_batching: {
+        max_queue_delay_microseconds: 500,
+        preferred_batch_size: [16, 32],
+        default_queue_policy: { max_queue_size: 10 },
+      },
       instance_group: [{ count: 2, kind: "KIND_CPU" }],
       version_policy: { latest: { num_versions: 2 } },
       canary: { version: 3, weight: 0.1 },
@@ -96,7 +133,14 @@ describe("parseModelConfig", () => {
   });
 
   it("names every bad field", () => {
-    expect(() => parseModelConfig("m", { dynamic_batching: {}, instance_group: [{ count: 0 }], canary: { version: 2, weight: 2 }, typo: 1 })).toThrow(
+    expect(() =>
+      parseModelConfig("m", {
+        dynamic_batching: {},
+        instance_group: [{ count: 0 }],
+        canary: { version: 2, weight: 2 },
+        typo: 1,
+      }),
+    ).toThrow(
       'm/config.json: unknown field "typo"; dynamic_batching needs max_batch_size >= 1; instance_group[0].count must be an integer >= 1; canary must be {version: integer, weight: number in [0, 1]}',
     );
   });
@@ -111,7 +155,13 @@ describe("parseModelConfig", () => {
   });
 
   it("adds canary and shadow versions to the policy's selection", () => {
-    expect(selectVersions([1, 2, 3], { ...DEFAULT_MODEL_CONFIG, canary: { version: 1, weight: 0.5 }, shadow: { version: 2 } })).toEqual([1, 2, 3]);
+    expect(
+      selectVersions([1, 2, 3], {
+        ...DEFAULT_MODEL_CONFIG,
+        canary: { version: 1, weight: 0.5 },
+        shadow: { version: 2 },
+      }),
+    ).toEqual([1, 2, 3]);
   });
 });
 
@@ -122,7 +172,9 @@ describe("pure helpers", () => {
     [4, 1, 3],
     [8, 2, 3],
     [2, 4, 1],
-  ])("intraOpThreads(cpus %i, instances %i) = %i", (cpus, instances, expected) => expect(intraOpThreads(cpus, instances)).toBe(expected));
+  ])("intraOpThreads(cpus %i, instances %i) = %i", (cpus, instances, expected) =>
+    expect(intraOpThreads(cpus, instances)).toBe(expected),
+  );
 
   it.each([
     ["200000 100000", 2],
@@ -176,14 +228,37 @@ describe("pure helpers", () => {
 
 describe("codecs", () => {
   it("decodes nested and flat JSON identically and checks integer ranges", () => {
-    expect(decodeJson("x", "INT8", [2, 2], [[1, -2], [3, 4]], false).data).toEqual(new Int8Array([1, -2, 3, 4]));
-    expect(() => decodeJson("x", "INT8", [2], [1, 300], false)).toThrow('input "x": element 1 is 300, expected an integer in [-128, 127] for INT8');
-    expect(() => decodeJson("x", "UINT8", [1], [1.5], false)).toThrow('input "x": element 0 is 1.5, expected an integer in [0, 255] for UINT8');
-    expect(() => decodeJson("x", "BOOL", [1], [1], false)).toThrow('input "x": element 0 is 1, expected true or false for BOOL');
-    expect(() => decodeJson("x", "FP32", [1], ["1"], false)).toThrow('input "x": element 0 is "1", expected a number for FP32');
-    expect(() => decodeJson("x", "FP32", [1], [1e39], false)).toThrow('input "x": element 0 overflows FP32 to a non-finite value, which this model does not accept');
+    expect(
+      decodeJson(
+        "x",
+        "INT8",
+        [2, 2],
+        [
+          [1, -2],
+          [3, 4],
+        ],
+        false,
+      ).data,
+    ).toEqual(new Int8Array([1, -2, 3, 4]));
+    expect(() => decodeJson("x", "INT8", [2], [1, 300], false)).toThrow(
+      'input "x": element 1 is 300, expected an integer in [-128, 127] for INT8',
+    );
+    expect(() => decodeJson("x", "UINT8", [1], [1.5], false)).toThrow(
+      'input "x": element 0 is 1.5, expected an integer in [0, 255] for UINT8',
+    );
+    expect(() => decodeJson("x", "BOOL", [1], [1], false)).toThrow(
+      'input "x": element 0 is 1, expected true or false for BOOL',
+    );
+    expect(() => decodeJson("x", "FP32", [1], ["1"], false)).toThrow(
+      'input "x": element 0 is "1", expected a number for FP32',
+    );
+    expect(() => decodeJson("x", "FP32", [1], [1e39], false)).toThrow(
+      'input "x": element 0 overflows FP32 to a non-finite value, which this model does not accept',
+    );
     expect(decodeJson("x", "FP32", [1], [1e39], true).data).toEqual(new Float32Array([Infinity]));
-    expect(() => decodeJson("x", "FP16", [1], [1], false)).toThrow('input "x": FP16 data cannot be sent as JSON; use the binary tensor data extension');
+    expect(() => decodeJson("x", "FP16", [1], [1], false)).toThrow(
+      'input "x": FP16 data cannot be sent as JSON; use the binary tensor data extension',
+    );
     expect(decodeJson("x", "INT64", [1], [-(2 ** 40)], false).data).toEqual(new BigInt64Array([-(2n ** 40n)]));
   });
 
@@ -192,8 +267,12 @@ describe("codecs", () => {
     const bytes = encodeBinary(t);
     expect(bytes.length).toBe(4 * 3 + 1 + 0 + 6);
     expect(decodeBinary("s", "BYTES", [3], bytes)).toEqual(t);
-    expect(() => decodeBinary("s", "BYTES", [3], bytes.subarray(0, 15))).toThrow('input "s": BYTES element 2 runs past the binary data');
-    expect(() => decodeBinary("s", "BYTES", [3], bytes.subarray(0, 11))).toThrow('input "s": truncated BYTES length prefix at byte 9');
+    expect(() => decodeBinary("s", "BYTES", [3], bytes.subarray(0, 15))).toThrow(
+      'input "s": BYTES element 2 runs past the binary data',
+    );
+    expect(() => decodeBinary("s", "BYTES", [3], bytes.subarray(0, 11))).toThrow(
+      'input "s": truncated BYTES length prefix at byte 9',
+    );
   });
 
   it("encodes JSON outputs per type", () => {

@@ -5,7 +5,11 @@ import { INFERENCE_IMAGE, restrictedViolations } from "./fixtures";
 // The checker the component suites rely on must be able to fail.
 describe("restrictedViolations", () => {
   const good = workloadPodSpec({
-    containerName: "c", image: INFERENCE_IMAGE, env: [], serviceAccountName: "sa", gpu: {},
+    containerName: "c",
+    image: INFERENCE_IMAGE,
+    env: [],
+    serviceAccountName: "sa",
+    gpu: {},
     resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
   }) as any;
   it("passes the builder's pod", () => expect(restrictedViolations(good)).toEqual([]));

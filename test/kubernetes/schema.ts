@@ -44,7 +44,15 @@ export const SECRET_PROVIDER_CLASS_SCHEMA = {
   properties: {
     apiVersion: { const: "secrets-store.csi.x-k8s.io/v1" },
     kind: { const: "SecretProviderClass" },
-    metadata: { type: "object", properties: { name: { type: "string" }, namespace: { type: "string" }, labels: stringMap, annotations: stringMap } },
+    metadata: {
+      type: "object",
+      properties: {
+        name: { type: "string" },
+        namespace: { type: "string" },
+        labels: stringMap,
+        annotations: stringMap,
+      },
+    },
     spec: {
       type: "object",
       properties: {
@@ -55,8 +63,14 @@ export const SECRET_PROVIDER_CLASS_SCHEMA = {
           items: {
             type: "object",
             properties: {
-              annotations: stringMap, labels: stringMap, secretName: { type: "string" }, type: { type: "string" },
-              data: { type: "array", items: { type: "object", properties: { key: { type: "string" }, objectName: { type: "string" } } } },
+              annotations: stringMap,
+              labels: stringMap,
+              secretName: { type: "string" },
+              type: { type: "string" },
+              data: {
+                type: "array",
+                items: { type: "object", properties: { key: { type: "string" }, objectName: { type: "string" } } },
+              },
             },
           },
         },
@@ -84,7 +98,9 @@ export function validateUpstream(r: RegisteredResource): void {
 
 /** Validates every recorded Kubernetes object (Helm releases excepted: their manifests render in-cluster); returns how many. */
 export function validateAllUpstream(resources: readonly RegisteredResource[]): number {
-  const objects = resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release");
+  const objects = resources.filter(
+    (r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release",
+  );
   for (const r of objects) validateUpstream(r);
   return objects.length;
 }

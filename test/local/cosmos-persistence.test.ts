@@ -18,7 +18,13 @@ function tempDir(): string {
 }
 
 async function start(snapshotDir: string): Promise<{ cosmos: PersistentCosmos; client: CosmosClient }> {
-  const cosmos = await startPersistentCosmos({ snapshotDir, saveDelayMs: 10, onSaveError: (e) => { throw e; } });
+  const cosmos = await startPersistentCosmos({
+    snapshotDir,
+    saveDelayMs: 10,
+    onSaveError: (e) => {
+      throw e;
+    },
+  });
   running.push(cosmos);
   const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, agent: cosmosEmulatorAgent() });
   clients.push(client);
@@ -38,19 +44,29 @@ describe("startPersistentCosmos", () => {
     const dir = tempDir();
     const first = await start(dir);
     const { database } = await first.client.databases.create({ id: "ai-platform" });
-    const { container: models } = await database.containers.create({ id: "models", partitionKey: { paths: ["/name"] } });
+    const { container: models } = await database.containers.create({
+      id: "models",
+      partitionKey: { paths: ["/name"] },
+    });
     const { container: rows } = await database.containers.create({
       id: "datasets",
       partitionKey: { paths: ["/dataset"] },
-      indexingPolicy: { indexingMode: "consistent", includedPaths: [{ path: "/dataset/?" }], excludedPaths: [{ path: "/*" }] },
+      indexingPolicy: {
+        indexingMode: "consistent",
+        includedPaths: [{ path: "/dataset/?" }],
+        excludedPaths: [{ path: "/*" }],
+      },
     });
     await models.items.create({ id: "iris@counter", name: "iris", next: 1 });
     await models.items.create({ id: "iris@aliases", name: "iris", aliases: { production: 1 } });
     for (const n of [3, 1, 2]) await rows.items.create({ id: `r${n}`, dataset: "iris", x: n });
     const { resource: counter } = await models.item("iris@counter", "iris").read();
-    await models.item("iris@counter", "iris").replace({ id: "iris@counter", name: "iris", next: 2 }, {
-      accessCondition: { type: "IfMatch", condition: counter!._etag },
-    });
+    await models.item("iris@counter", "iris").replace(
+      { id: "iris@counter", name: "iris", next: 2 },
+      {
+        accessCondition: { type: "IfMatch", condition: counter!._etag },
+      },
+    );
     const before = (await models.items.readAll().fetchAll()).resources;
     const rowsBefore = (await rows.items.query("SELECT * FROM c").fetchAll()).resources;
     const containerBefore = (await rows.read()).resource;
@@ -67,16 +83,20 @@ describe("startPersistentCosmos", () => {
     // An ETag read before the restart still guards a conditional write after it, once.
     const aliases = before.find((d) => d.id === "iris@aliases")!;
     const models2 = db2.container("models");
-    const replaced = await models2.item("iris@aliases", "iris").replace(
-      { id: "iris@aliases", name: "iris", aliases: { production: 2 } },
-      { accessCondition: { type: "IfMatch", condition: aliases._etag } },
-    );
+    const replaced = await models2
+      .item("iris@aliases", "iris")
+      .replace(
+        { id: "iris@aliases", name: "iris", aliases: { production: 2 } },
+        { accessCondition: { type: "IfMatch", condition: aliases._etag } },
+      );
     expect(replaced.resource!._etag).not.toBe(aliases._etag);
     await expect(
-      models2.item("iris@aliases", "iris").replace(
-        { id: "iris@aliases", name: "iris", aliases: { production: 3 } },
-        { accessCondition: { type: "IfMatch", condition: aliases._etag } },
-      ),
+      models2
+        .item("iris@aliases", "iris")
+        .replace(
+          { id: "iris@aliases", name: "iris", aliases: { production: 3 } },
+          { accessCondition: { type: "IfMatch", condition: aliases._etag } },
+        ),
     ).rejects.toMatchObject({ code: 412 });
 
     // New items get fresh _rids, never one a restored item has.
@@ -100,7 +120,9 @@ describe("startPersistentCosmos", () => {
     const dir = tempDir();
     const file = join(dir, "ai-platform.json");
     writeFileSync(file, '{"format":"ai-platform.cosmos-snapshot","version":1');
-    const error = await startPersistentCosmos({ snapshotDir: dir, dataDir: "/data/.platform" }).catch((e: unknown) => e);
+    const error = await startPersistentCosmos({ snapshotDir: dir, dataDir: "/data/.platform" }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(CorruptDataError);
     expect((error as Error).message).toContain(`${file} is corrupted`);
     expect((error as Error).message).toContain("npm start -- --reset");
@@ -109,7 +131,20 @@ describe("startPersistentCosmos", () => {
 
   it("names the bad field of a snapshot that parses but is not valid", async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, "x.json"), JSON.stringify({ format: "ai-platform.cosmos-snapshot", version: 1, savedAt: "", accountRidCount: 1, resource: { id: "x", _rid: "a", _etag: 5, _ts: 1 }, containerRidCount: 0, containers: [] }));
-    await expect(startPersistentCosmos({ snapshotDir: dir })).rejects.toThrow(/x\.json is corrupted: resource\._etag: /);
+    writeFileSync(
+      join(dir, "x.json"),
+      JSON.stringify({
+        format: "ai-platform.cosmos-snapshot",
+        version: 1,
+        savedAt: "",
+        accountRidCount: 1,
+        resource: { id: "x", _rid: "a", _etag: 5, _ts: 1 },
+        containerRidCount: 0,
+        containers: [],
+      }),
+    );
+    await expect(startPersistentCosmos({ snapshotDir: dir })).rejects.toThrow(
+      /x\.json is corrupted: resource\._etag: /,
+    );
   });
 });

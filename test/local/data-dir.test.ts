@@ -4,7 +4,14 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { acquireLock, assertAzuriteMetadataReadable, dataDirLayout, readPlatformJson, readRememberedPorts, writePlatformJson } from "../../local/data-dir";
+import {
+  acquireLock,
+  assertAzuriteMetadataReadable,
+  dataDirLayout,
+  readPlatformJson,
+  readRememberedPorts,
+  writePlatformJson,
+} from "../../local/data-dir";
 import { AlreadyRunningError, CorruptDataError, PortInUseError } from "../../local/errors";
 import { assertPortsFree } from "../../local/ports";
 
@@ -59,7 +66,10 @@ describe("data directory", () => {
     const l = fresh();
     const lock = acquireLock(l);
     writePlatformJson(l, { pid: process.pid, inferenceUrl: "http://127.0.0.1:1" });
-    expect(readPlatformJson(l)).toEqual({ kind: "running", state: { pid: process.pid, inferenceUrl: "http://127.0.0.1:1" } });
+    expect(readPlatformJson(l)).toEqual({
+      kind: "running",
+      state: { pid: process.pid, inferenceUrl: "http://127.0.0.1:1" },
+    });
     writeFileSync(l.platformJson, "{oops");
     expect(() => readPlatformJson(l)).toThrow(CorruptDataError);
     expect(() => readPlatformJson(l)).toThrow(`${l.platformJson} is corrupted`);
@@ -73,7 +83,9 @@ describe("corrupted state files", () => {
     expect(() => assertAzuriteMetadataReadable(l)).not.toThrow();
     mkdirSync(l.azurite, { recursive: true });
     writeFileSync(join(l.azurite, "__azurite_db_blob__.json"), "{garbage");
-    expect(() => assertAzuriteMetadataReadable(l)).toThrow(`${join(l.azurite, "__azurite_db_blob__.json")} is corrupted: `);
+    expect(() => assertAzuriteMetadataReadable(l)).toThrow(
+      `${join(l.azurite, "__azurite_db_blob__.json")} is corrupted: `,
+    );
     expect(readFileSync(join(l.azurite, "__azurite_db_blob__.json"), "utf8")).toBe("{garbage");
   });
 
@@ -94,7 +106,10 @@ describe("assertPortsFree", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as { port: number }).port;
     try {
-      const error = await assertPortsFree([{ port: 0, purpose: "cosmos", flag: "--cosmos-port" }, { port, purpose: "inference", flag: "--port" }]).catch((e: unknown) => e);
+      const error = await assertPortsFree([
+        { port: 0, purpose: "cosmos", flag: "--cosmos-port" },
+        { port, purpose: "inference", flag: "--port" },
+      ]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PortInUseError);
       expect((error as Error).message).toBe(
         `port ${port} (inference) is already in use on 127.0.0.1\n  → stop what uses it, or pick another port: npm start -- --port <port>   (0 picks a free one)`,
@@ -105,8 +120,17 @@ describe("assertPortsFree", () => {
   });
 
   it.each([
-    [[{ port: 70000, purpose: "blob", flag: "--blob-port" }], "--blob-port must be an integer from 0 to 65535 (0 picks a free port), got 70000"],
-    [[{ port: 5, purpose: "a", flag: "--port" }, { port: 5, purpose: "b", flag: "--blob-port" }], "--port and --blob-port are both 5; each needs its own port"],
+    [
+      [{ port: 70000, purpose: "blob", flag: "--blob-port" }],
+      "--blob-port must be an integer from 0 to 65535 (0 picks a free port), got 70000",
+    ],
+    [
+      [
+        { port: 5, purpose: "a", flag: "--port" },
+        { port: 5, purpose: "b", flag: "--blob-port" },
+      ],
+      "--port and --blob-port are both 5; each needs its own port",
+    ],
   ])("rejects bad port choices", async (wanted, message) => {
     await expect(assertPortsFree(wanted)).rejects.toThrow(message);
   });

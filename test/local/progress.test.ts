@@ -15,7 +15,13 @@ describe("progress", () => {
   it("writes one JSON line per step start and end, with its duration and detail", async () => {
     const out = sink();
     const p = jsonLinesProgress(out, clock(0, 0, 1500, 1500));
-    expect(await p.step("Train model", async () => 7, (n) => `version ${n}`)).toBe(7);
+    expect(
+      await p.step(
+        "Train model",
+        async () => 7,
+        (n) => `version ${n}`,
+      ),
+    ).toBe(7);
     expect(out.chunks.map((c) => JSON.parse(c))).toEqual([
       { time: "1970-01-01T00:00:00.000Z", step: "Train model", status: "started" },
       { time: "1970-01-01T00:00:01.500Z", step: "Train model", status: "done", ms: 1500, detail: "version 7" },
@@ -26,13 +32,22 @@ describe("progress", () => {
     const out = sink();
     const p = jsonLinesProgress(out, clock(0, 0, 20, 20));
     await expect(p.step("Ingest", () => Promise.reject(new Error("no such file")))).rejects.toThrow("no such file");
-    expect(JSON.parse(out.chunks[1]!)).toMatchObject({ step: "Ingest", status: "failed", ms: 20, error: "no such file" });
+    expect(JSON.parse(out.chunks[1]!)).toMatchObject({
+      step: "Ingest",
+      status: "failed",
+      ms: 20,
+      error: "no such file",
+    });
   });
 
   it("leaves one ✔ line per finished step on a terminal", async () => {
     const out = sink(true);
     const p = terminalProgress(out, clock(0, 0, 2300));
-    await p.step("Start Cosmos DB", async () => 1, () => "restored 1 database");
+    await p.step(
+      "Start Cosmos DB",
+      async () => 1,
+      () => "restored 1 database",
+    );
     expect(out.chunks.at(-1)).toBe("\r\x1b[K✔ Start Cosmos DB (restored 1 database) 2.3s\n");
   });
 

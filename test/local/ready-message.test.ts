@@ -6,7 +6,12 @@ import type { RunningPlatform } from "../../local/platform";
 
 describe("readyMessage", () => {
   it("says what runs where, how long it took, and the curl to paste", () => {
-    const example = exampleRequest("http://127.0.0.1:8080", "iris", [{ name: "features", datatype: "FP32", shape: [-1, 4] }], [5.1, 3.5, 1.4, 0.2]);
+    const example = exampleRequest(
+      "http://127.0.0.1:8080",
+      "iris",
+      [{ name: "features", datatype: "FP32", shape: [-1, 4] }],
+      [5.1, 3.5, 1.4, 0.2],
+    );
     const platform = {
       state: {
         pid: 1,
@@ -24,7 +29,9 @@ describe("readyMessage", () => {
       stop: () => Promise.resolve(),
     } as unknown as RunningPlatform;
     const lines = readyMessage(platform).split("\n");
-    expect(lines[1]).toMatch(/^The AI platform runs on this machine: ready in 2\.3s \(\d+\.\ds since the command started; existing production model, no training\)\.$/);
+    expect(lines[1]).toMatch(
+      /^The AI platform runs on this machine: ready in 2\.3s \(\d+\.\ds since the command started; existing production model, no training\)\.$/,
+    );
     expect(lines.slice(2, 6)).toEqual([
       "  Inference   http://127.0.0.1:8080   Open Inference Protocol v2; serving iris@production = v3",
       "  Cosmos DB   https://127.0.0.1:9001/   emulator, database ai-platform",

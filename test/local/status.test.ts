@@ -11,7 +11,9 @@ describe("status", () => {
   it("says how to start when nothing runs on the data directory", async () => {
     const status = await localStatus(join(root, "none"));
     expect(status).toEqual({ running: false, dataDir: join(root, "none"), models: [] });
-    expect(formatStatus(status)).toBe(`The local platform is not running on ${join(root, "none")}.\nStart it with: npm start`);
+    expect(formatStatus(status)).toBe(
+      `The local platform is not running on ${join(root, "none")}.\nStart it with: npm start`,
+    );
   });
 
   it("lists endpoints, models, versions and aliases of a running platform", () => {

@@ -25,13 +25,16 @@ describe("every resource rule on every fixture type", () => {
 });
 
 describe("unknown values in fields a rule does not read", () => {
-  it.each(resourceRules.map((r) => [r.name, r] as const))("%s ignores an unknown resourceGroupName and labels", async (_n, r) => {
-    for (const type of types.filter((t) => typeMatches(r.appliesTo, t))) {
-      const props = { ...compliant[type]!, resourceGroupName: UNKNOWN.string, tenantIdUnused: UNKNOWN.object };
-      const run = await runRule(r, type, props);
-      expect({ type, ...run }).toEqual({ type, violations: [], notApplicable: [], unknown: [] });
-    }
-  });
+  it.each(resourceRules.map((r) => [r.name, r] as const))(
+    "%s ignores an unknown resourceGroupName and labels",
+    async (_n, r) => {
+      for (const type of types.filter((t) => typeMatches(r.appliesTo, t))) {
+        const props = { ...compliant[type]!, resourceGroupName: UNKNOWN.string, tenantIdUnused: UNKNOWN.object };
+        const run = await runRule(r, type, props);
+        expect({ type, ...run }).toEqual({ type, violations: [], notApplicable: [], unknown: [] });
+      }
+    },
+  );
 });
 
 describe("stack rules on a stack without the services they link", () => {

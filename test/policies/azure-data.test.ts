@@ -10,15 +10,69 @@ const SA = "azure-native:storage:StorageAccount";
 
 describe("Cosmos DB rules", () => {
   mutationCases([
-    ["azure-cosmos-local-auth-disabled", COSMOS, "disableLocalAuth", false, "disableLocalAuth is false, so account keys can be used."],
-    ["azure-cosmos-local-auth-disabled", COSMOS, "disableLocalAuth", undefined, "disableLocalAuth is unset, so account keys can be used."],
-    ["azure-cosmos-public-network-disabled", COSMOS, "publicNetworkAccess", "Enabled", 'publicNetworkAccess is "Enabled" (service default "Enabled").'],
-    ["azure-cosmos-public-network-disabled", COSMOS, "publicNetworkAccess", undefined, 'publicNetworkAccess is unset (service default "Enabled").'],
-    ["azure-cosmos-min-tls12", COSMOS, "minimalTlsVersion", "Tls11", 'minimalTlsVersion is "Tls11", which allows TLS below 1.2.'],
-    ["azure-cosmos-min-tls12", COSMOS, "minimalTlsVersion", "tls", 'minimalTlsVersion is "tls", which allows TLS below 1.2.'],
-    ["azure-cosmos-metadata-write-disabled", COSMOS, "disableKeyBasedMetadataWriteAccess", undefined, "disableKeyBasedMetadataWriteAccess is unset."],
-    ["azure-cosmos-continuous-backup", COSMOS, "backupPolicy", { type: "Periodic" }, 'backupPolicy.type is "Periodic" (service default "Periodic").'],
-    ["azure-cosmos-continuous-backup", COSMOS, "backupPolicy", undefined, 'backupPolicy.type is unset (service default "Periodic").'],
+    [
+      "azure-cosmos-local-auth-disabled",
+      COSMOS,
+      "disableLocalAuth",
+      false,
+      "disableLocalAuth is false, so account keys can be used.",
+    ],
+    [
+      "azure-cosmos-local-auth-disabled",
+      COSMOS,
+      "disableLocalAuth",
+      undefined,
+      "disableLocalAuth is unset, so account keys can be used.",
+    ],
+    [
+      "azure-cosmos-public-network-disabled",
+      COSMOS,
+      "publicNetworkAccess",
+      "Enabled",
+      'publicNetworkAccess is "Enabled" (service default "Enabled").',
+    ],
+    [
+      "azure-cosmos-public-network-disabled",
+      COSMOS,
+      "publicNetworkAccess",
+      undefined,
+      'publicNetworkAccess is unset (service default "Enabled").',
+    ],
+    [
+      "azure-cosmos-min-tls12",
+      COSMOS,
+      "minimalTlsVersion",
+      "Tls11",
+      'minimalTlsVersion is "Tls11", which allows TLS below 1.2.',
+    ],
+    [
+      "azure-cosmos-min-tls12",
+      COSMOS,
+      "minimalTlsVersion",
+      "tls",
+      'minimalTlsVersion is "tls", which allows TLS below 1.2.',
+    ],
+    [
+      "azure-cosmos-metadata-write-disabled",
+      COSMOS,
+      "disableKeyBasedMetadataWriteAccess",
+      undefined,
+      "disableKeyBasedMetadataWriteAccess is unset.",
+    ],
+    [
+      "azure-cosmos-continuous-backup",
+      COSMOS,
+      "backupPolicy",
+      { type: "Periodic" },
+      'backupPolicy.type is "Periodic" (service default "Periodic").',
+    ],
+    [
+      "azure-cosmos-continuous-backup",
+      COSMOS,
+      "backupPolicy",
+      undefined,
+      'backupPolicy.type is unset (service default "Periodic").',
+    ],
   ] satisfies Mutation[]);
   unknownCases([
     ["azure-cosmos-local-auth-disabled", COSMOS, "disableLocalAuth"],
@@ -36,13 +90,43 @@ describe("Container registry rules", () => {
 
 describe("Key Vault rules", () => {
   mutationCases([
-    ["azure-kv-purge-protection", KV, "properties.enablePurgeProtection", undefined, "properties.enablePurgeProtection is unset."],
+    [
+      "azure-kv-purge-protection",
+      KV,
+      "properties.enablePurgeProtection",
+      undefined,
+      "properties.enablePurgeProtection is unset.",
+    ],
     ["azure-kv-soft-delete", KV, "properties.enableSoftDelete", false, "properties.enableSoftDelete is false."],
-    ["azure-kv-soft-delete", KV, "properties.softDeleteRetentionInDays", 3, "properties.softDeleteRetentionInDays is 3, below the minimum of 7."],
-    ["azure-kv-rbac", KV, "properties.enableRbacAuthorization", false, "properties.enableRbacAuthorization is false (SDK default false)."],
-    ["azure-kv-rbac", KV, "properties.accessPolicies", [{ objectId: "x", permissions: {} }], "properties.accessPolicies has 1 entries."],
+    [
+      "azure-kv-soft-delete",
+      KV,
+      "properties.softDeleteRetentionInDays",
+      3,
+      "properties.softDeleteRetentionInDays is 3, below the minimum of 7.",
+    ],
+    [
+      "azure-kv-rbac",
+      KV,
+      "properties.enableRbacAuthorization",
+      false,
+      "properties.enableRbacAuthorization is false (SDK default false).",
+    ],
+    [
+      "azure-kv-rbac",
+      KV,
+      "properties.accessPolicies",
+      [{ objectId: "x", permissions: {} }],
+      "properties.accessPolicies has 1 entries.",
+    ],
     // The SDK fills a lower-case "enabled"; compared case-insensitively.
-    ["azure-kv-network-deny", KV, "properties", { enableRbacAuthorization: true, enablePurgeProtection: true, publicNetworkAccess: "enabled" }, 'properties.publicNetworkAccess is "enabled" and properties.networkAcls.defaultAction is unset (service default "Allow").'],
+    [
+      "azure-kv-network-deny",
+      KV,
+      "properties",
+      { enableRbacAuthorization: true, enablePurgeProtection: true, publicNetworkAccess: "enabled" },
+      'properties.publicNetworkAccess is "enabled" and properties.networkAcls.defaultAction is unset (service default "Allow").',
+    ],
   ] satisfies Mutation[]);
 });
 
@@ -52,20 +136,46 @@ describe("Storage rules", () => {
     ["azure-storage-min-tls12", SA, "minimumTlsVersion", "TLS1_0", 'minimumTlsVersion is "TLS1_0".'],
     ["azure-storage-min-tls12", SA, "minimumTlsVersion", undefined, "minimumTlsVersion is unset."],
     ["azure-storage-https-only", SA, "enableHttpsTrafficOnly", false, "enableHttpsTrafficOnly is false."],
-    ["azure-storage-no-shared-key", SA, "allowSharedKeyAccess", true, "allowSharedKeyAccess is true (service default true)."],
+    [
+      "azure-storage-no-shared-key",
+      SA,
+      "allowSharedKeyAccess",
+      true,
+      "allowSharedKeyAccess is true (service default true).",
+    ],
   ] satisfies Mutation[]);
 });
 
 describe("public network rules: private, or public with a deny-by-default firewall", () => {
   const cases: Array<[string, string, Record<string, unknown>, string[]]> = [
     // What the azure-native SDK sends for a Registry with no network settings: "Enabled", no rule set.
-    ["azure-acr-public-network-disabled", ACR, mutate(mutate(compliant[ACR]!, "publicNetworkAccess", "Enabled"), "networkRuleSet", undefined), ['publicNetworkAccess is "Enabled" and networkRuleSet.defaultAction is unset (service default "Allow").']],
+    [
+      "azure-acr-public-network-disabled",
+      ACR,
+      mutate(mutate(compliant[ACR]!, "publicNetworkAccess", "Enabled"), "networkRuleSet", undefined),
+      ['publicNetworkAccess is "Enabled" and networkRuleSet.defaultAction is unset (service default "Allow").'],
+    ],
     ["azure-acr-public-network-disabled", ACR, mutate(compliant[ACR]!, "publicNetworkAccess", "enabled"), []],
-    ["azure-acr-public-network-disabled", ACR, mutate(mutate(compliant[ACR]!, "publicNetworkAccess", undefined), "networkRuleSet.defaultAction", "allow"), ['publicNetworkAccess is unset and networkRuleSet.defaultAction is "allow" (service default "Allow").']],
-    ["azure-storage-network-deny", SA, mutate(mutate(compliant[SA]!, "publicNetworkAccess", undefined), "networkRuleSet", undefined), ['publicNetworkAccess is unset and networkRuleSet.defaultAction is unset (default "Allow").']],
+    [
+      "azure-acr-public-network-disabled",
+      ACR,
+      mutate(mutate(compliant[ACR]!, "publicNetworkAccess", undefined), "networkRuleSet.defaultAction", "allow"),
+      ['publicNetworkAccess is unset and networkRuleSet.defaultAction is "allow" (service default "Allow").'],
+    ],
+    [
+      "azure-storage-network-deny",
+      SA,
+      mutate(mutate(compliant[SA]!, "publicNetworkAccess", undefined), "networkRuleSet", undefined),
+      ['publicNetworkAccess is unset and networkRuleSet.defaultAction is unset (default "Allow").'],
+    ],
     ["azure-storage-network-deny", SA, mutate(compliant[SA]!, "publicNetworkAccess", "Enabled"), []],
     ["azure-kv-network-deny", KV, mutate(compliant[KV]!, "properties.publicNetworkAccess", "Enabled"), []],
-    ["azure-cosmos-public-network-disabled", COSMOS, mutate(compliant[COSMOS]!, "publicNetworkAccess", "SecuredByPerimeter"), []],
+    [
+      "azure-cosmos-public-network-disabled",
+      COSMOS,
+      mutate(compliant[COSMOS]!, "publicNetworkAccess", "SecuredByPerimeter"),
+      [],
+    ],
   ];
   it.each(cases)("%s on %s: %j", async (name, type, props, problems) => {
     const run = await runRule(rule(name), type, props);

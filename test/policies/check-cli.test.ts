@@ -18,16 +18,24 @@ describe("check --resources output formats", () => {
     const lines = report.split("\n");
     expect(lines[0]).toMatch(/^RULE\s+RESOURCE\s+LEVEL\s+MESSAGE$/);
     expect(lines.filter((l) => /^(azure|k8s)-/.test(l))).toHaveLength(result.findings.length);
-    expect(lines.at(-2)).toBe(`ai-platform-guardrails@0.1.0 on resources: 11 resources, 48 rules — 50 mandatory, 9 advisory, 0 unknown at preview, 1 remediated, 0 exempt.`);
+    expect(lines.at(-2)).toBe(
+      `ai-platform-guardrails@0.1.0 on resources: 11 resources, 48 rules — 50 mandatory, 9 advisory, 0 unknown at preview, 1 remediated, 0 exempt.`,
+    );
     expect(lines.at(-1)).toBe("FAILED: mandatory violations must be fixed before deployment.");
   });
 
   it("json: the result with a passed flag", async () => {
     const { report } = await runCheck({ resources: fixture, format: "json" });
-    const parsed = JSON.parse(report) as { passed: boolean; mandatory: number; findings: Array<{ policy: string; urn: string }> };
+    const parsed = JSON.parse(report) as {
+      passed: boolean;
+      mandatory: number;
+      findings: Array<{ policy: string; urn: string }>;
+    };
     expect(parsed.passed).toBe(false);
     expect(parsed.mandatory).toBe(50);
-    expect(parsed.findings.find((f) => f.policy === "k8s-probes")?.urn).toBe("urn:pulumi:resources::ai-platform::kubernetes:apps/v1:Deployment::insecure-api");
+    expect(parsed.findings.find((f) => f.policy === "k8s-probes")?.urn).toBe(
+      "urn:pulumi:resources::ai-platform::kubernetes:apps/v1:Deployment::insecure-api",
+    );
   });
 
   it("sarif: a 2.1.0 log with every rule described and every finding a result pointing at a rule", async () => {
@@ -60,21 +68,43 @@ describe("check --resources output formats", () => {
 
   it("rejects a resources file that is not in the plan's shape, naming the entry and field", async () => {
     const bad = join(tmp, "bad.json");
-    writeFileSync(bad, JSON.stringify([{ type: "azure-native:keyvault:Vault", name: "kv", inputs: {} }, { name: "", inputs: [] }]));
-    await expect(runCheck({ resources: bad })).rejects.toThrow(`${bad} is not in the plan's shape:\n  [1].type: must be a non-empty string\n  [1].name: must be a non-empty string\n  [1].inputs: must be an object`);
+    writeFileSync(
+      bad,
+      JSON.stringify([
+        { type: "azure-native:keyvault:Vault", name: "kv", inputs: {} },
+        { name: "", inputs: [] },
+      ]),
+    );
+    await expect(runCheck({ resources: bad })).rejects.toThrow(
+      `${bad} is not in the plan's shape:\n  [1].type: must be a non-empty string\n  [1].name: must be a non-empty string\n  [1].inputs: must be an object`,
+    );
     await expect(runCheck({})).rejects.toThrow("check: pass exactly one of --stack <name> or --resources <file.json>");
   });
 });
 
 describe("ai-platform check (the command)", () => {
-  const cli = (args: string[]) => spawnSync(process.execPath, [join(root, "cli", "ai-platform.mjs"), "check", ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [join(root, "cli", "ai-platform.mjs"), "check", ...args], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
 
   it("exits 1 on mandatory violations and 0 when only advisory findings remain (dev config)", () => {
     const failing = cli(["--resources", fixture]);
     expect(failing.status).toBe(1);
     expect(failing.stdout).toContain("FAILED: mandatory violations must be fixed before deployment.");
     const sarif = join(tmp, "out.sarif");
-    const advisory = cli(["--resources", fixture, "--policy-config", join(root, "policies", "config", "dev.json"), "--format", "sarif", "--output", sarif]);
+    const advisory = cli([
+      "--resources",
+      fixture,
+      "--policy-config",
+      join(root, "policies", "config", "dev.json"),
+      "--format",
+      "sarif",
+      "--output",
+      sarif,
+    ]);
     expect(advisory.stderr).toBe("");
     expect(advisory.stdout.trim()).toBe(`0 mandatory, 58 advisory findings; report written to ${sarif}`);
     expect(advisory.status).toBe(0);

@@ -12,7 +12,14 @@ const root = join(__dirname, "..", "..");
 const insecure = readResourcesFile(join(root, "test", "fixtures", "insecure-resources.json"));
 const config = (env: string) => loadPackConfig(join(root, "policies", "config", `${env}.json`), rules);
 const run = (resources: readonly CheckResource[], cfg: PackConfig = {}) =>
-  evaluate({ resources, policies: rules, config: cfg, packName: PACK_NAME, packVersion: PACK_VERSION, stack: "insecure" });
+  evaluate({
+    resources,
+    policies: rules,
+    config: cfg,
+    packName: PACK_NAME,
+    packVersion: PACK_VERSION,
+    stack: "insecure",
+  });
 
 /** Every (rule, resource, level) the insecure fixture must trip at the rules' own levels — and nothing else. */
 const EXPECTED: Array<[string, string, string]> = [
@@ -72,7 +79,9 @@ const EXPECTED: Array<[string, string, string]> = [
 ];
 
 function tripped(findings: Awaited<ReturnType<typeof run>>["findings"]): Array<[string, string, string]> {
-  const keys = new Set(findings.filter((f) => f.kind === "violation").map((f) => JSON.stringify([f.policy, f.resource, f.level])));
+  const keys = new Set(
+    findings.filter((f) => f.kind === "violation").map((f) => JSON.stringify([f.policy, f.resource, f.level])),
+  );
   return [...keys].map((k) => JSON.parse(k) as [string, string, string]).sort();
 }
 
@@ -82,10 +91,21 @@ describe("the deliberately insecure fixture", () => {
     expect(tripped(result.findings)).toEqual([...EXPECTED].sort());
     expect(new Set(EXPECTED.map(([p]) => p)).size).toBe(rules.length);
     // azure-required-tags remediates by default: the defaults are added, the tag without one still fails.
-    expect(result.findings.filter((f) => f.kind !== "violation").map((f) => [f.policy, f.resource, f.kind, f.message])).toEqual([
-      ["azure-required-tags", "insecure-rg", "remediated", 'remediated `tags`: {"tags":{"workload":"ai-platform","managed-by":"pulumi"}}'],
+    expect(
+      result.findings.filter((f) => f.kind !== "violation").map((f) => [f.policy, f.resource, f.kind, f.message]),
+    ).toEqual([
+      [
+        "azure-required-tags",
+        "insecure-rg",
+        "remediated",
+        'remediated `tags`: {"tags":{"workload":"ai-platform","managed-by":"pulumi"}}',
+      ],
     ]);
-    expect(result.findings.find((f) => f.policy === "azure-required-tags" && f.kind === "violation")?.message.startsWith("tags are missing environment. Fix:")).toBe(true);
+    expect(
+      result.findings
+        .find((f) => f.policy === "azure-required-tags" && f.kind === "violation")
+        ?.message.startsWith("tags are missing environment. Fix:"),
+    ).toBe(true);
     expect(result.mandatory).toBe(50);
     expect(result.advisory).toBe(9);
     expect(result.resourceCount).toBe(insecure.length);
@@ -94,14 +114,19 @@ describe("the deliberately insecure fixture", () => {
   it("links the private account's diagnostic setting by its ARM id (no diagnostics finding for it)", async () => {
     const deps = inferPropertyDependencies(insecure);
     const diag = insecure.find((r) => r.name === "private-cosmos-diag")!;
-    expect(Object.fromEntries(Object.entries(deps.get(diag)!).map(([k, v]) => [k, v.map((d) => d.name).sort()]))).toEqual({ resourceUri: ["insecure-rg", "private-cosmos"], workspaceId: ["insecure-rg"] });
+    expect(
+      Object.fromEntries(Object.entries(deps.get(diag)!).map(([k, v]) => [k, v.map((d) => d.name).sort()])),
+    ).toEqual({ resourceUri: ["insecure-rg", "private-cosmos"], workspaceId: ["insecure-rg"] });
   });
 
   it("is advisory-only in dev (nothing blocks), with tags remediated", async () => {
     const result = await run(insecure, config("dev"));
     expect(result.mandatory).toBe(0);
     expect(result.findings.filter((f) => f.kind === "remediated").map((f) => [f.resource, f.message])).toEqual([
-      ["insecure-rg", 'remediated `tags`: {"tags":{"environment":"dev","workload":"ai-platform","managed-by":"pulumi"}}'],
+      [
+        "insecure-rg",
+        'remediated `tags`: {"tags":{"environment":"dev","workload":"ai-platform","managed-by":"pulumi"}}',
+      ],
     ]);
     expect(tripped(result.findings).filter(([p]) => p === "azure-required-tags")).toEqual([]);
     expect(result.findings.filter((f) => f.kind === "violation").every((f) => f.level === "advisory")).toBe(true);
@@ -112,7 +137,11 @@ describe("the deliberately insecure fixture", () => {
     expect(result.findings.filter((f) => f.kind === "violation").every((f) => f.level === "mandatory")).toBe(true);
     expect(result.mandatory).toBe(58);
     const api = result.findings.find((f) => f.policy === "azure-aks-api-server-restricted")!;
-    expect(api.message.startsWith("apiServerAccessProfile.enablePrivateCluster is not true and this environment requires a private cluster.")).toBe(true);
+    expect(
+      api.message.startsWith(
+        "apiServerAccessProfile.enablePrivateCluster is not true and this environment requires a private cluster.",
+      ),
+    ).toBe(true);
   });
 
   it("skips disabled rules and lets a rule's own level override all", async () => {
@@ -121,10 +150,30 @@ describe("the deliberately insecure fixture", () => {
   });
 
   it("reports an unknown-at-preview value as an advisory finding, never mandatory", async () => {
-    const unknown: CheckResource[] = [{ type: "azure-native:containerregistry:Registry", name: "acr", inputs: { adminUserEnabled: "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", sku: { name: "Premium" }, publicNetworkAccess: "Disabled", location: "westeurope", tags: { environment: "dev", workload: "w", "managed-by": "pulumi" } } }];
-    const result = await run(unknown, { "azure-diagnostic-settings-required": "disabled", "azure-private-endpoint-wiring": "disabled" });
+    const unknown: CheckResource[] = [
+      {
+        type: "azure-native:containerregistry:Registry",
+        name: "acr",
+        inputs: {
+          adminUserEnabled: "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+          sku: { name: "Premium" },
+          publicNetworkAccess: "Disabled",
+          location: "westeurope",
+          tags: { environment: "dev", workload: "w", "managed-by": "pulumi" },
+        },
+      },
+    ];
+    const result = await run(unknown, {
+      "azure-diagnostic-settings-required": "disabled",
+      "azure-private-endpoint-wiring": "disabled",
+    });
     expect(result.findings.map((f) => [f.policy, f.kind, f.level, f.message])).toEqual([
-      ["azure-acr-admin-user-disabled", "unknown", "advisory", "can't run policy 'azure-acr-admin-user-disabled' during preview: boolean value at .adminUserEnabled can't be known during preview"],
+      [
+        "azure-acr-admin-user-disabled",
+        "unknown",
+        "advisory",
+        "can't run policy 'azure-acr-admin-user-disabled' during preview: boolean value at .adminUserEnabled can't be known during preview",
+      ],
     ]);
     expect(result.mandatory).toBe(0);
   });
@@ -134,7 +183,9 @@ describe("policy pack config files", () => {
   it("ships valid dev, staging and prod configs with the device-plugin exemption", () => {
     for (const env of ["dev", "staging", "prod"]) {
       const cfg = config(env);
-      expect((cfg["k8s-no-host-access"] as { exemptions: Array<{ pattern: string }> }).exemptions.map((e) => e.pattern)).toEqual([".*-nvidia-device-plugin"]);
+      expect(
+        (cfg["k8s-no-host-access"] as { exemptions: Array<{ pattern: string }> }).exemptions.map((e) => e.pattern),
+      ).toEqual([".*-nvidia-device-plugin"]);
     }
     expect(config("dev").all).toBe("advisory");
     expect(config("prod").all).toBe("mandatory");

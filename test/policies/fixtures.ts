@@ -8,9 +8,15 @@ const TAGS = { environment: "prod", workload: "ai-platform", "managed-by": "pulu
 // Functions, not shared constants: structuredClone keeps shared references, so a mutation of one
 // container would otherwise change the other.
 const podSecurity = () => ({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } });
-const containerSecurity = () => ({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ["ALL"] } });
+const containerSecurity = () => ({
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  privileged: false,
+  capabilities: { drop: ["ALL"] },
+});
 const resources = () => ({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } });
-const IMAGE = "aiplatformacr.azurecr.io/inference@sha256:0f5ad3c3b7a6a3e7f0d1c9a0e2b4c6d8e0f1a2b3c4d5e6f708192a3b4c5d6e7f";
+const IMAGE =
+  "aiplatformacr.azurecr.io/inference@sha256:0f5ad3c3b7a6a3e7f0d1c9a0e2b4c6d8e0f1a2b3c4d5e6f708192a3b4c5d6e7f";
 const probe = { httpGet: { path: "/v2/health/live", port: 8080 } };
 
 /** A pod spec that meets every workload rule (GPU request with its toleration). */
@@ -26,20 +32,32 @@ export function podSpec() {
         name: "server",
         image: IMAGE,
         ports: [{ containerPort: 8080, name: "http" }],
-        resources: { requests: { ...resources().requests, "nvidia.com/gpu": 1 }, limits: { ...resources().limits, "nvidia.com/gpu": 1 } },
+        resources: {
+          requests: { ...resources().requests, "nvidia.com/gpu": 1 },
+          limits: { ...resources().limits, "nvidia.com/gpu": 1 },
+        },
         securityContext: containerSecurity(),
         livenessProbe: probe,
         readinessProbe: { httpGet: { path: "/v2/health/ready", port: 8080 } },
         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
       },
     ],
-    initContainers: [{ name: "fetch-model", image: IMAGE, resources: resources(), securityContext: containerSecurity() }],
+    initContainers: [
+      { name: "fetch-model", image: IMAGE, resources: resources(), securityContext: containerSecurity() },
+    ],
     volumes: [{ name: "tmp", emptyDir: {} }],
   };
 }
 
-const metadata = () => ({ name: "inference", namespace: "ai-platform", labels: { "app.kubernetes.io/name": "inference" } });
-const template = () => ({ metadata: { labels: { app: "inference", "azure.workload.identity/use": "true" } }, spec: podSpec() });
+const metadata = () => ({
+  name: "inference",
+  namespace: "ai-platform",
+  labels: { "app.kubernetes.io/name": "inference" },
+});
+const template = () => ({
+  metadata: { labels: { app: "inference", "azure.workload.identity/use": "true" } },
+  spec: podSpec(),
+});
 
 /** Compliant inputs by type token. */
 export const compliant: Record<string, Record<string, unknown>> = {
@@ -65,12 +83,36 @@ export const compliant: Record<string, Record<string, unknown>> = {
     disableLocalAccounts: true,
     aadProfile: { managed: true, enableAzureRBAC: true, tenantID: "11111111-1111-1111-1111-111111111111" },
     apiServerAccessProfile: { enablePrivateCluster: true },
-    networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay", networkPolicy: "cilium", outboundType: "loadBalancer", podCidr: "192.168.0.0/16", serviceCidr: "172.16.0.0/16", dnsServiceIP: "172.16.0.10" },
+    networkProfile: {
+      networkPlugin: "azure",
+      networkPluginMode: "overlay",
+      networkPolicy: "cilium",
+      outboundType: "loadBalancer",
+      podCidr: "192.168.0.0/16",
+      serviceCidr: "172.16.0.0/16",
+      dnsServiceIP: "172.16.0.10",
+    },
     oidcIssuerProfile: { enabled: true },
-    securityProfile: { workloadIdentity: { enabled: true }, defender: { securityMonitoring: { enabled: true }, logAnalyticsWorkspaceResourceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law" } },
+    securityProfile: {
+      workloadIdentity: { enabled: true },
+      defender: {
+        securityMonitoring: { enabled: true },
+        logAnalyticsWorkspaceResourceId:
+          "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law",
+      },
+    },
     addonProfiles: { azurepolicy: { enabled: true }, azureKeyvaultSecretsProvider: { enabled: true } },
     autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
-    agentPoolProfiles: [{ name: "system", mode: "System", vmSize: "Standard_D4ds_v5", count: 3, enableNodePublicIP: false, nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"] }],
+    agentPoolProfiles: [
+      {
+        name: "system",
+        mode: "System",
+        vmSize: "Standard_D4ds_v5",
+        count: 3,
+        enableNodePublicIP: false,
+        nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
+      },
+    ],
     tags: TAGS,
   },
   "azure-native:containerservice:AgentPool": {
@@ -131,16 +173,70 @@ export const compliant: Record<string, Record<string, unknown>> = {
     networkRuleSet: { defaultAction: "Deny" },
     tags: TAGS,
   },
-  "kubernetes:apps/v1:Deployment": { apiVersion: "apps/v1", kind: "Deployment", metadata: metadata(), spec: { replicas: 2, selector: { matchLabels: { app: "inference" } }, template: template() } },
-  "kubernetes:apps/v1:StatefulSet": { apiVersion: "apps/v1", kind: "StatefulSet", metadata: metadata(), spec: { serviceName: "inference", selector: { matchLabels: { app: "inference" } }, template: template() } },
-  "kubernetes:apps/v1:DaemonSet": { apiVersion: "apps/v1", kind: "DaemonSet", metadata: metadata(), spec: { selector: { matchLabels: { app: "inference" } }, template: template() } },
-  "kubernetes:batch/v1:Job": { apiVersion: "batch/v1", kind: "Job", metadata: metadata(), spec: { backoffLimit: 2, template: { ...template(), spec: { ...podSpec(), restartPolicy: "Never" } } } },
-  "kubernetes:batch/v1:CronJob": { apiVersion: "batch/v1", kind: "CronJob", metadata: metadata(), spec: { schedule: "0 3 * * *", jobTemplate: { spec: { template: { ...template(), spec: { ...podSpec(), restartPolicy: "Never" } } } } } },
+  "kubernetes:apps/v1:Deployment": {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: metadata(),
+    spec: { replicas: 2, selector: { matchLabels: { app: "inference" } }, template: template() },
+  },
+  "kubernetes:apps/v1:StatefulSet": {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: metadata(),
+    spec: { serviceName: "inference", selector: { matchLabels: { app: "inference" } }, template: template() },
+  },
+  "kubernetes:apps/v1:DaemonSet": {
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: metadata(),
+    spec: { selector: { matchLabels: { app: "inference" } }, template: template() },
+  },
+  "kubernetes:batch/v1:Job": {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: metadata(),
+    spec: { backoffLimit: 2, template: { ...template(), spec: { ...podSpec(), restartPolicy: "Never" } } },
+  },
+  "kubernetes:batch/v1:CronJob": {
+    apiVersion: "batch/v1",
+    kind: "CronJob",
+    metadata: metadata(),
+    spec: {
+      schedule: "0 3 * * *",
+      jobTemplate: { spec: { template: { ...template(), spec: { ...podSpec(), restartPolicy: "Never" } } } },
+    },
+  },
   "kubernetes:core/v1:Pod": { apiVersion: "v1", kind: "Pod", metadata: metadata(), spec: podSpec() },
-  "kubernetes:core/v1:Service": { apiVersion: "v1", kind: "Service", metadata: metadata(), spec: { type: "ClusterIP", selector: { app: "inference" }, ports: [{ port: 80, targetPort: 8080 }] } },
-  "kubernetes:core/v1:Namespace": { apiVersion: "v1", kind: "Namespace", metadata: { name: "ai-platform", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } },
-  "azure-native:monitor:DiagnosticSetting": { resourceUri: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/cosmos", workspaceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law", logs: [{ categoryGroup: "allLogs", enabled: true }] },
-  "azure-native:network:PrivateEndpoint": { resourceGroupName: "rg-ai-platform", location: "westeurope", subnet: { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe" }, privateLinkServiceConnections: [{ name: "sql", groupIds: ["Sql"], privateLinkServiceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/cosmos" }], tags: TAGS },
+  "kubernetes:core/v1:Service": {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: metadata(),
+    spec: { type: "ClusterIP", selector: { app: "inference" }, ports: [{ port: 80, targetPort: 8080 }] },
+  },
+  "kubernetes:core/v1:Namespace": {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: "ai-platform", labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
+  },
+  "azure-native:monitor:DiagnosticSetting": {
+    resourceUri: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/cosmos",
+    workspaceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law",
+    logs: [{ categoryGroup: "allLogs", enabled: true }],
+  },
+  "azure-native:network:PrivateEndpoint": {
+    resourceGroupName: "rg-ai-platform",
+    location: "westeurope",
+    subnet: { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe" },
+    privateLinkServiceConnections: [
+      {
+        name: "sql",
+        groupIds: ["Sql"],
+        privateLinkServiceId:
+          "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/cosmos",
+      },
+    ],
+    tags: TAGS,
+  },
 };
 
 /** Workload kinds (the pod rules apply to all of them). */

@@ -7,7 +7,10 @@ const rulesDir = join(__dirname, "..", "..", "policies", "rules");
 
 describe("policy pack metadata", () => {
   it("has one rule per file under policies/rules, named like the file, each listed once", () => {
-    const files = readdirSync(rulesDir).filter((f) => f.endsWith(".ts") && f !== "index.ts").map((f) => f.slice(0, -3)).sort();
+    const files = readdirSync(rulesDir)
+      .filter((f) => f.endsWith(".ts") && f !== "index.ts")
+      .map((f) => f.slice(0, -3))
+      .sort();
     expect(rules.map((r) => r.name).sort()).toEqual(files);
     expect(new Set(rules.map((r) => r.name)).size).toBe(rules.length);
     expect(rules.length).toBe(48);
@@ -20,7 +23,8 @@ describe("policy pack metadata", () => {
     expect(r.description.length).toBeGreaterThan(60);
     expect(["low", "medium", "high", "critical"]).toContain(r.severity);
     expect(["advisory", "mandatory", "remediate"]).toContain(r.enforcementLevel);
-    if (r.enforcementLevel === "remediate") expect(typeof (r as { remediateResource?: unknown }).remediateResource).toBe("function");
+    if (r.enforcementLevel === "remediate")
+      expect(typeof (r as { remediateResource?: unknown }).remediateResource).toBe("function");
     expect(r.remediationSteps?.length ?? 0).toBeGreaterThan(10);
     expect(r.controls.length).toBeGreaterThan(0);
     for (const c of r.controls) {
@@ -32,12 +36,28 @@ describe("policy pack metadata", () => {
     // The CLI refuses a schema that declares the enforcement level; exemptions only where allowed.
     expect(Object.keys(r.configSchema?.properties ?? {})).not.toContain("enforcementLevel");
     expect("exemptions" in (r.configSchema?.properties ?? {})).toBe(r.exemptible);
-    for (const [key, prop] of Object.entries(r.configSchema?.properties ?? {})) expect({ key, default: (prop as { default?: unknown }).default }).not.toEqual({ key, default: undefined });
+    for (const [key, prop] of Object.entries(r.configSchema?.properties ?? {}))
+      expect({ key, default: (prop as { default?: unknown }).default }).not.toEqual({ key, default: undefined });
   });
 
   it("never lets the hard baseline be exempted", () => {
-    const baseline = ["azure-cosmos-local-auth-disabled", "azure-cosmos-public-network-disabled", "azure-aks-local-accounts-disabled", "azure-acr-admin-user-disabled", "azure-storage-no-blob-public-access", "k8s-no-privileged", "k8s-no-privilege-escalation", "k8s-service-not-public", "k8s-image-no-latest"];
-    expect(rules.filter((r) => baseline.includes(r.name)).map((r) => [r.name, r.exemptible]).sort()).toEqual(baseline.map((n) => [n, false]).sort());
+    const baseline = [
+      "azure-cosmos-local-auth-disabled",
+      "azure-cosmos-public-network-disabled",
+      "azure-aks-local-accounts-disabled",
+      "azure-acr-admin-user-disabled",
+      "azure-storage-no-blob-public-access",
+      "k8s-no-privileged",
+      "k8s-no-privilege-escalation",
+      "k8s-service-not-public",
+      "k8s-image-no-latest",
+    ];
+    expect(
+      rules
+        .filter((r) => baseline.includes(r.name))
+        .map((r) => [r.name, r.exemptible])
+        .sort(),
+    ).toEqual(baseline.map((n) => [n, false]).sort());
     expect(rules.filter((r) => r.severity === "critical").every((r) => r.enforcementLevel === "mandatory")).toBe(true);
   });
 });

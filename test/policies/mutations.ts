@@ -23,7 +23,9 @@ export function mutationCases(cases: readonly Mutation[]): void {
     const run = await runRule(rule(name), type, mutate(compliant[type]!, path, UNKNOWN.string));
     expect(run.violations).toEqual([]);
     expect(run.unknown).toHaveLength(1);
-    expect(run.unknown[0]).toMatch(new RegExp(`^can't run policy '${name}' during preview: string value at \\.\\S+ can't be known during preview$`));
+    expect(run.unknown[0]).toMatch(
+      new RegExp(`^can't run policy '${name}' during preview: string value at \\.\\S+ can't be known during preview$`),
+    );
   });
 }
 
@@ -35,6 +37,8 @@ export function unknownCases(cases: readonly UnknownCase[]): void {
   it.each(cases)("%s on %s: unknown %s → can't run during preview", async (name, type, path) => {
     const run = await runRule(rule(name), type, mutate(compliant[type]!, path, UNKNOWN.string));
     expect(run.violations).toEqual([]);
-    expect(run.unknown).toEqual([`can't run policy '${name}' during preview: string value at .${path.replace(/\[(\d+)\]/g, ".$1")} can't be known during preview`]);
+    expect(run.unknown).toEqual([
+      `can't run policy '${name}' during preview: string value at .${path.replace(/\[(\d+)\]/g, ".$1")} can't be known during preview`,
+    ]);
   });
 }

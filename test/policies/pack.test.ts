@@ -10,7 +10,10 @@ const root = join(__dirname, "..", "..");
 describe("the CrossGuard pack", () => {
   it("starts as the Pulumi CLI runs it: PolicyPack accepts every rule and serves on a port", async () => {
     // The CLI runs index.ts from the pack directory; PolicyPack prints the port of its analyzer server.
-    const child = spawn(process.execPath, ["--import", "tsx", "index.ts"], { cwd: join(root, "policies"), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "index.ts"], {
+      cwd: join(root, "policies"),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     try {
       const first = await new Promise<string>((resolve, reject) => {
         let out = "";
@@ -19,7 +22,9 @@ describe("the CrossGuard pack", () => {
           out += b.toString();
           if (out.includes("\n")) resolve(out.split("\n")[0]!);
         });
-        child.stderr.on("data", (b: Buffer) => { err += b.toString(); });
+        child.stderr.on("data", (b: Buffer) => {
+          err += b.toString();
+        });
         child.on("exit", (code) => reject(new Error(`pack exited with ${String(code)}: ${err}`)));
       });
       expect(first).toMatch(/^\d+$/);
@@ -36,7 +41,10 @@ describe("the CrossGuard pack", () => {
 
   it("is documented: the README lists every rule with its sources, generated from the rules", () => {
     const doc = readFileSync(join(root, "README.md"), "utf8");
-    const table = doc.slice(doc.indexOf("<!-- rules:start -->\n") + "<!-- rules:start -->\n".length, doc.indexOf("\n<!-- rules:end -->"));
+    const table = doc.slice(
+      doc.indexOf("<!-- rules:start -->\n") + "<!-- rules:start -->\n".length,
+      doc.indexOf("\n<!-- rules:end -->"),
+    );
     expect(table).toBe(renderRuleTable(rules));
     for (const r of rules) expect(table).toContain(`| \`${r.name}\` |`);
   });

@@ -9,7 +9,11 @@ describe("local emulators", () => {
   const emu = useEmulators();
 
   it("serve the real Cosmos DB SDK: the data layout's containers exist and items round-trip", async () => {
-    const client = new CosmosClient({ endpoint: emu.conn.cosmos.endpoint, key: emu.conn.cosmos.key, agent: cosmosEmulatorAgent() });
+    const client = new CosmosClient({
+      endpoint: emu.conn.cosmos.endpoint,
+      key: emu.conn.cosmos.key,
+      agent: cosmosEmulatorAgent(),
+    });
     try {
       const db = client.database(platformDatabaseId);
       const { resources } = await db.containers.readAll().fetchAll();

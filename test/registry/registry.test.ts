@@ -21,8 +21,18 @@ function newVersion(name: string, accuracy = 0.9): NewModelVersion {
   return {
     name,
     createdBy: "test",
-    artifact: { uri: "http://x/models/sha256/abc/model.onnx", sha256: "abc", sizeBytes: 3, format: "onnx", opset: 17, irVersion: 8 },
-    signature: { inputs: [{ name: "features", datatype: "FP32", shape: [-1, 4] }], outputs: [{ name: "label", datatype: "INT64", shape: [-1] }] },
+    artifact: {
+      uri: "http://x/models/sha256/abc/model.onnx",
+      sha256: "abc",
+      sizeBytes: 3,
+      format: "onnx",
+      opset: 17,
+      irVersion: 8,
+    },
+    signature: {
+      inputs: [{ name: "features", datatype: "FP32", shape: [-1, 4] }],
+      outputs: [{ name: "label", datatype: "INT64", shape: [-1] }],
+    },
     task: "classification",
     labels: ["a", "b"],
     algorithm: "logistic",
@@ -47,8 +57,18 @@ describe("connectionFromEnv / readLocalPlatform", () => {
       cosmos: { endpoint: "https://a/", database: "ai-platform" },
       storage: { blobEndpoint: "https://b/" },
     });
-    expect(() => connectionFromEnv({})).toThrow("missing environment variable(s): COSMOS_ENDPOINT, STORAGE_BLOB_ENDPOINT");
-    expect(connectionFromEnv({ COSMOS_ENDPOINT: "https://a/", COSMOS_DATABASE: "d", COSMOS_KEY: "k", STORAGE_BLOB_ENDPOINT: "b", STORAGE_CONNECTION_STRING: "c" })).toEqual({
+    expect(() => connectionFromEnv({})).toThrow(
+      "missing environment variable(s): COSMOS_ENDPOINT, STORAGE_BLOB_ENDPOINT",
+    );
+    expect(
+      connectionFromEnv({
+        COSMOS_ENDPOINT: "https://a/",
+        COSMOS_DATABASE: "d",
+        COSMOS_KEY: "k",
+        STORAGE_BLOB_ENDPOINT: "b",
+        STORAGE_CONNECTION_STRING: "c",
+      }),
+    ).toEqual({
       cosmos: { endpoint: "https://a/", database: "d", key: "k" },
       storage: { blobEndpoint: "b", connectionString: "c" },
     });
@@ -56,14 +76,24 @@ describe("connectionFromEnv / readLocalPlatform", () => {
   it("reads platform.json when present, undefined otherwise", () => {
     const dir = mkdtempSync(join(tmpdir(), "lp-"));
     expect(readLocalPlatform(dir)).toBeUndefined();
-    const state = { pid: 1, startedAt: "t", connection: { cosmos: { endpoint: "https://127.0.0.1:1/", database: "ai-platform", key: "k" }, storage: { blobEndpoint: "http://b" } } };
+    const state = {
+      pid: 1,
+      startedAt: "t",
+      connection: {
+        cosmos: { endpoint: "https://127.0.0.1:1/", database: "ai-platform", key: "k" },
+        storage: { blobEndpoint: "http://b" },
+      },
+    };
     writeFileSync(join(dir, "platform.json"), JSON.stringify(state));
     expect(readLocalPlatform(dir)).toEqual(state);
   });
   it("refuses a key for a non-loopback Cosmos endpoint", async () => {
-    await expect(openRegistry({ cosmos: { endpoint: "https://acct.documents.azure.com/", database: "d", key: "k" }, storage: { blobEndpoint: "https://x" } })).rejects.toThrow(
-      "cosmos.key is only accepted for a loopback emulator endpoint",
-    );
+    await expect(
+      openRegistry({
+        cosmos: { endpoint: "https://acct.documents.azure.com/", database: "d", key: "k" },
+        storage: { blobEndpoint: "https://x" },
+      }),
+    ).rejects.toThrow("cosmos.key is only accepted for a loopback emulator endpoint");
   });
 });
 
@@ -73,7 +103,9 @@ describe("model registry on the emulators", () => {
   it("gives concurrent registrations distinct consecutive versions", async () => {
     const opened = await Promise.all(Array.from({ length: 3 }, () => openRegistry(emu.conn)));
     try {
-      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => opened[i % 3]!.registry.register(newVersion("concurrent"))));
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => opened[i % 3]!.registry.register(newVersion("concurrent"))),
+      );
       expect(results.map((r) => r.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
       const listed = await opened[0]!.registry.listVersions("concurrent");
       expect(listed.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
@@ -94,7 +126,9 @@ describe("model registry on the emulators", () => {
       const before = await registry.getAliases("alias");
       expect(before).toEqual({ aliases: {}, etag: "" });
       await registry.setAlias("alias", "production", 1, { actor: "alice", reason: "first", ifMatch: before.etag });
-      await expect(registry.setAlias("alias", "production", 2, { actor: "bob", ifMatch: before.etag })).rejects.toBeInstanceOf(RegistryConflictError);
+      await expect(
+        registry.setAlias("alias", "production", 2, { actor: "bob", ifMatch: before.etag }),
+      ).rejects.toBeInstanceOf(RegistryConflictError);
       const after = await registry.getAliases("alias");
       expect(after.aliases).toEqual({ production: 1 });
       await registry.setAlias("alias", "production", 2, { actor: "bob", ifMatch: after.etag });
@@ -110,8 +144,12 @@ describe("model registry on the emulators", () => {
         ["set-alias", 1, "production", undefined, "alice"],
         ["set-alias", 2, "production", 1, "bob"],
       ]);
-      await expect(registry.setAlias("alias", "production", 9, { actor: "x" })).rejects.toThrow("alias@9 is not registered");
-      await expect(registry.setAlias("alias", "Prod", 1, { actor: "x" })).rejects.toThrow('alias: "Prod" must be lowercase');
+      await expect(registry.setAlias("alias", "production", 9, { actor: "x" })).rejects.toThrow(
+        "alias@9 is not registered",
+      );
+      await expect(registry.setAlias("alias", "Prod", 1, { actor: "x" })).rejects.toThrow(
+        'alias: "Prod" must be lowercase',
+      );
     } finally {
       close();
     }
@@ -150,7 +188,9 @@ describe("model registry on the emulators", () => {
       expect(again).toEqual(first);
       expect(await artifacts.get(first.uri, first.sha256)).toEqual(bytes);
       await expect(artifacts.get(first.uri, "0".repeat(64))).rejects.toBeInstanceOf(ArtifactIntegrityError);
-      await expect(artifacts.put(bytes, { contentType: "x", fileName: "../evil" })).rejects.toThrow('fileName: "../evil"');
+      await expect(artifacts.put(bytes, { contentType: "x", fileName: "../evil" })).rejects.toThrow(
+        'fileName: "../evil"',
+      );
       // Azurite restarted on another loopback port is the same store; another host never is.
       const moved = new URL(first.uri);
       moved.port = String(Number(moved.port) + 1);

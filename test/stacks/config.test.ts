@@ -24,41 +24,106 @@ function problems(raw: Record<string, string | undefined>): readonly string[] {
 describe("resolvePlatformConfig", () => {
   it("applies the environment's defaults under explicit values and freezes the result", () => {
     const c = resolvePlatformConfig({ ...base, gpuMaxNodes: "3" });
-    expect([c.gpuMinNodes, c.gpuMaxNodes, c.gpuSpot, c.clusterSkuTier, c.namePrefix]).toEqual([0, 3, true, "Free", "aip"]);
+    expect([c.gpuMinNodes, c.gpuMaxNodes, c.gpuSpot, c.clusterSkuTier, c.namePrefix]).toEqual([
+      0,
+      3,
+      true,
+      "Free",
+      "aip",
+    ]);
     expect(c.clusterAuthorizedIpRanges).toEqual(["198.51.100.7/32"]);
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.clusterAuthorizedIpRanges)).toBe(true);
   });
 
   it("keeps a configured 0 or false instead of the default", () => {
-    const c = resolvePlatformConfig({ ...base, environment: "prod", clusterAuthorizedIpRanges: undefined, gpuEnabled: "false", inferenceDevice: "cpu", resourceLocks: "false", inferenceMinReplicas: "1", imageSourceUrl: "https://example.test/r.git#abc" });
+    const c = resolvePlatformConfig({
+      ...base,
+      environment: "prod",
+      clusterAuthorizedIpRanges: undefined,
+      gpuEnabled: "false",
+      inferenceDevice: "cpu",
+      resourceLocks: "false",
+      inferenceMinReplicas: "1",
+      imageSourceUrl: "https://example.test/r.git#abc",
+    });
     expect([c.gpuEnabled, c.resourceLocks, c.inferenceMinReplicas]).toEqual([false, false, 1]);
   });
 
   it.each<[string, Record<string, string | undefined>, string[]]>([
-    ["missing required keys", {}, ["environment: required (set it in Pulumi.<stack>.yaml)", "location: required (set it in Pulumi.<stack>.yaml)"]],
-    ["every bad key at once", { ...base, gpuMinNodes: "x", gpuSpot: "yes", bogus: "1", gpuMigProfile: "MIG9g" }, [
-      'gpuMinNodes: expected an integer, got "x"',
-      'gpuSpot: expected true or false, got "yes"',
-      expect.stringMatching(/^bogus: unknown key \(known: environment, location, /) as unknown as string,
-      'gpuMigProfile: Invalid option: expected one of "None"|"MIG1g"|"MIG2g"|"MIG3g"|"MIG4g"|"MIG7g"',
-    ]],
-    ["an open /0 range, by index", { ...base, clusterAuthorizedIpRanges: '["10.0.0.0/8","0.0.0.0/0"]' }, ["clusterAuthorizedIpRanges[1]: a /0 range opens the API server to the internet; list the deployer's egress ranges"]],
-    ["an unknown environment", { ...base, environment: "qa" }, ['environment: Invalid option: expected one of "dev"|"staging"|"prod"']],
+    [
+      "missing required keys",
+      {},
+      ["environment: required (set it in Pulumi.<stack>.yaml)", "location: required (set it in Pulumi.<stack>.yaml)"],
+    ],
+    [
+      "every bad key at once",
+      { ...base, gpuMinNodes: "x", gpuSpot: "yes", bogus: "1", gpuMigProfile: "MIG9g" },
+      [
+        'gpuMinNodes: expected an integer, got "x"',
+        'gpuSpot: expected true or false, got "yes"',
+        expect.stringMatching(/^bogus: unknown key \(known: environment, location, /) as unknown as string,
+        'gpuMigProfile: Invalid option: expected one of "None"|"MIG1g"|"MIG2g"|"MIG3g"|"MIG4g"|"MIG7g"',
+      ],
+    ],
+    [
+      "an open /0 range, by index",
+      { ...base, clusterAuthorizedIpRanges: '["10.0.0.0/8","0.0.0.0/0"]' },
+      [
+        "clusterAuthorizedIpRanges[1]: a /0 range opens the API server to the internet; list the deployer's egress ranges",
+      ],
+    ],
+    [
+      "an unknown environment",
+      { ...base, environment: "qa" },
+      ['environment: Invalid option: expected one of "dev"|"staging"|"prod"'],
+    ],
   ])("reports %s", (_, raw, expected) => {
     expect(problems(raw)).toEqual(expected);
   });
 
   it.each<[string, Record<string, string>, RegExp]>([
     ["min above max", { gpuMinNodes: "2", gpuMaxNodes: "1" }, /^gpuMinNodes \(2\) > gpuMaxNodes \(1\)$/],
-    ["a public API server with no authorized ranges", { clusterAuthorizedIpRanges: "[]", ...acrTasks }, /^clusterAuthorizedIpRanges: a public API server must be limited/],
-    ["a private API server a deployer outside the VNet cannot reach", { clusterApiServerAccess: "private", clusterAuthorizedIpRanges: "[]", ...acrTasks }, /^clusterApiServerAccess=private with deploymentRunner=outside-vnet and workloadsEnabled=true: .*deploymentRunner=inside-vnet.*clusterApiServerVnetIntegration=true/],
-    ["a docker push the public registry's firewall would refuse", { clusterApiServerAccess: "private", clusterAuthorizedIpRanges: "[]", workloadsEnabled: "false" }, /^imageBuildMode=docker from outside the VNet pushes through the registry firewall, which admits clusterAuthorizedIpRanges only/],
-    ["a private registry a local docker build cannot push to", { registryPrivate: "true" }, /^registryPrivate=true with imageBuildMode=docker and deploymentRunner=outside-vnet: .*Set imageBuildMode=acr-tasks/],
-    ["ACR Tasks without a source", { imageBuildMode: "acr-tasks" }, /^imageSourceUrl: imageBuildMode=acr-tasks builds from a context/],
-    ["MIG on a T4", { gpuMigProfile: "MIG1g" }, /^gpuMigProfile=MIG1g needs an A100, H100 or H200 VM size; gpuVmSize is Standard_NC4as_T4_v3$/],
-    ["CUDA inference without GPUs", { inferenceDevice: "cuda", gpuEnabled: "false", gpuSpot: "false" }, /^inferenceDevice=cuda needs the GPU pool/],
-    ["CUDA inference on a spot GPU pool", { inferenceDevice: "cuda", gpuSpot: "true" }, /^inferenceDevice=cuda with gpuSpot=true: serving does not tolerate spot eviction/],
+    [
+      "a public API server with no authorized ranges",
+      { clusterAuthorizedIpRanges: "[]", ...acrTasks },
+      /^clusterAuthorizedIpRanges: a public API server must be limited/,
+    ],
+    [
+      "a private API server a deployer outside the VNet cannot reach",
+      { clusterApiServerAccess: "private", clusterAuthorizedIpRanges: "[]", ...acrTasks },
+      /^clusterApiServerAccess=private with deploymentRunner=outside-vnet and workloadsEnabled=true: .*deploymentRunner=inside-vnet.*clusterApiServerVnetIntegration=true/,
+    ],
+    [
+      "a docker push the public registry's firewall would refuse",
+      { clusterApiServerAccess: "private", clusterAuthorizedIpRanges: "[]", workloadsEnabled: "false" },
+      /^imageBuildMode=docker from outside the VNet pushes through the registry firewall, which admits clusterAuthorizedIpRanges only/,
+    ],
+    [
+      "a private registry a local docker build cannot push to",
+      { registryPrivate: "true" },
+      /^registryPrivate=true with imageBuildMode=docker and deploymentRunner=outside-vnet: .*Set imageBuildMode=acr-tasks/,
+    ],
+    [
+      "ACR Tasks without a source",
+      { imageBuildMode: "acr-tasks" },
+      /^imageSourceUrl: imageBuildMode=acr-tasks builds from a context/,
+    ],
+    [
+      "MIG on a T4",
+      { gpuMigProfile: "MIG1g" },
+      /^gpuMigProfile=MIG1g needs an A100, H100 or H200 VM size; gpuVmSize is Standard_NC4as_T4_v3$/,
+    ],
+    [
+      "CUDA inference without GPUs",
+      { inferenceDevice: "cuda", gpuEnabled: "false", gpuSpot: "false" },
+      /^inferenceDevice=cuda needs the GPU pool/,
+    ],
+    [
+      "CUDA inference on a spot GPU pool",
+      { inferenceDevice: "cuda", gpuSpot: "true" },
+      /^inferenceDevice=cuda with gpuSpot=true: serving does not tolerate spot eviction/,
+    ],
     ["a malformed cron", { trainingSchedule: "daily" }, /^trainingSchedule: expected a five-field cron expression/],
   ])("rejects %s, naming the settings", (_, raw, expected) => {
     const found = problems({ ...base, ...raw });
@@ -68,7 +133,9 @@ describe("resolvePlatformConfig", () => {
 });
 
 describe("the project and stack files", () => {
-  const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { config: Record<string, { type: string; description: string; default?: unknown }> };
+  const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+    config: Record<string, { type: string; description: string; default?: unknown }>;
+  };
 
   it("Pulumi.yaml declares exactly the resolver's keys, with their types, descriptions and shared defaults", () => {
     expect(Object.keys(project.config)).toEqual(Object.keys(configKeys));
@@ -78,24 +145,57 @@ describe("the project and stack files", () => {
     }
   });
 
-  it.each(["dev", "staging", "prod"])("Pulumi.%s.yaml resolves and sets every key that has no project default", (stack) => {
-    const { config } = loadStackConfig(loadProject(root), stack);
-    const own = Object.fromEntries(Object.entries(config).flatMap(([k, v]) => (k.startsWith("ai-platform:") ? [[k.slice("ai-platform:".length), v]] : [])));
-    const c = resolvePlatformConfig(own);
-    expect(c.environment).toBe(stack);
-    const undeclared = Object.keys(configKeys).filter((k) => project.config[k]?.default === undefined && !(k in own));
-    // clusterAuthorizedIpRanges is the one key a private cluster leaves unset.
-    expect(undeclared).toEqual(stack === "prod" ? ["clusterAuthorizedIpRanges"] : []);
-  });
+  it.each(["dev", "staging", "prod"])(
+    "Pulumi.%s.yaml resolves and sets every key that has no project default",
+    (stack) => {
+      const { config } = loadStackConfig(loadProject(root), stack);
+      const own = Object.fromEntries(
+        Object.entries(config).flatMap(([k, v]) =>
+          k.startsWith("ai-platform:") ? [[k.slice("ai-platform:".length), v]] : [],
+        ),
+      );
+      const c = resolvePlatformConfig(own);
+      expect(c.environment).toBe(stack);
+      const undeclared = Object.keys(configKeys).filter((k) => project.config[k]?.default === undefined && !(k in own));
+      // clusterAuthorizedIpRanges is the one key a private cluster leaves unset.
+      expect(undeclared).toEqual(stack === "prod" ? ["clusterAuthorizedIpRanges"] : []);
+    },
+  );
 
   it("the stacks differ where real environments differ", () => {
-    const resolved = Object.fromEntries(["dev", "staging", "prod"].map((s) => {
-      const { config } = loadStackConfig(loadProject(root), s);
-      return [s, resolvePlatformConfig(Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith("ai-platform:")).map(([k, v]) => [k.slice(12), v])))];
-    }));
-    expect(resolved.dev).toMatchObject({ gpuMinNodes: 0, gpuSpot: true, clusterApiServerAccess: "public", registryPrivate: false, zoneRedundant: false, resourceLocks: false });
+    const resolved = Object.fromEntries(
+      ["dev", "staging", "prod"].map((s) => {
+        const { config } = loadStackConfig(loadProject(root), s);
+        return [
+          s,
+          resolvePlatformConfig(
+            Object.fromEntries(
+              Object.entries(config)
+                .filter(([k]) => k.startsWith("ai-platform:"))
+                .map(([k, v]) => [k.slice(12), v]),
+            ),
+          ),
+        ];
+      }),
+    );
+    expect(resolved.dev).toMatchObject({
+      gpuMinNodes: 0,
+      gpuSpot: true,
+      clusterApiServerAccess: "public",
+      registryPrivate: false,
+      zoneRedundant: false,
+      resourceLocks: false,
+    });
     expect(resolved.dev?.clusterAuthorizedIpRanges.length).toBeGreaterThan(0);
-    expect(resolved.prod).toMatchObject({ gpuMinNodes: 0, clusterApiServerAccess: "private", registryPrivate: true, zoneRedundant: true, resourceLocks: true, logRetentionDays: 365, deploymentRunner: "inside-vnet" });
+    expect(resolved.prod).toMatchObject({
+      gpuMinNodes: 0,
+      clusterApiServerAccess: "private",
+      registryPrivate: true,
+      zoneRedundant: true,
+      resourceLocks: true,
+      logRetentionDays: 365,
+      deploymentRunner: "inside-vnet",
+    });
     expect(resolved.prod!.logRetentionDays).toBeGreaterThan(resolved.dev!.logRetentionDays);
   });
 });

@@ -10,7 +10,10 @@ import { fakeGuid } from "../support/pulumi-mocks";
 
 const plans: Record<string, PlanResult> = {};
 /** Every stack file in stacks/: a new one is planned (and must pass the shared checks) without editing this test. */
-const stacks = fs.readdirSync(path.join(__dirname, "..", "..", "stacks")).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []).sort();
+const stacks = fs
+  .readdirSync(path.join(__dirname, "..", "..", "stacks"))
+  .flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? [])
+  .sort();
 
 beforeAll(async () => {
   // Sequential: each plan is its own Node process and the machine is shared.
@@ -33,28 +36,50 @@ describe.each(stacks)("stack %s", (stack) => {
     const top = plans[stack]!.resources.filter((r) => r.parent === undefined);
     expect(top.map((r) => `${r.type} ${r.name}`)).toEqual([`ai-platform:index:AiPlatform aip-${stack}`]);
     for (const type of [
-      "azure-native:network:VirtualNetwork", "azure-native:cosmosdb:DatabaseAccount", "azure-native:storage:StorageAccount",
-      "azure-native:containerregistry:Registry", "azure-native:keyvault:Vault",
-    ]) one(stack, type);
+      "azure-native:network:VirtualNetwork",
+      "azure-native:cosmosdb:DatabaseAccount",
+      "azure-native:storage:StorageAccount",
+      "azure-native:containerregistry:Registry",
+      "azure-native:keyvault:Vault",
+    ])
+      one(stack, type);
   });
 
   it("puts every data service behind a private endpoint registered in its private DNS zone", () => {
     const groupIds = of(stack, "azure-native:network:PrivateEndpoint")
-      .flatMap((pe) => (pe.inputs.privateLinkServiceConnections as { groupIds: string[] }[]).flatMap((c) => c.groupIds)).sort();
+      .flatMap((pe) => (pe.inputs.privateLinkServiceConnections as { groupIds: string[] }[]).flatMap((c) => c.groupIds))
+      .sort();
     expect(groupIds).toEqual(["Sql", "blob", "registry", "vault"]);
     expect(of(stack, "azure-native:network:PrivateDnsZoneGroup")).toHaveLength(4);
-    expect(one(stack, "azure-native:cosmosdb:DatabaseAccount").inputs).toMatchObject({ publicNetworkAccess: "Disabled", disableLocalAuth: true });
-    expect(one(stack, "azure-native:keyvault:Vault").inputs.properties).toMatchObject({ publicNetworkAccess: "Disabled", enableRbacAuthorization: true, enablePurgeProtection: true });
+    expect(one(stack, "azure-native:cosmosdb:DatabaseAccount").inputs).toMatchObject({
+      publicNetworkAccess: "Disabled",
+      disableLocalAuth: true,
+    });
+    expect(one(stack, "azure-native:keyvault:Vault").inputs.properties).toMatchObject({
+      publicNetworkAccess: "Disabled",
+      enableRbacAuthorization: true,
+      enablePurgeProtection: true,
+    });
   });
 
   it("sends every data service's logs and metrics to the platform's Log Analytics workspace", () => {
     const workspace = one(stack, "azure-native:operationalinsights:Workspace");
     const settings = of(stack, "azure-native:monitor:DiagnosticSetting");
     const workspaceIds = new Set(settings.map((d) => d.inputs.workspaceId));
-    expect([...workspaceIds]).toEqual([`/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-aip-${stack}/providers/Microsoft.Operationalinsights/workspaces/${workspace.name}`]);
+    expect([...workspaceIds]).toEqual([
+      `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-aip-${stack}/providers/Microsoft.Operationalinsights/workspaces/${workspace.name}`,
+    ]);
     const uris = settings.map((d) => String(d.inputs.resourceUri));
-    for (const kind of ["Cosmosdb/databaseAccounts", "Storage/storageAccounts", "Keyvault/vaults", "Containerregistry/registrys"]) {
-      expect(uris.filter((u) => new RegExp(`/providers/Microsoft\\.${kind.replace("/", "\\/")}/[^/]+$`).test(u)), kind).toHaveLength(1);
+    for (const kind of [
+      "Cosmosdb/databaseAccounts",
+      "Storage/storageAccounts",
+      "Keyvault/vaults",
+      "Containerregistry/registrys",
+    ]) {
+      expect(
+        uris.filter((u) => new RegExp(`/providers/Microsoft\\.${kind.replace("/", "\\/")}/[^/]+$`).test(u)),
+        kind,
+      ).toHaveLength(1);
     }
     expect(uris.filter((u) => u.endsWith("/blobServices/default"))).toHaveLength(1);
   });
@@ -63,7 +88,9 @@ describe.each(stacks)("stack %s", (stack) => {
     const outputs = plans[stack]!.outputs as { images: { inference: string; training: string } };
     expect(outputs.images.inference).toMatch(/^[a-z0-9]+\.azurecr\.io\/inference(-cuda)?@sha256:[0-9a-f]{64}$/);
     expect(outputs.images.training).toMatch(/^[a-z0-9]+\.azurecr\.io\/training@sha256:[0-9a-f]{64}$/);
-    expect(JSON.stringify(outputs)).not.toMatch(/InstrumentationKey=|AccountKey=|password|refresh_token|BEGIN .*PRIVATE KEY/i);
+    expect(JSON.stringify(outputs)).not.toMatch(
+      /InstrumentationKey=|AccountKey=|password|refresh_token|BEGIN .*PRIVATE KEY/i,
+    );
   });
 });
 
@@ -76,11 +103,20 @@ describe.each(stacks)("stack %s workloads", (stack) => {
     expect(container.image).toBe(outputs.images.inference);
     const cron = one(stack, "kubernetes:batch/v1:CronJob");
     expect((cron.inputs.spec as any).jobTemplate.spec.template.spec.containers[0].image).toBe(outputs.images.training);
-    const subjects = of(stack, "azure-native:managedidentity:FederatedIdentityCredential").map((f) => f.inputs.subject).sort();
-    expect(subjects).toEqual(["system:serviceaccount:ai-platform:inference", "system:serviceaccount:ai-platform:training"]);
-    const identities = of(stack, "azure-native:managedidentity:UserAssignedIdentity").filter((i) => i.parent === `aip-${stack}-id-inference` || i.parent === `aip-${stack}-id-training`);
+    const subjects = of(stack, "azure-native:managedidentity:FederatedIdentityCredential")
+      .map((f) => f.inputs.subject)
+      .sort();
+    expect(subjects).toEqual([
+      "system:serviceaccount:ai-platform:inference",
+      "system:serviceaccount:ai-platform:training",
+    ]);
+    const identities = of(stack, "azure-native:managedidentity:UserAssignedIdentity").filter(
+      (i) => i.parent === `aip-${stack}-id-inference` || i.parent === `aip-${stack}-id-training`,
+    );
     expect(identities).toHaveLength(2);
-    const accounts = of(stack, "kubernetes:core/v1:ServiceAccount").map((sa) => (sa.inputs.metadata as any).annotations["azure.workload.identity/client-id"]).sort();
+    const accounts = of(stack, "kubernetes:core/v1:ServiceAccount")
+      .map((sa) => (sa.inputs.metadata as any).annotations["azure.workload.identity/client-id"])
+      .sort();
     // The mocks derive each identity's client id from its logical name.
     expect(accounts).toEqual(identities.map((i) => fakeGuid(`client:${i.name}`)).sort());
     const provider = one(stack, "pulumi:providers:kubernetes");
@@ -88,21 +124,49 @@ describe.each(stacks)("stack %s workloads", (stack) => {
     expect(k8s.length).toBeGreaterThan(8);
     expect(provider.parent).toBe(`aip-${stack}-workloads`);
     const dataRoles = of(stack, "azure-native:cosmosdb:SqlResourceSqlRoleAssignment");
-    expect(dataRoles.map((r) => String(r.inputs.roleDefinitionId).split("/").pop())).toEqual(["00000000-0000-0000-0000-000000000002", "00000000-0000-0000-0000-000000000002"]);
+    expect(dataRoles.map((r) => String(r.inputs.roleDefinitionId).split("/").pop())).toEqual([
+      "00000000-0000-0000-0000-000000000002",
+      "00000000-0000-0000-0000-000000000002",
+    ]);
   });
 });
 
 describe("environments differ where real environments differ", () => {
   it("dev: public API server limited to the authorized ranges; prod: private cluster with VNet integration", () => {
-    expect(one("dev", "azure-native:containerservice:ManagedCluster").inputs.apiServerAccessProfile).toMatchObject({ enablePrivateCluster: false, authorizedIPRanges: ["203.0.113.0/24"] });
-    expect(one("staging", "azure-native:containerservice:ManagedCluster").inputs.apiServerAccessProfile).toMatchObject({ enablePrivateCluster: false, enableVnetIntegration: true, authorizedIPRanges: ["203.0.113.0/24"] });
-    expect(one("prod", "azure-native:containerservice:ManagedCluster").inputs.apiServerAccessProfile).toMatchObject({ enablePrivateCluster: true, enableVnetIntegration: true, disableRunCommand: true });
+    expect(one("dev", "azure-native:containerservice:ManagedCluster").inputs.apiServerAccessProfile).toMatchObject({
+      enablePrivateCluster: false,
+      authorizedIPRanges: ["203.0.113.0/24"],
+    });
+    expect(one("staging", "azure-native:containerservice:ManagedCluster").inputs.apiServerAccessProfile).toMatchObject({
+      enablePrivateCluster: false,
+      enableVnetIntegration: true,
+      authorizedIPRanges: ["203.0.113.0/24"],
+    });
+    expect(one("prod", "azure-native:containerservice:ManagedCluster").inputs.apiServerAccessProfile).toMatchObject({
+      enablePrivateCluster: true,
+      enableVnetIntegration: true,
+      disableRunCommand: true,
+    });
   });
 
   it("GPU pool: separate, autoscaled from 0, tainted; spot in dev only", () => {
-    const pool = (stack: string) => of(stack, "azure-native:containerservice:AgentPool").find((p) => p.parent === `aip-${stack}-gpu`)!;
-    expect(pool("dev").inputs).toMatchObject({ minCount: 0, maxCount: 1, enableAutoScaling: true, scaleSetPriority: "Spot", vmSize: "Standard_NC4as_T4_v3" });
-    expect(pool("prod").inputs).toMatchObject({ minCount: 0, maxCount: 4, enableAutoScaling: true, scaleSetPriority: "Regular", vmSize: "Standard_NC24ads_A100_v4", nodeTaints: ["sku=gpu:NoSchedule"] });
+    const pool = (stack: string) =>
+      of(stack, "azure-native:containerservice:AgentPool").find((p) => p.parent === `aip-${stack}-gpu`)!;
+    expect(pool("dev").inputs).toMatchObject({
+      minCount: 0,
+      maxCount: 1,
+      enableAutoScaling: true,
+      scaleSetPriority: "Spot",
+      vmSize: "Standard_NC4as_T4_v3",
+    });
+    expect(pool("prod").inputs).toMatchObject({
+      minCount: 0,
+      maxCount: 4,
+      enableAutoScaling: true,
+      scaleSetPriority: "Regular",
+      vmSize: "Standard_NC24ads_A100_v4",
+      nodeTaints: ["sku=gpu:NoSchedule"],
+    });
     expect(String(pool("prod").inputs.vnetSubnetID)).toMatch(/\/subnets\/gpu$/);
   });
 
@@ -129,10 +193,15 @@ describe("environments differ where real environments differ", () => {
       const pool = one(stack, "azure-native:containerregistry:AgentPool");
       expect(String(pool.inputs.virtualNetworkSubnetResourceId)).toMatch(/\/subnets\/[^/]*agents[^/]*$/);
       const runs = of(stack, "azure-native:containerregistry:TaskRun");
-      expect(runs.map((r) => (r.inputs.runRequest as { agentPoolName: string }).agentPoolName)).toEqual(["builders", "builders"]);
+      expect(runs.map((r) => (r.inputs.runRequest as { agentPoolName: string }).agentPoolName)).toEqual([
+        "builders",
+        "builders",
+      ]);
       expect(of(stack, "docker-build:index:Image")).toHaveLength(0);
     }
-    const dockerfiles = of("prod", "azure-native:containerregistry:TaskRun").map((r) => (r.inputs.runRequest as { dockerFilePath: string }).dockerFilePath).sort();
+    const dockerfiles = of("prod", "azure-native:containerregistry:TaskRun")
+      .map((r) => (r.inputs.runRequest as { dockerFilePath: string }).dockerFilePath)
+      .sort();
     expect(dockerfiles).toEqual(["services/inference/Dockerfile.cuda", "services/training/Dockerfile"]);
   });
 
@@ -140,8 +209,16 @@ describe("environments differ where real environments differ", () => {
     const locks = of("prod", "azure-native:authorization:ManagementLockByScope");
     expect(locks.map((l) => l.inputs.level)).toEqual(locks.map(() => "CanNotDelete"));
     const scopes = locks.map((l) => String(l.inputs.scope)).sort();
-    for (const kind of ["Microsoft.Cosmosdb/databaseAccounts", "Microsoft.Storage/storageAccounts", "Microsoft.Keyvault/vaults", "Microsoft.Containerregistry/registrys"]) {
-      expect(scopes.filter((s) => s.includes(`/providers/${kind}/`)), kind).toHaveLength(1);
+    for (const kind of [
+      "Microsoft.Cosmosdb/databaseAccounts",
+      "Microsoft.Storage/storageAccounts",
+      "Microsoft.Keyvault/vaults",
+      "Microsoft.Containerregistry/registrys",
+    ]) {
+      expect(
+        scopes.filter((s) => s.includes(`/providers/${kind}/`)),
+        kind,
+      ).toHaveLength(1);
     }
   });
 });

@@ -87,7 +87,12 @@ export function tabularClassifier(opts: { seed?: number } = {}): Uint8Array {
       { opType: "Gemm", input: ["features", "W1", "B1"], output: ["h"] },
       { opType: "Relu", input: ["h"], output: ["r"] },
       { opType: "Gemm", input: ["r", "W2", "B2"], output: ["logits"] },
-      { opType: "Softmax", input: ["logits"], output: ["probabilities"], attribute: [{ name: "axis", type: A.INT, i: 1 }] },
+      {
+        opType: "Softmax",
+        input: ["logits"],
+        output: ["probabilities"],
+        attribute: [{ name: "axis", type: A.INT, i: 1 }],
+      },
       {
         opType: "ArgMax",
         input: ["probabilities"],
@@ -107,7 +112,9 @@ export function tabularClassifier(opts: { seed?: number } = {}): Uint8Array {
  * weights) and 32 → 8 × 1024 → 10 (`layers: 8`, about 7.4 M multiply-adds, 28 MiB, more than a typical L3 cache),
  * so batch-1 runs are bound by streaming the weights while small payloads keep HTTP cheap.
  */
-export function mlp(opts: { inputs?: number; width?: number; layers?: number; outputs?: number; seed?: number } = {}): Uint8Array {
+export function mlp(
+  opts: { inputs?: number; width?: number; layers?: number; outputs?: number; seed?: number } = {},
+): Uint8Array {
   const width = opts.width ?? 1024;
   const inputs = opts.inputs ?? 32;
   const outputs = opts.outputs ?? 10;
@@ -170,7 +177,14 @@ export function cast(to: Exclude<ModelDatatype, "BYTES">): Uint8Array {
     name: `cast_${to.toLowerCase()}`,
     input: [valueInfo("input", T.FLOAT, ["N"])],
     output: [valueInfo("output", onnxElemType[to], ["N"])],
-    node: [{ opType: "Cast", input: ["input"], output: ["output"], attribute: [{ name: "to", type: A.INT, i: onnxElemType[to] }] }],
+    node: [
+      {
+        opType: "Cast",
+        input: ["input"],
+        output: ["output"],
+        attribute: [{ name: "to", type: A.INT, i: onnxElemType[to] }],
+      },
+    ],
   });
 }
 

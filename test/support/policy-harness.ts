@@ -11,7 +11,13 @@ import { type ResourceValidationPolicy, type StackValidationPolicy } from "@pulu
 import { type PlatformPolicy } from "../../policies/lib/metadata";
 import { rules } from "../../policies/rules";
 import { policyConfig } from "../../tools/check/pack-config";
-import { runRemediation, runResourcePolicy, runStackPolicy, stackResources, type RunOutcome } from "../../tools/check/runtime";
+import {
+  runRemediation,
+  runResourcePolicy,
+  runStackPolicy,
+  stackResources,
+  type RunOutcome,
+} from "../../tools/check/runtime";
 
 /** The engine's sentinels for values unknown during preview (internal to `@pulumi/policy/proxy.js`). */
 export const UNKNOWN = {
@@ -49,17 +55,35 @@ export interface RunOptions {
 }
 
 /** Runs a resource rule over one resource's inputs. */
-export async function runRule(policy: PlatformPolicy, type: string, props: Record<string, unknown>, opts: RunOptions = {}): Promise<RuleRun> {
+export async function runRule(
+  policy: PlatformPolicy,
+  type: string,
+  props: Record<string, unknown>,
+  opts: RunOptions = {},
+): Promise<RuleRun> {
   const name = opts.name ?? "subject";
   const cfg = policyConfig(policy, opts.config ? { [policy.name]: opts.config } : {});
-  const outcome = await runResourcePolicy(policy as ResourceValidationPolicy, { type, name, urn: `urn:pulumi:test::ai-platform::${type}::${name}`, props }, cfg);
+  const outcome = await runResourcePolicy(
+    policy as ResourceValidationPolicy,
+    { type, name, urn: `urn:pulumi:test::ai-platform::${type}::${name}`, props },
+    cfg,
+  );
   return simplify(outcome);
 }
 
 /** Runs a rule's `remediateResource`; the new props, or `undefined` when nothing changes. */
-export async function remediate(policy: PlatformPolicy, type: string, props: Record<string, unknown>, config?: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+export async function remediate(
+  policy: PlatformPolicy,
+  type: string,
+  props: Record<string, unknown>,
+  config?: Record<string, unknown>,
+): Promise<Record<string, unknown> | undefined> {
   const cfg = policyConfig(policy, config ? { [policy.name]: config } : {});
-  return runRemediation(policy as ResourceValidationPolicy, { type, name: "subject", urn: `urn:pulumi:test::ai-platform::${type}::subject`, props }, cfg);
+  return runRemediation(
+    policy as ResourceValidationPolicy,
+    { type, name: "subject", urn: `urn:pulumi:test::ai-platform::${type}::subject`, props },
+    cfg,
+  );
 }
 
 /** A resource of a stack under test; `dependsOn` maps input keys to the logical names they came from. */
@@ -76,7 +100,11 @@ export function urnOf(r: { type: string; name: string }): string {
 }
 
 /** Runs a stack rule over `resources`; violation URNs are kept in `urns`. */
-export async function runStackRule(policy: PlatformPolicy, resources: readonly StackResourceSpec[], config?: Record<string, unknown>): Promise<RuleRun & { urns: string[] }> {
+export async function runStackRule(
+  policy: PlatformPolicy,
+  resources: readonly StackResourceSpec[],
+  config?: Record<string, unknown>,
+): Promise<RuleRun & { urns: string[] }> {
   const byName = new Map(resources.map((r) => [r.name, r]));
   const inputs = resources.map((r) => ({
     type: r.type,
@@ -84,11 +112,14 @@ export async function runStackRule(policy: PlatformPolicy, resources: readonly S
     urn: urnOf(r),
     props: r.props,
     propertyDependencies: Object.fromEntries(
-      Object.entries(r.dependsOn ?? {}).map(([k, names]) => [k, names.map((n) => {
-        const d = byName.get(n);
-        if (!d) throw new Error(`dependsOn ${k}: no resource named ${n}`);
-        return urnOf(d);
-      })]),
+      Object.entries(r.dependsOn ?? {}).map(([k, names]) => [
+        k,
+        names.map((n) => {
+          const d = byName.get(n);
+          if (!d) throw new Error(`dependsOn ${k}: no resource named ${n}`);
+          return urnOf(d);
+        }),
+      ]),
     ),
   }));
   const cfg = policyConfig(policy, config ? { [policy.name]: config } : {});

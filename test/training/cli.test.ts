@@ -6,17 +6,62 @@ import { useEmulators } from "../support/emulators";
 
 const run = promisify(execFile);
 const root = join(__dirname, "../..");
-const cli = (args: string[]) => run(process.execPath, [join(root, "cli/ai-platform.mjs"), ...args], { cwd: root, env: { ...process.env, AI_PLATFORM_ACTOR: "cli-test" } });
+const cli = (args: string[]) =>
+  run(process.execPath, [join(root, "cli/ai-platform.mjs"), ...args], {
+    cwd: root,
+    env: { ...process.env, AI_PLATFORM_ACTOR: "cli-test" },
+  });
 
 describe("training CLI", () => {
   const emu = useEmulators();
-  const conn = () => ["--cosmos-endpoint", emu.conn.cosmos.endpoint, "--cosmos-key", emu.conn.cosmos.key, "--blob-endpoint", emu.conn.storage.blobEndpoint, "--storage-connection-string", emu.conn.storage.connectionString];
+  const conn = () => [
+    "--cosmos-endpoint",
+    emu.conn.cosmos.endpoint,
+    "--cosmos-key",
+    emu.conn.cosmos.key,
+    "--blob-endpoint",
+    emu.conn.storage.blobEndpoint,
+    "--storage-connection-string",
+    emu.conn.storage.connectionString,
+  ];
 
   it("ingests, trains with a random search, promotes and lists through `npx ai-platform`", async () => {
-    const ingest = await cli(["ingest", "--file", "services/training/datasets/iris.csv", "--dataset", "iris", "--label", "species", "--id", "id", "--rejected", join(emu.dir, "r.jsonl"), "--json", ...conn()]);
+    const ingest = await cli([
+      "ingest",
+      "--file",
+      "services/training/datasets/iris.csv",
+      "--dataset",
+      "iris",
+      "--label",
+      "species",
+      "--id",
+      "id",
+      "--rejected",
+      join(emu.dir, "r.jsonl"),
+      "--json",
+      ...conn(),
+    ]);
     expect(JSON.parse(ingest.stdout)).toMatchObject({ rowsRead: 150, written: 150, rejected: 0 });
-    const train = await cli(["train", "--dataset", "iris", "--model", "iris-cli", "--algorithm", "forest", "--search", "random", "--trials", "2", "--json", ...conn()]);
-    const version = JSON.parse(train.stdout) as { version: number; hyperparameters: Record<string, unknown>; metrics: Record<string, number> };
+    const train = await cli([
+      "train",
+      "--dataset",
+      "iris",
+      "--model",
+      "iris-cli",
+      "--algorithm",
+      "forest",
+      "--search",
+      "random",
+      "--trials",
+      "2",
+      "--json",
+      ...conn(),
+    ]);
+    const version = JSON.parse(train.stdout) as {
+      version: number;
+      hyperparameters: Record<string, unknown>;
+      metrics: Record<string, number>;
+    };
     expect(version.version).toBe(1);
     expect(version.hyperparameters.search).toBe("random");
     expect(version.metrics.accuracy).toBeGreaterThanOrEqual(0.9);
@@ -28,7 +73,9 @@ describe("training CLI", () => {
   }, 180_000); // five CLI processes, each starting tsx
 
   it("explains what to do without a platform", async () => {
-    const err = await cli(["models", "--data-dir", join(emu.dir, "none")]).catch((e: { stderr: string; code: number }) => e);
+    const err = await cli(["models", "--data-dir", join(emu.dir, "none")]).catch(
+      (e: { stderr: string; code: number }) => e,
+    );
     expect("code" in err && err.code).toBe(1);
     expect((err as { stderr: string }).stderr).toContain("run `npm start`");
   }, 120_000);

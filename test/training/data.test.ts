@@ -3,7 +3,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openPlatformData } from "../../services/training/src/platform.js";
 import { ingestWith } from "../../services/training/src/data/ingest.js";
-import { listDatasetVersions, readChangesSince, readDatasetVersion, readRows, snapshotDataset, snapshotIncremental } from "../../services/training/src/data/versions.js";
+import {
+  listDatasetVersions,
+  readChangesSince,
+  readDatasetVersion,
+  readRows,
+  snapshotDataset,
+  snapshotIncremental,
+} from "../../services/training/src/data/versions.js";
 import { parseCsv } from "../../services/training/src/data/records.js";
 import { inferSchema, validateRecord } from "../../services/training/src/data/schema.js";
 import { useEmulators } from "../support/emulators";
@@ -12,7 +19,12 @@ describe("schema and validation (pure)", () => {
   const table = parseCsv("id,a,b,label\n1,1.5,x,yes\n2,oops,y,no\n3,,z,yes\n4,2,w,\n5,3,v,no,extra\n");
   const schema = inferSchema(table.columns, table.records, { label: "label", id: "id" });
   it("infers types by majority", () => {
-    expect(schema.columns).toEqual([{ name: "id", type: "string" }, { name: "a", type: "number" }, { name: "b", type: "string" }, { name: "label", type: "string" }]);
+    expect(schema.columns).toEqual([
+      { name: "id", type: "string" },
+      { name: "a", type: "number" },
+      { name: "b", type: "string" },
+      { name: "label", type: "string" },
+    ]);
   });
   it.each([
     [0, { row: { id: "1", a: 1.5, b: "x", label: "yes" } }],
@@ -47,7 +59,10 @@ describe("ingest and dataset versions on the emulators", () => {
     try {
       const s = await ingestWith(data, { file, dataset: "ingest-test", label: "label", id: "id" });
       expect([s.rowsRead, s.written, s.rejected]).toEqual([9, 4, 5]);
-      const report = readFileSync(s.rejectedPath, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { line: number; reason: string });
+      const report = readFileSync(s.rejectedPath, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { line: number; reason: string });
       expect(report.map((r) => [r.line, r.reason])).toEqual([
         [4, 'column "x1": "abc" is not a number'],
         [6, 'duplicate id "r2" (first on line 3)'],
@@ -82,17 +97,35 @@ describe("ingest and dataset versions on the emulators", () => {
       writeFileSync(f2, "id,x,label\nb,20,q\nd,4,q\n");
       await ingestWith(data, { file: f2, dataset: "versions-test", label: "label", id: "id" });
       const changed = await readChangesSince(data, v1);
-      expect(changed.map((r) => [r.rowKey, r.values.x])).toEqual([["b", 20], ["d", 4]]);
+      expect(changed.map((r) => [r.rowKey, r.values.x])).toEqual([
+        ["b", 20],
+        ["d", 4],
+      ]);
       const v2 = await snapshotDataset(data, "versions-test", { actor: "t" });
       expect([v2.version, v2.rowCount]).toEqual(["v2", 4]);
       expect(v2.contentHash).not.toBe(v1.contentHash);
       // Incremental: v1's export + only the 2 changed rows gives exactly the full snapshot's content.
       const inc = await snapshotIncremental(data, v1, { name: "v2-incremental", actor: "t" });
-      expect([inc.changed, inc.version.rowCount, inc.version.contentHash, inc.version.throughIngestRun]).toEqual([2, 4, v2.contentHash, v2.throughIngestRun]);
+      expect([inc.changed, inc.version.rowCount, inc.version.contentHash, inc.version.throughIngestRun]).toEqual([
+        2,
+        4,
+        v2.contentHash,
+        v2.throughIngestRun,
+      ]);
       const v1Rows = await readDatasetVersion(data, v1);
-      expect(v1Rows.map((r) => [r.rowKey, r.values.x])).toEqual([["a", 1], ["b", 2], ["c", 3]]);
-      expect((await listDatasetVersions(data, "versions-test")).map((v) => v.version)).toEqual(["v1", "v2", "v2-incremental"]);
-      await expect(snapshotDataset(data, "versions-test", { name: "v1", actor: "t" })).rejects.toThrow("versions-test@v1 already exists");
+      expect(v1Rows.map((r) => [r.rowKey, r.values.x])).toEqual([
+        ["a", 1],
+        ["b", 2],
+        ["c", 3],
+      ]);
+      expect((await listDatasetVersions(data, "versions-test")).map((v) => v.version)).toEqual([
+        "v1",
+        "v2",
+        "v2-incremental",
+      ]);
+      await expect(snapshotDataset(data, "versions-test", { name: "v1", actor: "t" })).rejects.toThrow(
+        "versions-test@v1 already exists",
+      );
     } finally {
       data.close();
     }

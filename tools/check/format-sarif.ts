@@ -26,10 +26,17 @@ export function formatSarif(result: CheckResult, policies: readonly PlatformPoli
     name: p.name,
     shortDescription: { text: p.description.split(". ")[0]!.replace(/\.?$/, ".") },
     fullDescription: { text: p.description },
-    help: { text: `${p.remediationSteps ?? ""}\nControls: ${p.controls.map(controlLabel).join("; ")}`, markdown: `${p.remediationSteps ?? ""}\n\n**Controls:** ${p.controls.map(controlLabel).join("; ")}` },
+    help: {
+      text: `${p.remediationSteps ?? ""}\nControls: ${p.controls.map(controlLabel).join("; ")}`,
+      markdown: `${p.remediationSteps ?? ""}\n\n**Controls:** ${p.controls.map(controlLabel).join("; ")}`,
+    },
     ...(p.url ? { helpUri: p.url } : {}),
     defaultConfiguration: { level: p.enforcementLevel === "advisory" ? "warning" : "error" },
-    properties: { tags: ["security", ...(p.tags ?? [])], "security-severity": SECURITY_SEVERITY[p.severity ?? "medium"] ?? "5.5", severity: p.severity },
+    properties: {
+      tags: ["security", ...(p.tags ?? [])],
+      "security-severity": SECURITY_SEVERITY[p.severity ?? "medium"] ?? "5.5",
+      severity: p.severity,
+    },
   }));
   const results = result.findings
     .filter((f) => f.kind === "violation" || f.kind === "unknown" || f.kind === "exempt")
@@ -40,7 +47,9 @@ export function formatSarif(result: CheckResult, policies: readonly PlatformPoli
       message: { text: f.kind === "exempt" ? `${f.resource} is exempt: ${f.message}` : `${f.resource}: ${f.message}` },
       locations: [
         {
-          ...(artifactUri ? { physicalLocation: { artifactLocation: { uri: artifactUri }, region: { startLine: 1 } } } : {}),
+          ...(artifactUri
+            ? { physicalLocation: { artifactLocation: { uri: artifactUri }, region: { startLine: 1 } } }
+            : {}),
           logicalLocations: [{ name: f.resource, fullyQualifiedName: f.urn, kind: "resource" }],
         },
       ],
@@ -53,7 +62,15 @@ export function formatSarif(result: CheckResult, policies: readonly PlatformPoli
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: result.packName, version: result.packVersion, semanticVersion: result.packVersion, informationUri: "https://www.pulumi.com/docs/iac/packages-and-automation/crossguard/", rules } },
+        tool: {
+          driver: {
+            name: result.packName,
+            version: result.packVersion,
+            semanticVersion: result.packVersion,
+            informationUri: "https://www.pulumi.com/docs/iac/packages-and-automation/crossguard/",
+            rules,
+          },
+        },
         automationDetails: { id: `ai-platform-check/${result.stack}/` },
         results,
       },

@@ -9,7 +9,9 @@ function cell(text: string, width: number): string {
 
 /** Renders `result` as a fixed-width table (messages are wrapped, never cut). */
 export function formatTable(result: CheckResult): string {
-  const rows = [...result.findings].sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1));
+  const rows = [...result.findings].sort(
+    (a, b) => ORDER[a.kind] - ORDER[b.kind] || (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1),
+  );
   const lines: string[] = [];
   const header = `${cell("RULE", 40)} ${cell("RESOURCE", 34)} ${cell("LEVEL", 10)} MESSAGE`;
   lines.push(header, "-".repeat(header.length + 40));
@@ -24,7 +26,9 @@ export function formatTable(result: CheckResult): string {
     `${result.packName}@${result.packVersion} on ${result.stack}: ${result.resourceCount} resources, ${result.policyCount} rules — ` +
       `${result.mandatory} mandatory, ${result.findings.filter((f) => f.kind === "violation" && f.level === "advisory").length} advisory, ` +
       `${count("unknown")} unknown at preview, ${count("remediated")} remediated, ${count("exempt")} exempt.`,
-    result.mandatory > 0 ? "FAILED: mandatory violations must be fixed before deployment." : "PASSED: no mandatory violations.",
+    result.mandatory > 0
+      ? "FAILED: mandatory violations must be fixed before deployment."
+      : "PASSED: no mandatory violations.",
   );
   return lines.join("\n");
 }

@@ -11,8 +11,25 @@
  */
 import { type CheckResource } from "./types";
 
-const NAME_KEYS = ["resourceName", "accountName", "registryName", "vaultName", "clusterName", "workspaceName", "virtualNetworkName", "privateZoneName", "identityName", "name"];
-const OTHER_NAME_KEYS = ["privateEndpointName", "resourceGroupName", "agentPoolName", "subnetName", "networkSecurityGroupName"];
+const NAME_KEYS = [
+  "resourceName",
+  "accountName",
+  "registryName",
+  "vaultName",
+  "clusterName",
+  "workspaceName",
+  "virtualNetworkName",
+  "privateZoneName",
+  "identityName",
+  "name",
+];
+const OTHER_NAME_KEYS = [
+  "privateEndpointName",
+  "resourceGroupName",
+  "agentPoolName",
+  "subnetName",
+  "networkSecurityGroupName",
+];
 
 /**
  * The names a resource may have in Azure: first the one the platform's mocks derive (the same key
@@ -22,7 +39,10 @@ export function physicalNames(r: CheckResource): string[] {
   const i = r.inputs as Record<string, unknown>;
   const first = NAME_KEYS.map((k) => i[k]).find((v): v is string => typeof v === "string") ?? r.name;
   // Only a resource group is named by its own `resourceGroupName`; for everything else it names the parent group.
-  const keys = r.type === "azure-native:resources:ResourceGroup" ? OTHER_NAME_KEYS : OTHER_NAME_KEYS.filter((k) => k !== "resourceGroupName");
+  const keys =
+    r.type === "azure-native:resources:ResourceGroup"
+      ? OTHER_NAME_KEYS
+      : OTHER_NAME_KEYS.filter((k) => k !== "resourceGroupName");
   const others = keys.map((k) => i[k]).filter((v): v is string => typeof v === "string");
   return [...new Set([first, ...others])];
 }
@@ -57,7 +77,9 @@ function armPairs(s: string): Array<[string, string]> {
 }
 
 /** For every resource, input key → logical names of the resources it refers to. */
-export function inferPropertyDependencies(resources: readonly CheckResource[]): Map<CheckResource, Record<string, CheckResource[]>> {
+export function inferPropertyDependencies(
+  resources: readonly CheckResource[],
+): Map<CheckResource, Record<string, CheckResource[]>> {
   const byKindName = new Map<string, CheckResource[]>();
   const byName = new Map<string, CheckResource[]>();
   const byId = new Map<string, CheckResource>();
@@ -76,15 +98,21 @@ export function inferPropertyDependencies(resources: readonly CheckResource[]): 
     for (const [key, value] of Object.entries(r.inputs)) {
       const explicit = r.propertyDependencies?.[key];
       const found = new Set<CheckResource>();
-      if (explicit) for (const n of explicit) { const d = byLogical.get(n); if (d) found.add(d); }
+      if (explicit)
+        for (const n of explicit) {
+          const d = byLogical.get(n);
+          if (d) found.add(d);
+        }
       else {
         for (const s of strings(value)) {
           const exact = byId.get(s.toLowerCase());
           if (exact) found.add(exact);
-          for (const [kind, name] of armPairs(s)) for (const d of byKindName.get(`${kind}/${name.toLowerCase()}`) ?? []) found.add(d);
+          for (const [kind, name] of armPairs(s))
+            for (const d of byKindName.get(`${kind}/${name.toLowerCase()}`) ?? []) found.add(d);
           if (typeof value === "string" && key.endsWith("Name") && key !== "name") {
             const wanted = normaliseKind(key.slice(0, -4));
-            for (const d of byName.get(s) ?? []) if (wanted.endsWith(kindOf(d.type)) || kindOf(d.type).endsWith(wanted)) found.add(d);
+            for (const d of byName.get(s) ?? [])
+              if (wanted.endsWith(kindOf(d.type)) || kindOf(d.type).endsWith(wanted)) found.add(d);
           }
         }
       }

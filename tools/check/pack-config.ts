@@ -11,7 +11,10 @@ import { withDefaults } from "../../policies/lib/config";
 import { type PlatformPolicy } from "../../policies/lib/metadata";
 
 /** A pack config as written in the JSON files. */
-export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PackConfig = Record<
+  string,
+  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 const LEVELS: readonly string[] = ["advisory", "mandatory", "remediate", "disabled"];
 
@@ -21,7 +24,11 @@ export class PackConfigError extends Error {
 }
 
 /** Validates `config` against the pack; throws one error listing every bad key. */
-export function validatePackConfig(config: PackConfig, policies: readonly PlatformPolicy[], source = "policy config"): void {
+export function validatePackConfig(
+  config: PackConfig,
+  policies: readonly PlatformPolicy[],
+  source = "policy config",
+): void {
   const ajv = new Ajv({ allErrors: true, strict: false });
   const errors: string[] = [];
   const byName = new Map(policies.map((p) => [p.name, p]));
@@ -40,10 +47,20 @@ export function validatePackConfig(config: PackConfig, policies: readonly Platfo
       continue;
     }
     const { enforcementLevel, ...props } = value;
-    if (enforcementLevel !== undefined && !LEVELS.includes(enforcementLevel)) errors.push(`${key}.enforcementLevel: must be one of ${LEVELS.join(", ")}`);
-    const schema = { type: "object", properties: policy.configSchema?.properties ?? {}, required: policy.configSchema?.required ?? [], additionalProperties: false };
+    if (enforcementLevel !== undefined && !LEVELS.includes(enforcementLevel))
+      errors.push(`${key}.enforcementLevel: must be one of ${LEVELS.join(", ")}`);
+    const schema = {
+      type: "object",
+      properties: policy.configSchema?.properties ?? {},
+      required: policy.configSchema?.required ?? [],
+      additionalProperties: false,
+    };
     const validate = ajv.compile(schema);
-    if (!validate(props)) for (const e of validate.errors ?? []) errors.push(`${key}${e.instancePath.replace(/\//g, ".")}: ${e.message ?? "invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`);
+    if (!validate(props))
+      for (const e of validate.errors ?? [])
+        errors.push(
+          `${key}${e.instancePath.replace(/\//g, ".")}: ${e.message ?? "invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`,
+        );
   }
   if (errors.length > 0) throw new PackConfigError(`${source} is invalid:\n  ${errors.join("\n  ")}`);
 }
@@ -56,7 +73,8 @@ export function loadPackConfig(file: string, policies: readonly PlatformPolicy[]
   } catch (e) {
     throw new PackConfigError(`cannot read policy config ${file}: ${(e as Error).message}`);
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new PackConfigError(`policy config ${file} must be a JSON object`);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new PackConfigError(`policy config ${file} must be a JSON object`);
   validatePackConfig(parsed as PackConfig, policies, file);
   return parsed as PackConfig;
 }
@@ -65,7 +83,11 @@ export function loadPackConfig(file: string, policies: readonly PlatformPolicy[]
  * The level a policy runs at: its own configured level, else `all`, else the policy's default, else
  * the pack default (the precedence of the Pulumi CLI and the analyzer).
  */
-export function effectiveLevel(policy: PlatformPolicy, config: PackConfig, packDefault: EnforcementLevel = "advisory"): EnforcementLevel {
+export function effectiveLevel(
+  policy: PlatformPolicy,
+  config: PackConfig,
+  packDefault: EnforcementLevel = "advisory",
+): EnforcementLevel {
   const own = config[policy.name];
   const ownLevel = typeof own === "string" ? own : own?.enforcementLevel;
   const all = typeof config.all === "string" ? config.all : undefined;
@@ -75,6 +97,9 @@ export function effectiveLevel(policy: PlatformPolicy, config: PackConfig, packD
 /** What `getConfig()` returns for `policy`: configured properties over the schema defaults. */
 export function policyConfig(policy: PlatformPolicy, config: PackConfig): Record<string, unknown> {
   const own = config[policy.name];
-  const props = typeof own === "object" && own !== null ? Object.fromEntries(Object.entries(own).filter(([k]) => k !== "enforcementLevel")) : {};
+  const props =
+    typeof own === "object" && own !== null
+      ? Object.fromEntries(Object.entries(own).filter(([k]) => k !== "enforcementLevel"))
+      : {};
   return withDefaults<Record<string, unknown>>(policy.configSchema, props);
 }

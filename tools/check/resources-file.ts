@@ -10,7 +10,10 @@ export class ResourcesFileError extends Error {
 /** Validates parsed JSON as resources (also accepts a plan result `{ resources: [...] }`). */
 export function parseResources(data: unknown, source = "resources"): CheckResource[] {
   const list = Array.isArray(data) ? data : (data as { resources?: unknown } | null)?.resources;
-  if (!Array.isArray(list)) throw new ResourcesFileError(`${source}: expected an array of { type, name, parent?, inputs } (or { resources: [...] })`);
+  if (!Array.isArray(list))
+    throw new ResourcesFileError(
+      `${source}: expected an array of { type, name, parent?, inputs } (or { resources: [...] })`,
+    );
   const errors: string[] = [];
   list.forEach((r: unknown, i) => {
     const e = r as Record<string, unknown> | null;
@@ -18,10 +21,12 @@ export function parseResources(data: unknown, source = "resources"): CheckResour
     if (typeof e.type !== "string" || e.type === "") errors.push(`[${i}].type: must be a non-empty string`);
     if (typeof e.name !== "string" || e.name === "") errors.push(`[${i}].name: must be a non-empty string`);
     if (e.parent !== undefined && typeof e.parent !== "string") errors.push(`[${i}].parent: must be a string`);
-    if (typeof e.inputs !== "object" || e.inputs === null || Array.isArray(e.inputs)) errors.push(`[${i}].inputs: must be an object`);
+    if (typeof e.inputs !== "object" || e.inputs === null || Array.isArray(e.inputs))
+      errors.push(`[${i}].inputs: must be an object`);
     return undefined;
   });
-  if (errors.length > 0) throw new ResourcesFileError(`${source} is not in the plan's shape:\n  ${errors.slice(0, 20).join("\n  ")}`);
+  if (errors.length > 0)
+    throw new ResourcesFileError(`${source} is not in the plan's shape:\n  ${errors.slice(0, 20).join("\n  ")}`);
   return list as CheckResource[];
 }
 

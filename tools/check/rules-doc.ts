@@ -10,10 +10,13 @@ function escape(text: string): string {
 
 /** A Markdown table: rule, resources, level, severity, exemptible, what it requires, sources. */
 export function renderRuleTable(rules: readonly PlatformPolicy[]): string {
-  const head = "| Rule | Applies to | Default level | Severity | Exemptible | Requirement | Sources |\n|---|---|---|---|---|---|---|";
+  const head =
+    "| Rule | Applies to | Default level | Severity | Exemptible | Requirement | Sources |\n|---|---|---|---|---|---|---|";
   const rows = rules.map((r) => {
     const kind = "validateStack" in r ? "stack: " : "";
-    const types = r.appliesTo.map((t) => `\`${t.replace(/^azure-native:/, "").replace(/^kubernetes:/, "")}\``).join(", ");
+    const types = r.appliesTo
+      .map((t) => `\`${t.replace(/^azure-native:/, "").replace(/^kubernetes:/, "")}\``)
+      .join(", ");
     const sources = r.controls.map(controlLabel).join("; ");
     return `| \`${r.name}\` | ${kind}${types} | ${r.enforcementLevel} | ${r.severity} | ${r.exemptible ? "yes" : "no"} | ${escape(r.description)} | ${escape(sources)} |`;
   });

@@ -38,7 +38,8 @@ export function defaultPolicyConfig(stack: string | undefined): string | undefin
 
 /** Runs the check and returns the result and the rendered report. */
 export async function runCheck(opts: CheckOptions): Promise<{ result: CheckResult; report: string }> {
-  if ((opts.stack === undefined) === (opts.resources === undefined)) throw new Error("check: pass exactly one of --stack <name> or --resources <file.json>");
+  if ((opts.stack === undefined) === (opts.resources === undefined))
+    throw new Error("check: pass exactly one of --stack <name> or --resources <file.json>");
   let resources: CheckResource[];
   let project = "ai-platform";
   let artifact: string | undefined;
@@ -65,6 +66,11 @@ export async function runCheck(opts: CheckOptions): Promise<{ result: CheckResul
     project,
   });
   const format = opts.format ?? "table";
-  const report = format === "json" ? formatJson(result) : format === "sarif" ? formatSarif(result, rules, artifact) : formatTable(result);
+  const report =
+    format === "json"
+      ? formatJson(result)
+      : format === "sarif"
+        ? formatSarif(result, rules, artifact)
+        : formatTable(result);
   return { result, report };
 }

@@ -27,7 +27,13 @@ function throwNotApplicable(reason?: string): never {
   throw new NotApplicableError(reason);
 }
 
-const emptyOptions = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
+const emptyOptions = {
+  protect: false,
+  ignoreChanges: [],
+  aliases: [],
+  customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+  additionalSecretOutputs: [],
+};
 
 function isTypeOf(type: string, cls: { __pulumiType?: string; isInstance?: unknown }): boolean {
   return (cls as { __pulumiType?: string }).__pulumiType === type;
@@ -53,7 +59,11 @@ export interface RunOutcome {
 }
 
 /** Builds the `args` a resource validator gets. `config` is what `getConfig()` returns. */
-export function resourceArgs(r: ResourceInput, config: Record<string, unknown>, stackTags: ReadonlyMap<string, string> = new Map()): ResourceValidationArgs {
+export function resourceArgs(
+  r: ResourceInput,
+  config: Record<string, unknown>,
+  stackTags: ReadonlyMap<string, string> = new Map(),
+): ResourceValidationArgs {
   const props = unknownCheckingProxy(structuredClone(r.props)) as Props;
   return {
     type: r.type,
@@ -70,13 +80,19 @@ export function resourceArgs(r: ResourceInput, config: Record<string, unknown>, 
 }
 
 function recordError(e: unknown, policy: string, outcome: RunOutcome): void {
-  if (e instanceof UnknownValueError) outcome.unknown.push(`can't run policy '${policy}' during preview: ${(e as Error).message}`);
+  if (e instanceof UnknownValueError)
+    outcome.unknown.push(`can't run policy '${policy}' during preview: ${(e as Error).message}`);
   else if (e instanceof NotApplicableError) outcome.notApplicable.push(e.reason ?? "not applicable");
   else throw new Error(`Error validating resource with policy '${policy}': ${(e as Error)?.stack ?? String(e)}`);
 }
 
 /** Runs `policy.validateResource` over one resource. */
-export async function runResourcePolicy(policy: ResourceValidationPolicy, r: ResourceInput, config: Record<string, unknown>, stackTags?: ReadonlyMap<string, string>): Promise<RunOutcome> {
+export async function runResourcePolicy(
+  policy: ResourceValidationPolicy,
+  r: ResourceInput,
+  config: Record<string, unknown>,
+  stackTags?: ReadonlyMap<string, string>,
+): Promise<RunOutcome> {
   const outcome: RunOutcome = { violations: [], notApplicable: [], unknown: [] };
   const v = policy.validateResource;
   if (!v) {
@@ -101,7 +117,11 @@ export async function runResourcePolicy(policy: ResourceValidationPolicy, r: Res
 }
 
 /** Runs `policy.remediateResource`; returns the new props, or `undefined` when nothing changed. */
-export async function runRemediation(policy: ResourceValidationPolicy, r: ResourceInput, config: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+export async function runRemediation(
+  policy: ResourceValidationPolicy,
+  r: ResourceInput,
+  config: Record<string, unknown>,
+): Promise<Record<string, unknown> | undefined> {
   if (!policy.remediateResource) return undefined;
   try {
     const result = await policy.remediateResource(resourceArgs(r, config));
@@ -152,9 +172,19 @@ export function stackResources(inputs: readonly StackInput[]): PolicyResource[] 
 }
 
 /** Runs `policy.validateStack` over the stack. */
-export async function runStackPolicy(policy: StackValidationPolicy, resources: PolicyResource[], config: Record<string, unknown>, stackTags: ReadonlyMap<string, string> = new Map()): Promise<RunOutcome> {
+export async function runStackPolicy(
+  policy: StackValidationPolicy,
+  resources: PolicyResource[],
+  config: Record<string, unknown>,
+  stackTags: ReadonlyMap<string, string> = new Map(),
+): Promise<RunOutcome> {
   const outcome: RunOutcome = { violations: [], notApplicable: [], unknown: [] };
-  const args: StackValidationArgs = { resources, getConfig: <T>() => config as T, stackTags, notApplicable: throwNotApplicable };
+  const args: StackValidationArgs = {
+    resources,
+    getConfig: <T>() => config as T,
+    stackTags,
+    notApplicable: throwNotApplicable,
+  };
   try {
     await policy.validateStack(args, (message, urn) => outcome.violations.push({ message, ...(urn ? { urn } : {}) }));
   } catch (e) {

@@ -14,7 +14,10 @@ export function registerPlanCommand(program: Command): void {
     .option("--diagram <file>", "write a Mermaid diagram of the platform to this file")
     .option("--project-dir <dir>", "directory holding Pulumi.yaml (default: this repository)")
     .action(async (opts: { stack: string; json?: string; diagram?: string; projectDir?: string }) => {
-      const result = await planStackResult(opts.stack, opts.projectDir === undefined ? {} : { projectDir: opts.projectDir });
+      const result = await planStackResult(
+        opts.stack,
+        opts.projectDir === undefined ? {} : { projectDir: opts.projectDir },
+      );
       const root = `${result.project}-${result.stack}`;
       console.log(renderTree(result.resources, root));
       console.log("");

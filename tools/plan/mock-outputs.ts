@@ -20,10 +20,14 @@ export const extraState: ExtraMockState = (args) => {
   if (args.type === "azure-native:containerregistry:TaskRun") {
     const images = (inputs.runRequest?.imageNames ?? []).map((image) => {
       const [repository = image, tag = "latest"] = image.split(":");
-      return { registry: `${inputs.registryName}.azurecr.io`, repository, tag, digest: `sha256:${sha256(`image:${image}`)}` };
+      return {
+        registry: `${inputs.registryName}.azurecr.io`,
+        repository,
+        tag,
+        digest: `sha256:${sha256(`image:${image}`)}`,
+      };
     });
     return { runResult: { status: "Succeeded", runType: "QuickRun", outputImages: images } };
   }
   return undefined;
 };
-

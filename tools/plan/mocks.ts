@@ -69,17 +69,33 @@ function azureState(args: pulumi.runtime.MockResourceArgs): Record<string, any> 
   }
   if (args.type === "azure-native:network:Subnet") {
     const name = inputs.subnetName ?? inputs.name ?? args.name;
-    return { ...inputs, name, id: `${group}/providers/Microsoft.Network/virtualNetworks/${inputs.virtualNetworkName ?? "vnet"}/subnets/${name}` };
+    return {
+      ...inputs,
+      name,
+      id: `${group}/providers/Microsoft.Network/virtualNetworks/${inputs.virtualNetworkName ?? "vnet"}/subnets/${name}`,
+    };
   }
   const physicalName: string =
-    inputs.resourceName ?? inputs.accountName ?? inputs.registryName ?? inputs.vaultName ?? inputs.clusterName ??
-    inputs.workspaceName ?? inputs.virtualNetworkName ?? inputs.privateZoneName ?? inputs.identityName ??
-    inputs.name ?? args.name;
+    inputs.resourceName ??
+    inputs.accountName ??
+    inputs.registryName ??
+    inputs.vaultName ??
+    inputs.clusterName ??
+    inputs.workspaceName ??
+    inputs.virtualNetworkName ??
+    inputs.privateZoneName ??
+    inputs.identityName ??
+    inputs.name ??
+    args.name;
   const id = `${group}/providers/${armProviderPath(args.type)}/${physicalName}`;
   const state: Record<string, any> = { ...inputs, name: physicalName, id };
   switch (args.type) {
     case "azure-native:managedidentity:UserAssignedIdentity":
-      Object.assign(state, { principalId: fakeGuid(`principal:${args.name}`), clientId: fakeGuid(`client:${args.name}`), tenantId: MOCK_TENANT_ID });
+      Object.assign(state, {
+        principalId: fakeGuid(`principal:${args.name}`),
+        clientId: fakeGuid(`client:${args.name}`),
+        tenantId: MOCK_TENANT_ID,
+      });
       break;
     case "azure-native:cosmosdb:DatabaseAccount":
       state.documentEndpoint = `https://${physicalName}.documents.azure.com:443/`;
@@ -121,7 +137,10 @@ function azureState(args: pulumi.runtime.MockResourceArgs): Record<string, any> 
 /** A `random.RandomString` answers with a stable lower-case alphanumeric `result` of the requested length. */
 function randomStringState(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
   const inputs = args.inputs as Record<string, any>;
-  const result = fakeGuid(`random:${args.name}`).replace(/-/g, "").repeat(4).slice(0, Number(inputs.length ?? 16));
+  const result = fakeGuid(`random:${args.name}`)
+    .replace(/-/g, "")
+    .repeat(4)
+    .slice(0, Number(inputs.length ?? 16));
   return { ...inputs, result };
 }
 
@@ -129,7 +148,9 @@ function randomStringState(args: pulumi.runtime.MockResourceArgs): Record<string
  * Installs the mocks and clears what earlier tests recorded. Call in `beforeEach`/`beforeAll`,
  * before importing or constructing any component.
  */
-export async function installMocks(options: { project?: string; stack?: string; preview?: boolean } = {}): Promise<void> {
+export async function installMocks(
+  options: { project?: string; stack?: string; preview?: boolean } = {},
+): Promise<void> {
   await installMocksWith(options);
 }
 
@@ -137,7 +158,10 @@ export async function installMocks(options: { project?: string; stack?: string; 
  * Computes extra outputs for a resource on top of what `installMocks` returns (for example a
  * digest for an image build); return `undefined` to keep the default state.
  */
-export type ExtraMockState = (args: pulumi.runtime.MockResourceArgs, state: Record<string, any>) => Record<string, any> | undefined;
+export type ExtraMockState = (
+  args: pulumi.runtime.MockResourceArgs,
+  state: Record<string, any>,
+) => Record<string, any> | undefined;
 
 /**
  * `installMocks` with extra outputs for resource types the shared mocks echo back unchanged.
@@ -166,7 +190,12 @@ export async function installMocksWith(
         calls.push({ token: args.token, inputs: args.inputs });
         switch (args.token) {
           case "azure-native:authorization:getClientConfig":
-            return { clientId: fakeGuid("deployer-client"), objectId: MOCK_DEPLOYER_OBJECT_ID, subscriptionId: SUBSCRIPTION, tenantId: MOCK_TENANT_ID };
+            return {
+              clientId: fakeGuid("deployer-client"),
+              objectId: MOCK_DEPLOYER_OBJECT_ID,
+              subscriptionId: SUBSCRIPTION,
+              tenantId: MOCK_TENANT_ID,
+            };
           case "azure-native:authorization:getClientToken":
             return { token: "mock-entra-access-token" };
           case "azure-native:containerservice:listManagedClusterUserCredentials": {
@@ -227,7 +256,12 @@ export function recordedCalls(token?: string): RecordedCall[] {
  */
 export async function unwrap<T>(value: pulumi.Input<T>): Promise<T> {
   const output = pulumi.output(value) as pulumi.Output<T>;
-  return new Promise<T>((resolve) => output.apply((v) => { resolve(v as T); return v; }));
+  return new Promise<T>((resolve) =>
+    output.apply((v) => {
+      resolve(v as T);
+      return v;
+    }),
+  );
 }
 
 /** Waits until every resource constructed so far has been registered with the mocks. */

@@ -40,14 +40,20 @@ export async function planStackResult(stack: string, opts: PlanOptions = {}): Pr
         { cwd: projectDir, stdio: ["ignore", "ignore", "pipe"], timeout: opts.timeoutMs ?? 120_000 },
       );
       let err = "";
-      child.stderr.on("data", (chunk: Buffer) => { err += chunk.toString(); });
+      child.stderr.on("data", (chunk: Buffer) => {
+        err += chunk.toString();
+      });
       child.on("error", reject);
       child.on("close", (exitCode) => resolve({ code: exitCode, stderr: err }));
     });
-    const written = fs.existsSync(outFile) ? (JSON.parse(fs.readFileSync(outFile, "utf8")) as PlanResult | { error: string }) : undefined;
+    const written = fs.existsSync(outFile)
+      ? (JSON.parse(fs.readFileSync(outFile, "utf8")) as PlanResult | { error: string })
+      : undefined;
     if (written && "error" in written) throw new PlanError(`plan of stack "${stack}" failed: ${written.error}`);
     if (code !== 0 || !written) {
-      throw new PlanError(`plan of stack "${stack}" failed (exit ${String(code)}): ${stderr.trim().split("\n").slice(-20).join("\n")}`);
+      throw new PlanError(
+        `plan of stack "${stack}" failed (exit ${String(code)}): ${stderr.trim().split("\n").slice(-20).join("\n")}`,
+      );
     }
     return written;
   } finally {

@@ -93,7 +93,10 @@ function replaceSecure(key: string, value: unknown): { value: unknown; secret: b
   }
   if (isRecord(value)) {
     const entries = Object.entries(value).map(([k, v]) => [k, replaceSecure(`${key}.${k}`, v)] as const);
-    return { value: Object.fromEntries(entries.map(([k, r]) => [k, r.value])), secret: entries.some(([, r]) => r.secret) };
+    return {
+      value: Object.fromEntries(entries.map(([k, r]) => [k, r.value])),
+      secret: entries.some(([, r]) => r.secret),
+    };
   }
   return { value, secret: false };
 }
@@ -106,12 +109,18 @@ function asConfigString(value: unknown): string {
  * Merges project defaults and a stack document into the language host's config map.
  * Pure: `stackDoc` is the parsed `Pulumi.<stack>.yaml`.
  */
-export function resolveStackConfig(project: PulumiProject, stackDoc: unknown, file = "stack file"): ResolvedStackConfig {
-  if (stackDoc !== null && stackDoc !== undefined && !isRecord(stackDoc)) throw new PlanInputError(`${file}: expected a mapping`);
-  const stackConfig = isRecord(stackDoc) ? stackDoc.config ?? {} : {};
+export function resolveStackConfig(
+  project: PulumiProject,
+  stackDoc: unknown,
+  file = "stack file",
+): ResolvedStackConfig {
+  if (stackDoc !== null && stackDoc !== undefined && !isRecord(stackDoc))
+    throw new PlanInputError(`${file}: expected a mapping`);
+  const stackConfig = isRecord(stackDoc) ? (stackDoc.config ?? {}) : {};
   if (!isRecord(stackConfig)) throw new PlanInputError(`${file}: "config" must be a mapping`);
   const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(project.defaults)) config[qualify(project.name, key)] = asConfigString(value);
+  for (const [key, value] of Object.entries(project.defaults))
+    config[qualify(project.name, key)] = asConfigString(value);
   const secretKeys: string[] = [];
   for (const [key, raw] of Object.entries(stackConfig)) {
     const name = qualify(project.name, key);

@@ -45,7 +45,10 @@ export function countByType(resources: readonly PlannedResource[]): [type: strin
 export function renderCounts(resources: readonly PlannedResource[]): string {
   const counts = countByType(resources);
   const width = Math.max(5, ...counts.map(([t]) => t.length));
-  return [...counts.map(([t, n]) => `${t.padEnd(width)}  ${String(n).padStart(4)}`), `${"total".padEnd(width)}  ${String(resources.length).padStart(4)}`].join("\n");
+  return [
+    ...counts.map(([t, n]) => `${t.padEnd(width)}  ${String(n).padStart(4)}`),
+    `${"total".padEnd(width)}  ${String(resources.length).padStart(4)}`,
+  ].join("\n");
 }
 
 function isComponent(r: PlannedResource, byParent: Map<string, PlannedResource[]>): boolean {
@@ -76,7 +79,9 @@ export function renderMermaid(resources: readonly PlannedResource[], root: strin
       if (!isComponent(child, byParent)) continue;
       const k = key(child.type, child.name);
       const leaves = (byParent.get(k) ?? []).filter((c) => !isComponent(c, byParent)).length;
-      lines.push(`  ${id(k)}["${escape(label(child.type))}<br/>${escape(child.name)}<br/><small>${leaves} resources</small>"]`);
+      lines.push(
+        `  ${id(k)}["${escape(label(child.type))}<br/>${escape(child.name)}<br/><small>${leaves} resources</small>"]`,
+      );
       lines.push(`  ${id(parent)} --> ${id(k)}`);
       walk(k);
     }

@@ -29,12 +29,22 @@ function describe(error: unknown): string {
   // Configuration errors are the user's to fix: their message says what, a source line would not help.
   if (error.name === "ConfigError" || error.name === "PlanInputError") return error.message;
   // Point at the program's own frame (not the runtime's or this runner's), as `pulumi preview` does.
-  const frame = (error.stack ?? "").split("\n").find((l) => /^\s+at /.test(l) && !/node_modules|node:|tools\/plan\//.test(l));
-  const where = frame ? ` (${frame.trim().replace(/^at (.* \()?/, "").replace(/\)$/, "")})` : "";
+  const frame = (error.stack ?? "")
+    .split("\n")
+    .find((l) => /^\s+at /.test(l) && !/node_modules|node:|tools\/plan\//.test(l));
+  const where = frame
+    ? ` (${frame
+        .trim()
+        .replace(/^at (.* \()?/, "")
+        .replace(/\)$/, "")})`
+    : "";
   return `${error.message}${where}`;
 }
 
-interface ParentInfo { parent?: string; parentType?: string }
+interface ParentInfo {
+  parent?: string;
+  parentType?: string;
+}
 
 async function unwrapOutputs(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
@@ -45,7 +55,9 @@ async function unwrapOutputs(value: unknown): Promise<unknown> {
   if (pulumi.Resource.isInstance(value)) return undefined;
   if (Array.isArray(value)) return Promise.all(value.map(unwrapOutputs));
   if (typeof value === "object" && value !== null) {
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await unwrapOutputs(v)] as const));
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await unwrapOutputs(v)] as const),
+    );
     return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
   }
   return value;
@@ -69,9 +81,10 @@ async function main(): Promise<void> {
     // Mocks do not see parents; a stack transformation sees every resource's options as constructed.
     pulumi.runtime.registerStackTransformation((args) => {
       const parent = args.opts.parent as (pulumi.Resource & { __name?: string; __pulumiType?: string }) | undefined;
-      const info: ParentInfo = parent && parent.__pulumiType !== "pulumi:pulumi:Stack"
-        ? { parent: parent.__name, parentType: parent.__pulumiType }
-        : {};
+      const info: ParentInfo =
+        parent && parent.__pulumiType !== "pulumi:pulumi:Stack"
+          ? { parent: parent.__name, parentType: parent.__pulumiType }
+          : {};
       const key = `${args.type}::${args.name}`;
       parents.set(key, [...(parents.get(key) ?? []), info]);
       return undefined;
@@ -90,7 +103,12 @@ async function main(): Promise<void> {
       const info = parents.get(`${r.type}::${r.name}`)?.shift() ?? {};
       return { type: r.type, name: r.name, ...info, inputs: r.inputs };
     });
-  const result: PlanResult = { project: project.name, stack, resources, outputs: (await unwrapOutputs(exported ?? {})) as Record<string, unknown> };
+  const result: PlanResult = {
+    project: project.name,
+    stack,
+    resources,
+    outputs: (await unwrapOutputs(exported ?? {})) as Record<string, unknown>,
+  };
   fs.writeFileSync(outFile, JSON.stringify(result));
   process.exit(0);
 }

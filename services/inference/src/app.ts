@@ -59,9 +59,18 @@ export async function build(config: InferenceConfig, deps: InferenceDeps = {}): 
     }),
     forceCloseConnections: "idle",
     return503OnClosing: true,
-    ajv: { customOptions: { allowUnionTypes: true, coerceTypes: false, removeAdditional: false, allErrors: false, useDefaults: false } },
+    ajv: {
+      customOptions: {
+        allowUnionTypes: true,
+        coerceTypes: false,
+        removeAdditional: false,
+        allErrors: false,
+        useDefaults: false,
+      },
+    },
   });
-  const source = deps.source ?? (config.source.kind === "repository" ? repositorySource(config.source.path) : undefined);
+  const source =
+    deps.source ?? (config.source.kind === "repository" ? repositorySource(config.source.path) : undefined);
   if (!source) throw new Error("registry mode needs deps.source (see registrySource in sources/registry-source.ts)");
   const metrics = deps.metrics ?? createMetrics();
   const store = new ModelStore(source, {
@@ -77,7 +86,11 @@ export async function build(config: InferenceConfig, deps: InferenceDeps = {}): 
 
   installErrorHandling(app, config.bodyLimitBytes);
   installBodyParsing(app);
-  await installSecurity(app, { apiKey: deps.apiKey, verifyJwt: deps.verifyJwt, rateLimitPerSecond: config.rateLimitPerSecond });
+  await installSecurity(app, {
+    apiKey: deps.apiKey,
+    verifyJwt: deps.verifyJwt,
+    rateLimitPerSecond: config.rateLimitPerSecond,
+  });
   await app.register(healthPlugin, ctx);
   await app.register(metadataPlugin, ctx);
   await app.register(inferPlugin, ctx);

@@ -37,7 +37,8 @@ export function registerServeCommand(program: Command): void {
     .option("--storage-connection-string <s>", "registry mode: Azurite connection string (local only)")
     .option("--data-dir <dir>", "local platform state directory", ".platform")
     .action(async (flags: ServeFlags) => {
-      if (!flags.modelRepository === !flags.models) throw new InvalidArgumentError("pass exactly one of --model-repository <dir> and --models <name@ref,...>");
+      if (!flags.modelRepository === !flags.models)
+        throw new InvalidArgumentError("pass exactly one of --model-repository <dir> and --models <name@ref,...>");
       const [{ loadConfig }, { runServer }] = await Promise.all([import("./config.js"), import("./server.js")]);
       const env: NodeJS.ProcessEnv = { ...process.env, PORT: flags.port, HOST: flags.host };
       delete env.INFERENCE_MODEL_REPOSITORY;
@@ -63,7 +64,10 @@ export function registerServeCommand(program: Command): void {
           connection = connectionFromEnv(env);
         } else {
           connection = readLocalPlatform(flags.dataDir)?.connection;
-          if (!connection) throw new Error("no registry connection: run `npm start` first, or pass --cosmos-endpoint and --blob-endpoint");
+          if (!connection)
+            throw new Error(
+              "no registry connection: run `npm start` first, or pass --cosmos-endpoint and --blob-endpoint",
+            );
         }
       }
       await runServer(config, { connection });

@@ -73,7 +73,10 @@ function intVar(env: NodeJS.ProcessEnv, key: string, def: number, min: number, p
 /** Parses `name@ref,name2@ref2` (ref defaults to `production`). */
 export function parseModelRefs(raw: string, problems: string[]): { name: string; ref: string }[] {
   const out: { name: string; ref: string }[] = [];
-  for (const part of raw.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+  for (const part of raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "")) {
     const [name, ref = "production", extra] = part.split("@");
     if (!name || extra !== undefined || !/^[A-Za-z0-9._-]+$/.test(name) || !/^[A-Za-z0-9._-]+$/.test(ref)) {
       problems.push(`INFERENCE_MODELS entry "${part}" must look like name@ref`);
@@ -97,13 +100,21 @@ export function loadConfig(env: NodeJS.ProcessEnv): InferenceConfig {
     const refs: RegistryModel[] = parseModelRefs(models, problems);
     const byName = new Map(refs.map((r, i) => [r.name, i]));
     const attach = (key: "INFERENCE_CANARY" | "INFERENCE_SHADOW") => {
-      for (const part of (env[key] ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+      for (const part of (env[key] ?? "")
+        .split(",")
+        .map((p) => p.trim())
+        .filter((p) => p !== "")) {
         const m = /^([A-Za-z0-9._-]+)@([A-Za-z0-9._-]+)(?:=([0-9.]+))?$/.exec(part);
         const weight = m?.[3] === undefined ? undefined : Number(m[3]);
         const i = m ? byName.get(m[1] as string) : undefined;
-        if (!m || i === undefined) problems.push(`${key} entry "${part}" must be name@ref${key === "INFERENCE_CANARY" ? "=weight" : ""} for a model in INFERENCE_MODELS`);
-        else if (key === "INFERENCE_CANARY" && (weight === undefined || !(weight >= 0 && weight <= 1))) problems.push(`${key} entry "${part}" needs a weight in [0, 1]`);
-        else if (key === "INFERENCE_CANARY") refs[i] = { ...(refs[i] as RegistryModel), canary: { ref: m[2] as string, weight: weight as number } };
+        if (!m || i === undefined)
+          problems.push(
+            `${key} entry "${part}" must be name@ref${key === "INFERENCE_CANARY" ? "=weight" : ""} for a model in INFERENCE_MODELS`,
+          );
+        else if (key === "INFERENCE_CANARY" && (weight === undefined || !(weight >= 0 && weight <= 1)))
+          problems.push(`${key} entry "${part}" needs a weight in [0, 1]`);
+        else if (key === "INFERENCE_CANARY")
+          refs[i] = { ...(refs[i] as RegistryModel), canary: { ref: m[2] as string, weight: weight as number } };
         else refs[i] = { ...(refs[i] as RegistryModel), shadow: { ref: m[2] as string } };
       }
     };
@@ -118,22 +129,24 @@ export function loadConfig(env: NodeJS.ProcessEnv): InferenceConfig {
         instances: intVar(env, "INFERENCE_INSTANCES", 1, 1, problems),
       }),
     };
-  }
-  else problems.push("set INFERENCE_MODEL_REPOSITORY (a Triton-layout directory) or INFERENCE_MODELS (name@ref,...)");
+  } else problems.push("set INFERENCE_MODEL_REPOSITORY (a Triton-layout directory) or INFERENCE_MODELS (name@ref,...)");
 
   const device = env.INFERENCE_DEVICE ?? "cpu";
-  if (device !== "cpu" && device !== "cuda") problems.push(`INFERENCE_DEVICE must be "cpu" or "cuda" (got "${device}")`);
+  if (device !== "cpu" && device !== "cuda")
+    problems.push(`INFERENCE_DEVICE must be "cpu" or "cuda" (got "${device}")`);
 
   let cpuLimit: number | undefined;
   if (env.INFERENCE_CPU_LIMIT) {
     const n = Number(env.INFERENCE_CPU_LIMIT);
-    if (!Number.isFinite(n) || n <= 0) problems.push(`INFERENCE_CPU_LIMIT must be a positive number (got "${env.INFERENCE_CPU_LIMIT}")`);
+    if (!Number.isFinite(n) || n <= 0)
+      problems.push(`INFERENCE_CPU_LIMIT must be a positive number (got "${env.INFERENCE_CPU_LIMIT}")`);
     else cpuLimit = n;
   }
 
   const tenantId = env.INFERENCE_AUTH_JWT_TENANT_ID;
   const audience = env.INFERENCE_AUTH_JWT_AUDIENCE;
-  if (Boolean(tenantId) !== Boolean(audience)) problems.push("set both INFERENCE_AUTH_JWT_TENANT_ID and INFERENCE_AUTH_JWT_AUDIENCE, or neither");
+  if (Boolean(tenantId) !== Boolean(audience))
+    problems.push("set both INFERENCE_AUTH_JWT_TENANT_ID and INFERENCE_AUTH_JWT_AUDIENCE, or neither");
   const rate = intVar(env, "INFERENCE_RATE_LIMIT_RPS", 0, 0, problems);
 
   const config: InferenceConfig = {

@@ -11,6 +11,12 @@ try {
   const connection = config.source.kind === "registry" ? connectionFromEnv(process.env) : undefined;
   await runServer(config, { connection });
 } catch (error) {
-  console.error(JSON.stringify({ level: 60, msg: "inference server failed to start", err: error instanceof Error ? error.message : String(error) }));
+  console.error(
+    JSON.stringify({
+      level: 60,
+      msg: "inference server failed to start",
+      err: error instanceof Error ? error.message : String(error),
+    }),
+  );
   process.exit(1);
 }

@@ -76,7 +76,11 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}): Inferenc
   const metrics: Omit<InferenceMetrics, "local"> = {
     registry,
     success: counter("nv_inference_request_success", "Successful inference requests.", mv),
-    failure: counter("nv_inference_request_failure", "Failed inference requests, by reason (REJECTED, BACKEND, OTHER).", ["model", "version", "reason"]),
+    failure: counter(
+      "nv_inference_request_failure",
+      "Failed inference requests, by reason (REJECTED, BACKEND, OTHER).",
+      ["model", "version", "reason"],
+    ),
     inferenceCount: counter("nv_inference_count", "Inferences performed (a batch of n counts n).", mv),
     execCount: counter("nv_inference_exec_count", "Model executions (a batch counts once).", mv),
     pending: new Gauge({
@@ -86,23 +90,52 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}): Inferenc
       registers: [registry],
       collect: flush("nv_inference_pending_request_count"),
     }),
-    requestDuration: histogram("nv_inference_request_duration_us", "End-to-end inference request handling time in microseconds.", LATENCY_US),
-    queueDuration: histogram("nv_inference_queue_duration_us", "Time requests waited in the scheduling queue in microseconds.", LATENCY_US),
-    computeDuration: histogram("nv_inference_compute_infer_duration_us", "Time in onnxruntime per execution in microseconds.", LATENCY_US),
+    requestDuration: histogram(
+      "nv_inference_request_duration_us",
+      "End-to-end inference request handling time in microseconds.",
+      LATENCY_US,
+    ),
+    queueDuration: histogram(
+      "nv_inference_queue_duration_us",
+      "Time requests waited in the scheduling queue in microseconds.",
+      LATENCY_US,
+    ),
+    computeDuration: histogram(
+      "nv_inference_compute_infer_duration_us",
+      "Time in onnxruntime per execution in microseconds.",
+      LATENCY_US,
+    ),
     batchSize: histogram("nv_inference_batch_size", "Rows per model execution.", BATCH),
     modelLoad: counter("nv_model_load_total", "Model versions loaded.", mv),
     modelUnload: counter("nv_model_unload_total", "Model versions unloaded.", mv),
-    modelLoadFailure: counter("nv_model_load_failure_total", "Model version loads that failed (corrupt, unreadable or sha256 mismatch).", mv),
-    modelReady: new Gauge({ name: "nv_model_ready", help: "1 while the model version serves.", labelNames: mv, registers: [registry] }),
+    modelLoadFailure: counter(
+      "nv_model_load_failure_total",
+      "Model version loads that failed (corrupt, unreadable or sha256 mismatch).",
+      mv,
+    ),
+    modelReady: new Gauge({
+      name: "nv_model_ready",
+      help: "1 while the model version serves.",
+      labelNames: mv,
+      registers: [registry],
+    }),
     featurePsi: new Gauge({
       name: "inference_feature_psi",
       help: "Population stability index of served inputs versus the training baseline, per feature.",
       labelNames: ["model", "version", "feature"],
       registers: [registry],
     }),
-    shadow: counter("inference_shadow_comparisons_total", "Shadow requests by agreement with the primary (agree, disagree, error).", ["model", "version", "challenger", "result"]),
+    shadow: counter(
+      "inference_shadow_comparisons_total",
+      "Shadow requests by agreement with the primary (agree, disagree, error).",
+      ["model", "version", "challenger", "result"],
+    ),
   };
-  const local = (metric: "success" | "inferenceCount" | "execCount" | "pending", model: string, version: string): LocalSeries => {
+  const local = (
+    metric: "success" | "inferenceCount" | "execCount" | "pending",
+    model: string,
+    version: string,
+  ): LocalSeries => {
     const m = metrics[metric];
     const name = (m as unknown as { name: string }).name;
     let byLabels = locals.get(name);

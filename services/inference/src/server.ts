@@ -44,14 +44,22 @@ export async function drain(app: FastifyInstance, deadlineMs: number): Promise<v
 }
 
 /** Builds the app for `config` and listens; models load in the background unless `waitForModels`. */
-export async function startInferenceServer(config: InferenceConfig, opts: StartOptions = {}): Promise<RunningInferenceServer> {
+export async function startInferenceServer(
+  config: InferenceConfig,
+  opts: StartOptions = {},
+): Promise<RunningInferenceServer> {
   let source = opts.source;
   if (!source && config.source.kind === "registry") {
     const connection = opts.connection;
-    if (!connection) throw new Error("registry mode needs a connection (COSMOS_ENDPOINT/STORAGE_BLOB_ENDPOINT or the local platform)");
+    if (!connection)
+      throw new Error("registry mode needs a connection (COSMOS_ENDPOINT/STORAGE_BLOB_ENDPOINT or the local platform)");
     // Loaded only in registry mode: a repository-mode server never pulls in the Azure SDKs.
     const { openRegistry } = await import("@ai-platform/registry");
-    source = registrySource(config.source.models, () => openRegistry(connection), registryModelConfig(config.source.serving));
+    source = registrySource(
+      config.source.models,
+      () => openRegistry(connection),
+      registryModelConfig(config.source.serving),
+    );
   }
   const app = await build(config, { ...opts, source });
   await app.listen({ host: config.host, port: config.port });
@@ -72,7 +80,10 @@ export async function runServer(config: InferenceConfig, opts: StartOptions = {}
   if (apiKey === "") throw new Error(`INFERENCE_API_KEY_FILE ${config.apiKeyFile} is empty`);
   const verifyJwt = config.jwt ? entraJwtVerifier(config.jwt.tenantId, config.jwt.audience) : undefined;
   const server = await startInferenceServer(config, { ...opts, apiKey, verifyJwt });
-  server.app.log.info({ url: server.url, source: config.source.kind, device: config.device }, "inference server listening");
+  server.app.log.info(
+    { url: server.url, source: config.source.kind, device: config.device },
+    "inference server listening",
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

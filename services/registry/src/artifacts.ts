@@ -11,7 +11,10 @@ import { ArtifactIntegrityError } from "./types.js";
 /** The artifact operations both services use. */
 export interface ArtifactStore {
   /** Stores `bytes` content-addressed; returns its URI, sha256 (hex) and size. */
-  put(bytes: Uint8Array, opts: { contentType: string; fileName: string }): Promise<{ uri: string; sha256: string; sizeBytes: number }>;
+  put(
+    bytes: Uint8Array,
+    opts: { contentType: string; fileName: string },
+  ): Promise<{ uri: string; sha256: string; sizeBytes: number }>;
   /** Downloads `uri`; throws {@link ArtifactIntegrityError} when the bytes do not hash to `expectedSha256`. */
   get(uri: string, expectedSha256: string): Promise<Uint8Array>;
 }
@@ -22,14 +25,19 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 function statusCode(error: unknown): number | undefined {
-  return typeof error === "object" && error !== null && "statusCode" in error && typeof error.statusCode === "number" ? error.statusCode : undefined;
+  return typeof error === "object" && error !== null && "statusCode" in error && typeof error.statusCode === "number"
+    ? error.statusCode
+    : undefined;
 }
 
 /** An {@link ArtifactStore} over one blob container. */
 export class BlobArtifactStore implements ArtifactStore {
   constructor(private readonly container: ContainerClient) {}
 
-  async put(bytes: Uint8Array, opts: { contentType: string; fileName: string }): Promise<{ uri: string; sha256: string; sizeBytes: number }> {
+  async put(
+    bytes: Uint8Array,
+    opts: { contentType: string; fileName: string },
+  ): Promise<{ uri: string; sha256: string; sizeBytes: number }> {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(opts.fileName)) {
       throw new Error(`fileName: "${opts.fileName}" must be letters, digits, '.', '_' or '-' (no path separators)`);
     }
@@ -53,7 +61,9 @@ export class BlobArtifactStore implements ArtifactStore {
     const bytes = new Uint8Array(await this.container.getBlockBlobClient(path).downloadToBuffer());
     const actual = sha256Hex(bytes);
     if (actual !== expectedSha256) {
-      throw new ArtifactIntegrityError(`artifact ${uri}: sha256 ${actual} does not match the recorded ${expectedSha256}`);
+      throw new ArtifactIntegrityError(
+        `artifact ${uri}: sha256 ${actual} does not match the recorded ${expectedSha256}`,
+      );
     }
     return bytes;
   }
@@ -68,7 +78,8 @@ export class BlobArtifactStore implements ArtifactStore {
     const here = new URL(this.container.url);
     const path = `${here.pathname.replace(/\/$/, "")}/`;
     const local = isLoopbackEndpoint(issued.href) && isLoopbackEndpoint(here.href);
-    if (!local || !issued.pathname.startsWith(path)) throw new Error(`uri: ${uri} is not in this artifact store (${this.container.url})`);
+    if (!local || !issued.pathname.startsWith(path))
+      throw new Error(`uri: ${uri} is not in this artifact store (${this.container.url})`);
     return decodeURIComponent(issued.pathname.slice(path.length));
   }
 }

@@ -56,7 +56,9 @@ export function readLocalPlatform(dataDir = ".platform"): LocalPlatformState | u
   }
   const state = JSON.parse(text) as LocalPlatformState;
   if (!state?.connection?.cosmos?.endpoint || !state.connection.storage?.blobEndpoint) {
-    throw new ConnectionConfigError(`${join(dataDir, "platform.json")}: connection.cosmos.endpoint and connection.storage.blobEndpoint are required`);
+    throw new ConnectionConfigError(
+      `${join(dataDir, "platform.json")}: connection.cosmos.endpoint and connection.storage.blobEndpoint are required`,
+    );
   }
   return state;
 }
@@ -75,7 +77,9 @@ export function createCosmosClient(conn: PlatformConnection): CosmosClient {
   const { endpoint, key } = conn.cosmos;
   if (key === undefined) return new CosmosClient({ endpoint, aadCredentials: new DefaultAzureCredential() });
   if (!isLoopbackEndpoint(endpoint)) {
-    throw new ConnectionConfigError(`cosmos.key is only accepted for a loopback emulator endpoint, not ${endpoint}; use Entra ID`);
+    throw new ConnectionConfigError(
+      `cosmos.key is only accepted for a loopback emulator endpoint, not ${endpoint}; use Entra ID`,
+    );
   }
   return new CosmosClient({ endpoint, key, agent: new https.Agent({ rejectUnauthorized: false, keepAlive: true }) });
 }

@@ -19,7 +19,9 @@ export { CosmosModelRegistry, type ModelRegistry } from "./registry.js";
  * Nothing is created: the platform's data layout must exist (Pulumi on Azure, `npm start` locally).
  * `close()` releases the Cosmos client's connections.
  */
-export async function openRegistry(conn: PlatformConnection): Promise<{ registry: ModelRegistry; artifacts: ArtifactStore; close(): void }> {
+export async function openRegistry(
+  conn: PlatformConnection,
+): Promise<{ registry: ModelRegistry; artifacts: ArtifactStore; close(): void }> {
   const cosmos = createCosmosClient(conn);
   const container = cosmos.database(conn.cosmos.database).container(containerIds.models);
   const blobs = createBlobServiceClient(conn).getContainerClient(blobContainers.models);

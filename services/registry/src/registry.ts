@@ -27,13 +27,30 @@ export interface ModelRegistry {
   /** Assigns the next version (monotonic, gap-free) and stores the record as a candidate. */
   register(input: NewModelVersion): Promise<ModelVersion>;
   /** Points `alias` at `version`; with `ifMatch`, only if the alias map is unchanged. Conflict → RegistryConflictError. */
-  setAlias(name: string, alias: string, version: number, opts: { actor: string; reason?: string; ifMatch?: string }): Promise<void>;
+  setAlias(
+    name: string,
+    alias: string,
+    version: number,
+    opts: { actor: string; reason?: string; ifMatch?: string },
+  ): Promise<void>;
   /** The audit trail, oldest first. */
   history(name: string): Promise<RegistryEvent[]>;
 }
 
-interface CounterDoc { id: "counter"; name: string; type: "counter"; last: number; _etag?: string }
-interface AliasDoc { id: "aliases"; name: string; type: "aliases"; aliases: Record<string, number>; _etag?: string }
+interface CounterDoc {
+  id: "counter";
+  name: string;
+  type: "counter";
+  last: number;
+  _etag?: string;
+}
+interface AliasDoc {
+  id: "aliases";
+  name: string;
+  type: "aliases";
+  aliases: Record<string, number>;
+  _etag?: string;
+}
 
 const systemFields = ["_rid", "_self", "_etag", "_attachments", "_ts"] as const;
 
@@ -44,7 +61,9 @@ function clean<T extends object>(doc: T): T {
 }
 
 function statusCode(error: unknown): number | undefined {
-  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "number" ? error.code : undefined;
+  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "number"
+    ? error.code
+    : undefined;
 }
 
 /** Upper bound on retries of one registration under contention (each retry means another writer succeeded). */
@@ -63,7 +82,13 @@ export class CosmosModelRegistry implements ModelRegistry {
 
   async listVersions(name: string): Promise<ModelVersion[]> {
     const { resources } = await this.container.items
-      .query<ModelVersion>({ query: "SELECT * FROM c WHERE c.name = @name AND c.type = 'version'", parameters: [{ name: "@name", value: name }] }, { partitionKey: name })
+      .query<ModelVersion>(
+        {
+          query: "SELECT * FROM c WHERE c.name = @name AND c.type = 'version'",
+          parameters: [{ name: "@name", value: name }],
+        },
+        { partitionKey: name },
+      )
       .fetchAll();
     return resources.map(clean).sort((a, b) => a.version - b.version);
   }
@@ -111,41 +136,66 @@ export class CosmosModelRegistry implements ModelRegistry {
       await this.appendEvent({ name: input.name, action: "register", version: candidate, actor: input.createdBy });
       return record;
     }
-    throw new RegistryConflictError(`register ${input.name}: gave up after ${maxRegisterAttempts} conflicting attempts`);
+    throw new RegistryConflictError(
+      `register ${input.name}: gave up after ${maxRegisterAttempts} conflicting attempts`,
+    );
   }
 
-  async setAlias(name: string, alias: string, version: number, opts: { actor: string; reason?: string; ifMatch?: string }): Promise<void> {
+  async setAlias(
+    name: string,
+    alias: string,
+    version: number,
+    opts: { actor: string; reason?: string; ifMatch?: string },
+  ): Promise<void> {
     if (!/^[a-z][a-z0-9-]{0,62}$/.test(alias) || alias === "latest") {
-      throw new Error(`alias: "${alias}" must be lowercase letters, digits or '-', start with a letter, and not be "latest"`);
+      throw new Error(
+        `alias: "${alias}" must be lowercase letters, digits or '-', start with a letter, and not be "latest"`,
+      );
     }
     const target = await this.getVersion(name, version);
     if (!target) throw new RegistryNotFoundError(`${name}@${version} is not registered`);
     const { resource: current } = await this.container.item("aliases", name).read<AliasDoc>();
     const etag = current?._etag ?? "";
     if (opts.ifMatch !== undefined && opts.ifMatch !== etag) {
-      throw new RegistryConflictError(`aliases of ${name} changed since you read them (another promotion won); re-read and retry`);
+      throw new RegistryConflictError(
+        `aliases of ${name} changed since you read them (another promotion won); re-read and retry`,
+      );
     }
     const previousVersion = current?.aliases[alias];
-    const doc: AliasDoc = { id: "aliases", name, type: "aliases", aliases: { ...(current?.aliases ?? {}), [alias]: version } };
+    const doc: AliasDoc = {
+      id: "aliases",
+      name,
+      type: "aliases",
+      aliases: { ...(current?.aliases ?? {}), [alias]: version },
+    };
     try {
       if (current) {
-        await this.container.item("aliases", name).replace(clean(doc), { accessCondition: { type: "IfMatch", condition: etag } });
+        await this.container
+          .item("aliases", name)
+          .replace(clean(doc), { accessCondition: { type: "IfMatch", condition: etag } });
       } else {
         await this.container.items.create(doc);
       }
     } catch (error) {
       const code = statusCode(error);
       if (code === 412 || code === 409) {
-        throw new RegistryConflictError(`aliases of ${name} changed concurrently (another promotion won); re-read and retry`);
+        throw new RegistryConflictError(
+          `aliases of ${name} changed concurrently (another promotion won); re-read and retry`,
+        );
       }
       throw error;
     }
     if (alias === "production") {
-      if (previousVersion !== undefined && previousVersion !== version) await this.setStatus(name, previousVersion, "archived");
+      if (previousVersion !== undefined && previousVersion !== version)
+        await this.setStatus(name, previousVersion, "archived");
       await this.setStatus(name, version, "production");
     }
     await this.appendEvent({
-      name, action: "set-alias", version, alias, actor: opts.actor,
+      name,
+      action: "set-alias",
+      version,
+      alias,
+      actor: opts.actor,
       ...(previousVersion === undefined ? {} : { previousVersion }),
       ...(opts.reason === undefined ? {} : { reason: opts.reason }),
     });
@@ -153,7 +203,13 @@ export class CosmosModelRegistry implements ModelRegistry {
 
   async history(name: string): Promise<RegistryEvent[]> {
     const { resources } = await this.container.items
-      .query<RegistryEvent & { seq: number }>({ query: "SELECT * FROM c WHERE c.name = @name AND c.type = 'event'", parameters: [{ name: "@name", value: name }] }, { partitionKey: name })
+      .query<RegistryEvent & { seq: number }>(
+        {
+          query: "SELECT * FROM c WHERE c.name = @name AND c.type = 'event'",
+          parameters: [{ name: "@name", value: name }],
+        },
+        { partitionKey: name },
+      )
       .fetchAll();
     return resources
       .sort((a, b) => a.at.localeCompare(b.at) || a.seq - b.seq)
@@ -169,14 +225,20 @@ export class CosmosModelRegistry implements ModelRegistry {
   }
 
   /** Moves the counter forward to `version` (never backwards), conditional on its ETag; re-reads on a lost race. */
-  private async advanceCounter(name: string, version: number, known: CounterDoc | undefined): Promise<CounterDoc | undefined> {
+  private async advanceCounter(
+    name: string,
+    version: number,
+    known: CounterDoc | undefined,
+  ): Promise<CounterDoc | undefined> {
     let counter = known;
     for (;;) {
       if (counter && counter.last >= version) return counter;
       const next: CounterDoc = { id: "counter", name, type: "counter", last: version };
       try {
         if (counter?._etag) {
-          const { resource } = await this.container.item("counter", name).replace(next, { accessCondition: { type: "IfMatch", condition: counter._etag } });
+          const { resource } = await this.container
+            .item("counter", name)
+            .replace(next, { accessCondition: { type: "IfMatch", condition: counter._etag } });
           return resource;
         }
         const { resource } = await this.container.items.create(next);
@@ -194,6 +256,12 @@ export class CosmosModelRegistry implements ModelRegistry {
   }
 
   private async appendEvent(event: Omit<RegistryEvent, "id" | "type" | "at">): Promise<void> {
-    await this.container.items.create({ ...event, id: `event-${randomUUID()}`, type: "event", at: new Date().toISOString(), seq: performance.now() });
+    await this.container.items.create({
+      ...event,
+      id: `event-${randomUUID()}`,
+      type: "event",
+      at: new Date().toISOString(),
+      seq: performance.now(),
+    });
   }
 }

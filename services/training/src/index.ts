@@ -19,7 +19,11 @@ export { resolveConnection, type ConnectionFlags } from "./platform.js";
 export { ParityError, parityTolerance } from "./onnx/parity.js";
 
 /** Snapshots a dataset as a named version (default `v<n+1>`). */
-export async function createDatasetVersion(conn: PlatformConnection, dataset: string, opts: { name?: string; actor: string }): Promise<DatasetVersion> {
+export async function createDatasetVersion(
+  conn: PlatformConnection,
+  dataset: string,
+  opts: { name?: string; actor: string },
+): Promise<DatasetVersion> {
   const data = openPlatformData(conn);
   try {
     return await snapshotDataset(data, dataset, opts);

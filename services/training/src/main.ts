@@ -5,7 +5,10 @@
 import { Command } from "commander";
 import { registerTrainingCommands } from "./cli.js";
 
-const program = new Command("ai-platform-training").description("ai-platform training job").showHelpAfterError().enablePositionalOptions();
+const program = new Command("ai-platform-training")
+  .description("ai-platform training job")
+  .showHelpAfterError()
+  .enablePositionalOptions();
 registerTrainingCommands(program);
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`ai-platform-training: ${error instanceof Error ? error.message : String(error)}`);

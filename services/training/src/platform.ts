@@ -45,7 +45,14 @@ export function openPlatformData(conn: PlatformConnection): PlatformData {
 }
 
 /** Connection flags every data command takes. */
-export interface ConnectionFlags { cosmosEndpoint?: string; cosmosKey?: string; cosmosDatabase?: string; blobEndpoint?: string; storageConnectionString?: string; dataDir?: string }
+export interface ConnectionFlags {
+  cosmosEndpoint?: string;
+  cosmosKey?: string;
+  cosmosDatabase?: string;
+  blobEndpoint?: string;
+  storageConnectionString?: string;
+  dataDir?: string;
+}
 
 /**
  * Resolves the connection: explicit flags, then COSMOS_ and STORAGE_ environment variables, then
@@ -53,17 +60,28 @@ export interface ConnectionFlags { cosmosEndpoint?: string; cosmosKey?: string; 
  */
 export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv): PlatformConnection {
   if (flags.cosmosEndpoint || flags.blobEndpoint) {
-    const missing = [!flags.cosmosEndpoint && "--cosmos-endpoint", !flags.blobEndpoint && "--blob-endpoint"].filter(Boolean);
+    const missing = [!flags.cosmosEndpoint && "--cosmos-endpoint", !flags.blobEndpoint && "--blob-endpoint"].filter(
+      Boolean,
+    );
     if (missing.length) throw new Error(`missing ${missing.join(" and ")} (give both endpoints, or neither)`);
     return {
-      cosmos: { endpoint: flags.cosmosEndpoint as string, database: flags.cosmosDatabase ?? defaultDatabaseId, ...(flags.cosmosKey ? { key: flags.cosmosKey } : {}) },
-      storage: { blobEndpoint: flags.blobEndpoint as string, ...(flags.storageConnectionString ? { connectionString: flags.storageConnectionString } : {}) },
+      cosmos: {
+        endpoint: flags.cosmosEndpoint as string,
+        database: flags.cosmosDatabase ?? defaultDatabaseId,
+        ...(flags.cosmosKey ? { key: flags.cosmosKey } : {}),
+      },
+      storage: {
+        blobEndpoint: flags.blobEndpoint as string,
+        ...(flags.storageConnectionString ? { connectionString: flags.storageConnectionString } : {}),
+      },
     };
   }
   if (env.COSMOS_ENDPOINT || env.STORAGE_BLOB_ENDPOINT) return connectionFromEnv(env);
   const local = readLocalPlatform(flags.dataDir);
   if (local) return local.connection;
-  throw new Error("no platform to talk to: run `npm start` (the local platform), or pass --cosmos-endpoint and --blob-endpoint, or set COSMOS_ENDPOINT and STORAGE_BLOB_ENDPOINT");
+  throw new Error(
+    "no platform to talk to: run `npm start` (the local platform), or pass --cosmos-endpoint and --blob-endpoint, or set COSMOS_ENDPOINT and STORAGE_BLOB_ENDPOINT",
+  );
 }
 
 /** The HTTP status of an Azure SDK error, if any. */

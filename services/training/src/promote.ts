@@ -4,7 +4,14 @@
  * `force`. The alias moves with an ETag condition on the alias map read before the evaluation, so of two
  * concurrent promotions exactly one wins and the other gets a {@link RegistryConflictError}.
  */
-import { RegistryConflictError, RegistryNotFoundError, openRegistry, type ArtifactStore, type ModelVersion, type PlatformConnection } from "@ai-platform/registry";
+import {
+  RegistryConflictError,
+  RegistryNotFoundError,
+  openRegistry,
+  type ArtifactStore,
+  type ModelVersion,
+  type PlatformConnection,
+} from "@ai-platform/registry";
 import { classificationMetrics, regressionMetrics } from "./ml/metrics.js";
 import { runOnnx } from "./onnx/parity.js";
 
@@ -40,11 +47,21 @@ export interface PromoteResult {
 async function heldOut(artifacts: ArtifactStore, v: ModelVersion): Promise<{ x: number[][]; y: number[] }> {
   if (!v.evaluation) throw new Error(`${v.name}@${v.version} has no held-out data recorded; promote with --force`);
   const text = new TextDecoder().decode(await artifacts.get(v.evaluation.heldOutUri, v.evaluation.heldOutSha256));
-  const rows = text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { features: (number | null)[]; target: number });
+  const rows = text
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { features: (number | null)[]; target: number });
   return { x: rows.map((r) => r.features.map((f) => (f === null ? NaN : f))), y: rows.map((r) => r.target) };
 }
 
-async function score(artifacts: ArtifactStore, v: ModelVersion, x: number[][], y: number[], metric: string, labelOrder: string[]): Promise<number> {
+async function score(
+  artifacts: ArtifactStore,
+  v: ModelVersion,
+  x: number[][],
+  y: number[],
+  metric: string,
+  labelOrder: string[],
+): Promise<number> {
   const bytes = await artifacts.get(v.artifact.uri, v.artifact.sha256);
   const out = await runOnnx(bytes, x);
   let metrics: Record<string, number>;
@@ -69,37 +86,89 @@ export async function promoteModel(conn: PlatformConnection, o: PromoteOptions):
     if (!candidate) throw new RegistryNotFoundError(`${o.name}@${o.version} is not registered`);
     const { aliases, etag } = await registry.getAliases(o.name);
     const previous = aliases[alias];
-    if (previous === o.version) return { promoted: false, alias, version: o.version, previous, message: `${o.name}@${o.version} already is ${alias}` };
+    if (previous === o.version)
+      return {
+        promoted: false,
+        alias,
+        version: o.version,
+        previous,
+        message: `${o.name}@${o.version} already is ${alias}`,
+      };
     let comparison: PromoteResult["comparison"];
     if (alias === "production" && previous !== undefined && !o.force) {
       const current = await registry.getVersion(o.name, previous);
       if (!current) throw new RegistryNotFoundError(`${o.name}@${previous} (current ${alias}) is missing`);
       const metric = o.metric ?? (candidate.task === "classification" ? "accuracy" : "r2");
-      const sameInputs = JSON.stringify(current.signature.inputs) === JSON.stringify(candidate.signature.inputs) && current.task === candidate.task;
-      const sameLabels = candidate.task !== "classification" || [...(current.labels ?? [])].sort().join("\n") === [...(candidate.labels ?? [])].sort().join("\n");
-      if (!sameInputs || !sameLabels) throw new Error(`${o.name}@${o.version} and @${previous} differ in inputs, task or labels, so the gate cannot compare them; use --force`);
+      const sameInputs =
+        JSON.stringify(current.signature.inputs) === JSON.stringify(candidate.signature.inputs) &&
+        current.task === candidate.task;
+      const sameLabels =
+        candidate.task !== "classification" ||
+        [...(current.labels ?? [])].sort().join("\n") === [...(candidate.labels ?? [])].sort().join("\n");
+      if (!sameInputs || !sameLabels)
+        throw new Error(
+          `${o.name}@${o.version} and @${previous} differ in inputs, task or labels, so the gate cannot compare them; use --force`,
+        );
       const { x, y } = await heldOut(artifacts, candidate);
       const labelOrder = candidate.labels ?? [];
-      comparison = { metric, candidate: await score(artifacts, candidate, x, y, metric, labelOrder), current: await score(artifacts, current, x, y, metric, labelOrder), rows: y.length };
-      const better = lowerIsBetter.has(metric) ? comparison.candidate < comparison.current : comparison.candidate > comparison.current;
+      comparison = {
+        metric,
+        candidate: await score(artifacts, candidate, x, y, metric, labelOrder),
+        current: await score(artifacts, current, x, y, metric, labelOrder),
+        rows: y.length,
+      };
+      const better = lowerIsBetter.has(metric)
+        ? comparison.candidate < comparison.current
+        : comparison.candidate > comparison.current;
       if (!better) {
-        return { promoted: false, alias, version: o.version, previous, comparison, message: `${o.name}@${o.version} stays a candidate: ${metric} ${comparison.candidate.toFixed(4)} does not beat production @${previous} (${comparison.current.toFixed(4)}) on the same ${comparison.rows} held-out rows` };
+        return {
+          promoted: false,
+          alias,
+          version: o.version,
+          previous,
+          comparison,
+          message: `${o.name}@${o.version} stays a candidate: ${metric} ${comparison.candidate.toFixed(4)} does not beat production @${previous} (${comparison.current.toFixed(4)}) on the same ${comparison.rows} held-out rows`,
+        };
       }
     }
     try {
-      await registry.setAlias(o.name, alias, o.version, { actor: o.actor, ifMatch: etag, reason: o.reason ?? (o.force ? "forced" : comparison ? `${comparison.metric} ${comparison.candidate.toFixed(4)} > ${comparison.current.toFixed(4)}` : "first promotion") });
+      await registry.setAlias(o.name, alias, o.version, {
+        actor: o.actor,
+        ifMatch: etag,
+        reason:
+          o.reason ??
+          (o.force
+            ? "forced"
+            : comparison
+              ? `${comparison.metric} ${comparison.candidate.toFixed(4)} > ${comparison.current.toFixed(4)}`
+              : "first promotion"),
+      });
     } catch (error) {
-      if (error instanceof RegistryConflictError) throw new RegistryConflictError(`promote ${o.name}@${o.version} → ${alias}: another promotion changed ${o.name}'s aliases first; nothing was changed, re-run to re-evaluate`, { cause: error });
+      if (error instanceof RegistryConflictError)
+        throw new RegistryConflictError(
+          `promote ${o.name}@${o.version} → ${alias}: another promotion changed ${o.name}'s aliases first; nothing was changed, re-run to re-evaluate`,
+          { cause: error },
+        );
       throw error;
     }
-    return { promoted: true, alias, version: o.version, ...(previous === undefined ? {} : { previous }), ...(comparison ? { comparison } : {}), message: `${o.name}@${o.version} is now ${alias}${previous === undefined ? "" : ` (was @${previous})`}` };
+    return {
+      promoted: true,
+      alias,
+      version: o.version,
+      ...(previous === undefined ? {} : { previous }),
+      ...(comparison ? { comparison } : {}),
+      message: `${o.name}@${o.version} is now ${alias}${previous === undefined ? "" : ` (was @${previous})`}`,
+    };
   } finally {
     close();
   }
 }
 
 /** Moves `production` back to the version it pointed at before the current one. */
-export async function rollbackModel(conn: PlatformConnection, o: { name: string; actor: string; alias?: string }): Promise<{ from: number; to: number }> {
+export async function rollbackModel(
+  conn: PlatformConnection,
+  o: { name: string; actor: string; alias?: string },
+): Promise<{ from: number; to: number }> {
   const alias = o.alias ?? "production";
   const { registry, close } = await openRegistry(conn);
   try {

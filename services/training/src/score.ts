@@ -35,9 +35,27 @@ export interface ScoreOptions {
 }
 
 /** What a scoring run did. */
-export interface ScoreSummary { runId: string; model: string; version: number; shard: { index: number; count: number }; rows: number; batches: number; resumedFromBatch: number; outputPath: string; seconds: number }
+export interface ScoreSummary {
+  runId: string;
+  model: string;
+  version: number;
+  shard: { index: number; count: number };
+  rows: number;
+  batches: number;
+  resumedFromBatch: number;
+  outputPath: string;
+  seconds: number;
+}
 
-interface Checkpoint { id: string; runId: string; nextBatch: number; fileOffset: number; rowsDone: number; status: "running" | "done"; _etag?: string }
+interface Checkpoint {
+  id: string;
+  runId: string;
+  nextBatch: number;
+  fileOffset: number;
+  rowsDone: number;
+  status: "running" | "done";
+  _etag?: string;
+}
 
 /** Which of `count` shards a row key belongs to (stable across processes and machines). */
 export function shardOf(rowKey: string, count: number): number {
@@ -49,15 +67,20 @@ function isOutFile(out: string): boolean {
 }
 
 function readInput(file: string): RowDoc[] {
-  return readFileSync(file, "utf8").split(/\r?\n/).flatMap((line, i) => {
-    if (line.trim() === "") return [];
-    const values = JSON.parse(line) as Record<string, number | string | null>;
-    const rowKey = values.id === undefined || values.id === null ? `line-${i + 1}` : String(values.id);
-    return [{ id: rowKey, dataset: file, rowKey, rowHash: "", ingestRun: 0, values }];
-  });
+  return readFileSync(file, "utf8")
+    .split(/\r?\n/)
+    .flatMap((line, i) => {
+      if (line.trim() === "") return [];
+      const values = JSON.parse(line) as Record<string, number | string | null>;
+      const rowKey = values.id === undefined || values.id === null ? `line-${i + 1}` : String(values.id);
+      return [{ id: rowKey, dataset: file, rowKey, rowHash: "", ingestRun: 0, values }];
+    });
 }
 
-async function resolveModel(conn: PlatformConnection, ref: string): Promise<{ version: ModelVersion; bytes: Uint8Array }> {
+async function resolveModel(
+  conn: PlatformConnection,
+  ref: string,
+): Promise<{ version: ModelVersion; bytes: Uint8Array }> {
   const at = ref.lastIndexOf("@");
   const [name, which] = at > 0 ? [ref.slice(0, at), ref.slice(at + 1)] : [ref, "production"];
   const { registry, artifacts, close } = await openRegistry(conn);
@@ -75,21 +98,35 @@ export async function scoreDataset(conn: PlatformConnection, o: ScoreOptions): P
   const started = performance.now();
   if (!o.dataset === !o.file) throw new Error("give exactly one of --dataset or --file");
   const shard = o.shard ?? { index: 0, count: 1 };
-  if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+  if (
+    !Number.isInteger(shard.count) ||
+    shard.count < 1 ||
+    !Number.isInteger(shard.index) ||
+    shard.index < 0 ||
+    shard.index >= shard.count
+  ) {
     throw new Error(`--shard-index/--shard-count: need 0 ≤ index < count (got ${shard.index}/${shard.count})`);
   }
   const batchSize = o.batchSize ?? 500;
   const { version, bytes } = await resolveModel(conn, o.model);
   const input = o.dataset ?? (o.file as string);
-  const runId = o.runId ?? createHash("sha256").update(`${version.name}@${version.version}|${o.dataset ? "dataset:" : "file:"}${input}|${o.out}`).digest("hex").slice(0, 24);
+  const runId =
+    o.runId ??
+    createHash("sha256")
+      .update(`${version.name}@${version.version}|${o.dataset ? "dataset:" : "file:"}${input}|${o.out}`)
+      .digest("hex")
+      .slice(0, 24);
   const data = openPlatformData(conn);
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ["cpu"] });
   try {
     if (o.dataset) checkDatasetName(o.dataset);
     const all = o.dataset ? await readRows(data, o.dataset) : readInput(o.file as string);
-    const rows = all.filter((r) => shardOf(r.rowKey, shard.count) === shard.index).sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
+    const rows = all
+      .filter((r) => shardOf(r.rowKey, shard.count) === shard.index)
+      .sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
     const toFile = isOutFile(o.out);
-    if (!toFile && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(o.out)) throw new Error(`--out: "${o.out}" is neither a .jsonl file path nor a dataset name`);
+    if (!toFile && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(o.out))
+      throw new Error(`--out: "${o.out}" is neither a .jsonl file path nor a dataset name`);
     const outputPath = toFile ? (shard.count > 1 ? `${o.out}.shard-${shard.index}-of-${shard.count}` : o.out) : o.out;
     const cpId = `${runId}-${shard.index}-of-${shard.count}`;
     let cp = await readCheckpoint(data, runId, cpId);
@@ -97,45 +134,100 @@ export async function scoreDataset(conn: PlatformConnection, o: ScoreOptions): P
     if (toFile) {
       if (!existsSync(outputPath)) closeSync(openSync(outputPath, "w"));
       const size = statSync(outputPath).size;
-      if (size < cp.fileOffset) throw new Error(`--out: ${outputPath} is shorter than run ${runId}'s checkpoint (${size} < ${cp.fileOffset} bytes); it was changed outside this run, so write to a new --out`);
+      if (size < cp.fileOffset)
+        throw new Error(
+          `--out: ${outputPath} is shorter than run ${runId}'s checkpoint (${size} < ${cp.fileOffset} bytes); it was changed outside this run, so write to a new --out`,
+        );
       if (size > cp.fileOffset) truncateSync(outputPath, cp.fileOffset); // drop a batch written but not checkpointed
     }
     const names = version.baseline.features.map((f) => f.name);
     const batches = Math.ceil(rows.length / batchSize);
     for (let b = cp.nextBatch; b < batches; b++) {
       const batch = rows.slice(b * batchSize, (b + 1) * batchSize);
-      const x = Float32Array.from(batch.flatMap((r) => names.map((n) => (typeof r.values[n] === "number" ? (r.values[n] as number) : NaN))));
+      const x = Float32Array.from(
+        batch.flatMap((r) => names.map((n) => (typeof r.values[n] === "number" ? (r.values[n] as number) : NaN))),
+      );
       const out = await session.run({ [inputName]: new ort.Tensor("float32", x, [batch.length, names.length]) });
       const results = batch.map((r, i) => outputRow(version, r, out, i));
       let fileOffset = cp.fileOffset;
       if (toFile) {
         const text = results.map((res) => JSON.stringify(res)).join("\n") + "\n";
         const fd = openSync(outputPath, "r+");
-        try { fileOffset += writeSync(fd, text, fileOffset); } finally { closeSync(fd); }
+        try {
+          fileOffset += writeSync(fd, text, fileOffset);
+        } finally {
+          closeSync(fd);
+        }
       } else {
-        const ops = results.map((res) => ({ operationType: "Upsert" as const, partitionKey: o.out, resourceBody: { id: createHash("sha256").update(res.rowKey).digest("hex").slice(0, 40), dataset: o.out, rowKey: res.rowKey, rowHash: "", ingestRun: 0, values: res } as unknown as JSONObject }));
+        const ops = results.map((res) => ({
+          operationType: "Upsert" as const,
+          partitionKey: o.out,
+          resourceBody: {
+            id: createHash("sha256").update(res.rowKey).digest("hex").slice(0, 40),
+            dataset: o.out,
+            rowKey: res.rowKey,
+            rowHash: "",
+            ingestRun: 0,
+            values: res,
+          } as unknown as JSONObject,
+        }));
         const written = await data.rows.items.executeBulkOperations(ops);
         const failed = written.filter((w) => (w.response?.statusCode ?? 500) >= 300);
-        if (failed.length) throw new Error(`score: ${failed.length} output rows failed to write (first: ${failed[0]?.error?.message ?? failed[0]?.response?.statusCode})`);
+        if (failed.length)
+          throw new Error(
+            `score: ${failed.length} output rows failed to write (first: ${failed[0]?.error?.message ?? failed[0]?.response?.statusCode})`,
+          );
       }
       o.afterBatchWritten?.(b);
-      cp = await saveCheckpoint(data, { ...cp, nextBatch: b + 1, fileOffset, rowsDone: cp.rowsDone + batch.length, status: b + 1 === batches ? "done" : "running" });
+      cp = await saveCheckpoint(data, {
+        ...cp,
+        nextBatch: b + 1,
+        fileOffset,
+        rowsDone: cp.rowsDone + batch.length,
+        status: b + 1 === batches ? "done" : "running",
+      });
     }
-    return { runId, model: version.name, version: version.version, shard, rows: rows.length, batches, resumedFromBatch, outputPath, seconds: (performance.now() - started) / 1000 };
+    return {
+      runId,
+      model: version.name,
+      version: version.version,
+      shard,
+      rows: rows.length,
+      batches,
+      resumedFromBatch,
+      outputPath,
+      seconds: (performance.now() - started) / 1000,
+    };
   } finally {
     await session.release();
     data.close();
   }
 }
 
-function outputRow(version: ModelVersion, r: RowDoc, out: ort.InferenceSession.ReturnType, i: number): { rowKey: string; model: string; version: number; label?: string; probabilities?: Record<string, number>; prediction?: number } {
+function outputRow(
+  version: ModelVersion,
+  r: RowDoc,
+  out: ort.InferenceSession.ReturnType,
+  i: number,
+): {
+  rowKey: string;
+  model: string;
+  version: number;
+  label?: string;
+  probabilities?: Record<string, number>;
+  prediction?: number;
+} {
   const base = { rowKey: r.rowKey, model: version.name, version: version.version };
   if (version.task === "regression") return { ...base, prediction: (out.prediction?.data as Float32Array)[i] ?? NaN };
   const labels = version.labels ?? [];
   const c = labels.length;
   const probs = (out.probabilities?.data as Float32Array).subarray(i * c, i * c + c);
   const label = Number((out.label?.data as BigInt64Array)[i] ?? 0n);
-  return { ...base, label: labels[label] ?? String(label), probabilities: Object.fromEntries(labels.map((l, k) => [l, probs[k] ?? 0])) };
+  return {
+    ...base,
+    label: labels[label] ?? String(label),
+    probabilities: Object.fromEntries(labels.map((l, k) => [l, probs[k] ?? 0])),
+  };
 }
 
 async function readCheckpoint(data: PlatformData, runId: string, id: string): Promise<Checkpoint> {
@@ -146,7 +238,8 @@ async function readCheckpoint(data: PlatformData, runId: string, id: string): Pr
     const { resource: created } = await data.scoringRuns.items.create(fresh);
     return created ?? fresh;
   } catch (error) {
-    if (statusOf(error) === 409) throw new Error(`scoring run ${id} is being started by another worker`, { cause: error });
+    if (statusOf(error) === 409)
+      throw new Error(`scoring run ${id} is being started by another worker`, { cause: error });
     throw error;
   }
 }
@@ -154,10 +247,15 @@ async function readCheckpoint(data: PlatformData, runId: string, id: string): Pr
 async function saveCheckpoint(data: PlatformData, cp: Checkpoint): Promise<Checkpoint> {
   const { _etag, ...doc } = cp;
   try {
-    const { resource } = await data.scoringRuns.item(cp.id, cp.runId).replace(doc, _etag ? { accessCondition: { type: "IfMatch", condition: _etag } } : {});
+    const { resource } = await data.scoringRuns
+      .item(cp.id, cp.runId)
+      .replace(doc, _etag ? { accessCondition: { type: "IfMatch", condition: _etag } } : {});
     return resource ?? cp;
   } catch (error) {
-    if (statusOf(error) === 412) throw new Error(`scoring run ${cp.id}: another worker advanced this shard's checkpoint; stopping`, { cause: error });
+    if (statusOf(error) === 412)
+      throw new Error(`scoring run ${cp.id}: another worker advanced this shard's checkpoint; stopping`, {
+        cause: error,
+      });
     throw error;
   }
 }

@@ -2,8 +2,20 @@
  * `train`: dataset version → clean/split → (search) → fit → test metrics → ONNX export + parity gate → report →
  * artifacts → registry record (a candidate). Every random choice is seeded.
  */
-import { openRegistry, type ArtifactStore, type ModelRegistry, type ModelVersion, type PlatformConnection } from "@ai-platform/registry";
-import { getDatasetVersion, readDatasetVersion, snapshotDataset, snapshotIncremental, type DatasetVersion } from "./data/versions.js";
+import {
+  openRegistry,
+  type ArtifactStore,
+  type ModelRegistry,
+  type ModelVersion,
+  type PlatformConnection,
+} from "@ai-platform/registry";
+import {
+  getDatasetVersion,
+  readDatasetVersion,
+  snapshotDataset,
+  snapshotIncremental,
+  type DatasetVersion,
+} from "./data/versions.js";
 import { featureBaselines } from "./ml/baseline.js";
 import { defaultHyperparameters, fitModel, predict, type Dataset } from "./ml/fit.js";
 import { classificationMetrics, confusionMatrix, regressionMetrics, rocCurve, argmax } from "./ml/metrics.js";
@@ -48,7 +60,13 @@ export interface TrainOptions {
 }
 
 /** What training produced. */
-export interface TrainResult { version: ModelVersion; datasetVersion: DatasetVersion; parity: { rows: number; maxAbsDiff: number }; seconds: number; search?: { trials: number; best: TrialResult } }
+export interface TrainResult {
+  version: ModelVersion;
+  datasetVersion: DatasetVersion;
+  parity: { rows: number; maxAbsDiff: number };
+  seconds: number;
+  search?: { trials: number; best: TrialResult };
+}
 
 /** Trains and registers a model; opens and closes its own clients. */
 export async function trainModel(conn: PlatformConnection, opts: TrainOptions): Promise<TrainResult> {
@@ -79,14 +97,27 @@ async function resolveVersion(data: PlatformData, o: TrainOptions): Promise<Data
 }
 
 /** The search work handed to a trial runner: every trial, numbered. */
-export interface TrialWork { algorithm: Algorithm; data: Dataset; train: number[]; trials: { index: number; hyperparameters: Record<string, number> }[]; options: SearchOptions }
+export interface TrialWork {
+  algorithm: Algorithm;
+  data: Dataset;
+  train: number[];
+  trials: { index: number; hyperparameters: Record<string, number> }[];
+  options: SearchOptions;
+}
 
 /** Trains with open clients (the CLI and the job share this). */
-export async function trainWith(data: PlatformData, reg: { registry: ModelRegistry; artifacts: ArtifactStore }, o: TrainOptions): Promise<TrainResult> {
+export async function trainWith(
+  data: PlatformData,
+  reg: { registry: ModelRegistry; artifacts: ArtifactStore },
+  o: TrainOptions,
+): Promise<TrainResult> {
   const result = await trainCore(data, reg, o, async (work) =>
     (o.workers ?? 1) > 1
       ? runTrialsWithWorkers(work, o.workers ?? 1)
-      : work.trials.map((t) => runTrial(work.algorithm, work.data, work.train, t.index, t.hyperparameters, work.options)));
+      : work.trials.map((t) =>
+          runTrial(work.algorithm, work.data, work.train, t.index, t.hyperparameters, work.options),
+        ),
+  );
   if (!result) throw new Error("training produced no model");
   return result;
 }
@@ -95,16 +126,32 @@ export async function trainWith(data: PlatformData, reg: { registry: ModelRegist
  * The pipeline with a pluggable trial runner. A runner that returns `undefined` defers: this process ran its
  * share of the search and another one finishes (the Indexed-Job case); then nothing is fitted or registered here.
  */
-export async function trainCore(data: PlatformData, reg: { registry: ModelRegistry; artifacts: ArtifactStore }, o: TrainOptions, runTrials: (work: TrialWork) => Promise<TrialResult[] | undefined>): Promise<TrainResult | undefined> {
+export async function trainCore(
+  data: PlatformData,
+  reg: { registry: ModelRegistry; artifacts: ArtifactStore },
+  o: TrainOptions,
+  runTrials: (work: TrialWork) => Promise<TrialResult[] | undefined>,
+): Promise<TrainResult | undefined> {
   const started = performance.now();
-  if (o.algorithm && !algorithms.includes(o.algorithm)) throw new Error(`--algorithm: "${String(o.algorithm)}" is not one of ${algorithms.join(", ")}`);
+  if (o.algorithm && !algorithms.includes(o.algorithm))
+    throw new Error(`--algorithm: "${String(o.algorithm)}" is not one of ${algorithms.join(", ")}`);
   const seed = o.seed ?? 42;
   const datasetVersion = await resolveVersion(data, o);
   const rows = await readDatasetVersion(data, datasetVersion);
-  const table = buildTable(rows, datasetVersion.schema, { ...(o.label ? { label: o.label } : {}), ...(o.task ? { task: o.task } : {}) });
+  const table = buildTable(rows, datasetVersion.schema, {
+    ...(o.label ? { label: o.label } : {}),
+    ...(o.task ? { task: o.task } : {}),
+  });
   const { data: ds } = table;
   const algorithm: Algorithm = o.algorithm ?? (ds.task === "classification" ? "logistic" : "linear");
-  o.onLog?.({ event: "data", dataset: o.dataset, version: datasetVersion.version, rows: ds.x.length, features: table.featureNames.length, task: ds.task });
+  o.onLog?.({
+    event: "data",
+    dataset: o.dataset,
+    version: datasetVersion.version,
+    rows: ds.x.length,
+    features: table.featureNames.length,
+    task: ds.task,
+  });
   const split = trainValidationTestSplit(ds.y, { stratify: ds.task === "classification", seed });
   let hp: Record<string, number> = { ...defaultHyperparameters[algorithm], ...o.hyperparameters };
   let search: TrainResult["search"];
@@ -117,7 +164,13 @@ export async function trainCore(data: PlatformData, reg: { registry: ModelRegist
     const best = bestTrial(results);
     hp = { ...hp, ...best.hyperparameters };
     search = { trials: results.length, best };
-    o.onLog?.({ event: "search", kind: o.search, trials: results.length, best: best.hyperparameters, cvScore: best.score });
+    o.onLog?.({
+      event: "search",
+      kind: o.search,
+      trials: results.length,
+      best: best.hyperparameters,
+      cvScore: best.score,
+    });
   }
   const model = fitModel(algorithm, ds, split.train, split.validation, hp, seed);
   const testX = split.test.map((i) => ds.x[i] ?? []);
@@ -132,7 +185,13 @@ export async function trainCore(data: PlatformData, reg: { registry: ModelRegist
     metrics = { ...classificationMetrics(testY, probs, ds.classes) };
     confusion = { labels, matrix: confusionMatrix(testY, probs.map(argmax), ds.classes) };
     const classesToPlot = ds.classes === 2 ? [1] : labels.map((_, c) => c);
-    extras = classesToPlot.map((c) => ({ label: labels[c] ?? String(c), points: rocCurve(testY.map((t) => t === c), probs.map((p) => p[c] ?? 0)) }));
+    extras = classesToPlot.map((c) => ({
+      label: labels[c] ?? String(c),
+      points: rocCurve(
+        testY.map((t) => t === c),
+        probs.map((p) => p[c] ?? 0),
+      ),
+    }));
   } else {
     metrics = { ...regressionMetrics(testY, out.values ?? []) };
   }
@@ -141,24 +200,75 @@ export async function trainCore(data: PlatformData, reg: { registry: ModelRegist
   metrics.parity_max_abs_diff = parity.maxAbsDiff;
   o.onLog?.({ event: "evaluated", algorithm, metrics });
   const artifact = await reg.artifacts.put(bytes, { contentType: "application/octet-stream", fileName: "model.onnx" });
-  const heldOut = new TextEncoder().encode(split.test.map((i) => JSON.stringify({ features: ds.x[i]?.map((v) => (Number.isNaN(v) ? null : v)), target: ds.y[i] })).join("\n"));
-  const heldOutRef = await reg.artifacts.put(heldOut, { contentType: "application/x-ndjson", fileName: "heldout.jsonl" });
-  const html = renderReport({
-    model: o.model, algorithm, dataset: `${o.dataset}@${datasetVersion.version}`, metrics, hyperparameters: hp, curve: model.curve,
-    curveLabel: algorithm === "forest" ? (ds.task === "classification" ? "error rate" : "MSE") : ds.task === "classification" ? "log loss" : "MSE",
-    ...(extras ? { roc: extras } : {}), ...(confusion ? { confusion } : {}),
+  const heldOut = new TextEncoder().encode(
+    split.test
+      .map((i) => JSON.stringify({ features: ds.x[i]?.map((v) => (Number.isNaN(v) ? null : v)), target: ds.y[i] }))
+      .join("\n"),
+  );
+  const heldOutRef = await reg.artifacts.put(heldOut, {
+    contentType: "application/x-ndjson",
+    fileName: "heldout.jsonl",
   });
-  const report = await reg.artifacts.put(new TextEncoder().encode(html), { contentType: "text/html", fileName: "report.html" });
+  const html = renderReport({
+    model: o.model,
+    algorithm,
+    dataset: `${o.dataset}@${datasetVersion.version}`,
+    metrics,
+    hyperparameters: hp,
+    curve: model.curve,
+    curveLabel:
+      algorithm === "forest"
+        ? ds.task === "classification"
+          ? "error rate"
+          : "MSE"
+        : ds.task === "classification"
+          ? "log loss"
+          : "MSE",
+    ...(extras ? { roc: extras } : {}),
+    ...(confusion ? { confusion } : {}),
+  });
+  const report = await reg.artifacts.put(new TextEncoder().encode(html), {
+    contentType: "text/html",
+    fileName: "report.html",
+  });
   const version = await reg.registry.register({
-    name: o.model, createdBy: o.actor,
-    artifact: { uri: artifact.uri, sha256: artifact.sha256, sizeBytes: artifact.sizeBytes, format: "onnx", opset: onnxOpset, irVersion: onnxIrVersion },
-    signature: signatureOf(model), task: ds.task, ...(table.labels ? { labels: table.labels } : {}), algorithm,
-    hyperparameters: { ...hp, seed, ...(o.search ? { search: o.search } : {}) }, metrics,
-    dataset: { name: o.dataset, version: datasetVersion.version, rowCount: datasetVersion.rowCount, contentHash: datasetVersion.contentHash },
-    baseline: { features: featureBaselines(table.featureNames, split.train.map((i) => ds.x[i] ?? [])) },
+    name: o.model,
+    createdBy: o.actor,
+    artifact: {
+      uri: artifact.uri,
+      sha256: artifact.sha256,
+      sizeBytes: artifact.sizeBytes,
+      format: "onnx",
+      opset: onnxOpset,
+      irVersion: onnxIrVersion,
+    },
+    signature: signatureOf(model),
+    task: ds.task,
+    ...(table.labels ? { labels: table.labels } : {}),
+    algorithm,
+    hyperparameters: { ...hp, seed, ...(o.search ? { search: o.search } : {}) },
+    metrics,
+    dataset: {
+      name: o.dataset,
+      version: datasetVersion.version,
+      rowCount: datasetVersion.rowCount,
+      contentHash: datasetVersion.contentHash,
+    },
+    baseline: {
+      features: featureBaselines(
+        table.featureNames,
+        split.train.map((i) => ds.x[i] ?? []),
+      ),
+    },
     report: { uri: report.uri, sha256: report.sha256 },
     evaluation: { heldOutUri: heldOutRef.uri, heldOutSha256: heldOutRef.sha256, rows: split.test.length },
   });
   o.onLog?.({ event: "registered", model: o.model, version: version.version });
-  return { version, datasetVersion, parity, seconds: (performance.now() - started) / 1000, ...(search ? { search } : {}) };
+  return {
+    version,
+    datasetVersion,
+    parity,
+    seconds: (performance.now() - started) / 1000,
+    ...(search ? { search } : {}),
+  };
 }

@@ -5,11 +5,17 @@ import { trialShard, type WorkerJob } from "./workers.js";
 
 async function run(job: WorkerJob): Promise<unknown> {
   if (job.kind === "score") return scoreDataset(job.conn, job.options);
-  return trialShard(job.trials, job.shard).map((t) => runTrial(job.algorithm, job.data, job.train, t.index, t.hyperparameters, job.options));
+  return trialShard(job.trials, job.shard).map((t) =>
+    runTrial(job.algorithm, job.data, job.train, t.index, t.hyperparameters, job.options),
+  );
 }
 
 process.once("message", (job: WorkerJob) => {
   run(job)
     .then((result) => process.send?.({ ok: true, result }, () => process.exit(0)))
-    .catch((error: unknown) => process.send?.({ ok: false, error: error instanceof Error ? error.message : String(error) }, () => process.exit(1)));
+    .catch((error: unknown) =>
+      process.send?.({ ok: false, error: error instanceof Error ? error.message : String(error) }, () =>
+        process.exit(1),
+      ),
+    );
 });

@@ -66,7 +66,10 @@ export class DriftTracker {
     this.features.forEach((f, i) => {
       const c = this.counts[i] as number[];
       const total = c.reduce((a, b) => a + b, 0) || 1;
-      out[f.name] = psi(f.binFractions, c.map((n) => n / total));
+      out[f.name] = psi(
+        f.binFractions,
+        c.map((n) => n / total),
+      );
     });
     return out;
   }

@@ -115,14 +115,26 @@ export class LoadedVersion {
     const outputs = info.outputs.map(toMeta).filter((m): m is TensorMeta => m !== undefined);
     if (inputs.length !== info.inputs.length) {
       await pool.close();
-      throw new Error(`model ${opts.name} version ${opts.spec.version} has an input the protocol cannot carry (non-tensor or BF16)`);
+      throw new Error(
+        `model ${opts.name} version ${opts.spec.version} has an input the protocol cannot carry (non-tensor or BF16)`,
+      );
     }
     const meters = bindMeters(opts.metrics, opts.name, String(opts.spec.version));
     const db = opts.config.dynamicBatching;
     const batcher = db
       ? new DynamicBatcher(
-          { maxBatchSize: opts.config.maxBatchSize, maxQueueDelayUs: db.maxQueueDelayUs, preferredBatchSizes: db.preferredBatchSizes, maxQueueSize: db.maxQueueSize, concurrency: instances },
-          (feeds) => pool.run(feeds, outputs.map((o) => o.name)),
+          {
+            maxBatchSize: opts.config.maxBatchSize,
+            maxQueueDelayUs: db.maxQueueDelayUs,
+            preferredBatchSizes: db.preferredBatchSizes,
+            maxQueueSize: db.maxQueueSize,
+            concurrency: instances,
+          },
+          (feeds) =>
+            pool.run(
+              feeds,
+              outputs.map((o) => o.name),
+            ),
           (s) => {
             meters.execCount.inc();
             meters.batchSize.observe(s.batchSize);
@@ -130,8 +142,21 @@ export class LoadedVersion {
           },
         )
       : undefined;
-    const drift = opts.spec.baseline && opts.spec.baseline.length > 0 ? new DriftTracker(opts.spec.baseline) : undefined;
-    return new LoadedVersion(opts.name, opts.spec.version, opts.spec.key, opts.config, inputs, outputs, info, pool, batcher, opts.metrics, drift);
+    const drift =
+      opts.spec.baseline && opts.spec.baseline.length > 0 ? new DriftTracker(opts.spec.baseline) : undefined;
+    return new LoadedVersion(
+      opts.name,
+      opts.spec.version,
+      opts.spec.key,
+      opts.config,
+      inputs,
+      outputs,
+      info,
+      pool,
+      batcher,
+      opts.metrics,
+      drift,
+    );
   }
 
   /** True until the version is retired (swapped out or removed). */
@@ -140,7 +165,11 @@ export class LoadedVersion {
   }
 
   /** Runs one request (through the batcher when configured); `rows` is its first dimension. */
-  async infer(feeds: Record<string, TensorData>, rows: number, fetches: readonly string[] | undefined): Promise<InferResult> {
+  async infer(
+    feeds: Record<string, TensorData>,
+    rows: number,
+    fetches: readonly string[] | undefined,
+  ): Promise<InferResult> {
     this.inFlight++;
     try {
       this.observeDrift(feeds);

@@ -15,7 +15,11 @@ export interface ModelConfig {
   readonly maxBatchSize: number;
   /** Dynamic batching; undefined = every request runs alone. Needs maxBatchSize ≥ 1. */
   readonly dynamicBatching:
-    | { readonly maxQueueDelayUs: number; readonly preferredBatchSizes: readonly number[]; readonly maxQueueSize: number }
+    | {
+        readonly maxQueueDelayUs: number;
+        readonly preferredBatchSizes: readonly number[];
+        readonly maxQueueSize: number;
+      }
     | undefined;
   /** Sessions (worker threads) for each version. Default 1. */
   readonly instanceCount: number;
@@ -57,7 +61,21 @@ export function parseModelConfig(model: string, raw: unknown): ModelConfig {
     }
     return v;
   };
-  const known = ["name", "platform", "backend", "max_batch_size", "dynamic_batching", "instance_group", "version_policy", "allow_non_finite", "canary", "shadow", "max_queue_size", "input", "output"];
+  const known = [
+    "name",
+    "platform",
+    "backend",
+    "max_batch_size",
+    "dynamic_batching",
+    "instance_group",
+    "version_policy",
+    "allow_non_finite",
+    "canary",
+    "shadow",
+    "max_queue_size",
+    "input",
+    "output",
+  ];
   for (const k of Object.keys(raw)) if (!known.includes(k)) problems.push(`unknown field "${k}"`);
 
   const maxBatchSize = int(raw.max_batch_size, "max_batch_size", 0, 0);
@@ -68,7 +86,10 @@ export function parseModelConfig(model: string, raw: unknown): ModelConfig {
     else {
       if (maxBatchSize < 1) problems.push("dynamic_batching needs max_batch_size >= 1");
       const pref = db.preferred_batch_size ?? [];
-      if (!Array.isArray(pref) || pref.some((p) => !Number.isInteger(p) || (p as number) < 1 || (p as number) > maxBatchSize)) {
+      if (
+        !Array.isArray(pref) ||
+        pref.some((p) => !Number.isInteger(p) || (p as number) < 1 || (p as number) > maxBatchSize)
+      ) {
         problems.push(`dynamic_batching.preferred_batch_size must list integers in [1, max_batch_size]`);
       }
       const policy = isObj(db.default_queue_policy) ? db.default_queue_policy : {};
@@ -83,16 +104,27 @@ export function parseModelConfig(model: string, raw: unknown): ModelConfig {
   let instanceCount = 1;
   if (raw.instance_group !== undefined) {
     const groups = raw.instance_group;
-    if (!Array.isArray(groups) || groups.length === 0 || !groups.every(isObj)) problems.push("instance_group must be a non-empty array of objects");
+    if (!Array.isArray(groups) || groups.length === 0 || !groups.every(isObj))
+      problems.push("instance_group must be a non-empty array of objects");
     else instanceCount = groups.reduce<number>((n, g, i) => n + int(g.count, `instance_group[${i}].count`, 1, 1), 0);
   }
 
   let versionPolicy: VersionPolicy = DEFAULT_MODEL_CONFIG.versionPolicy;
   const vp = raw.version_policy;
   if (vp !== undefined) {
-    if (isObj(vp) && isObj(vp.latest)) versionPolicy = { kind: "latest", count: int(vp.latest.num_versions, "version_policy.latest.num_versions", 1, 1) };
+    if (isObj(vp) && isObj(vp.latest))
+      versionPolicy = {
+        kind: "latest",
+        count: int(vp.latest.num_versions, "version_policy.latest.num_versions", 1, 1),
+      };
     else if (isObj(vp) && isObj(vp.all)) versionPolicy = { kind: "all" };
-    else if (isObj(vp) && isObj(vp.specific) && Array.isArray(vp.specific.versions) && vp.specific.versions.length > 0 && vp.specific.versions.every((v) => Number.isInteger(v) && (v as number) >= 1)) {
+    else if (
+      isObj(vp) &&
+      isObj(vp.specific) &&
+      Array.isArray(vp.specific.versions) &&
+      vp.specific.versions.length > 0 &&
+      vp.specific.versions.every((v) => Number.isInteger(v) && (v as number) >= 1)
+    ) {
       versionPolicy = { kind: "specific", versions: Object.freeze([...(vp.specific.versions as number[])]) };
     } else problems.push("version_policy must be {latest:{num_versions}}, {all:{}} or {specific:{versions:[...]}}");
   }
@@ -110,7 +142,8 @@ export function parseModelConfig(model: string, raw: unknown): ModelConfig {
     if (!isObj(s) || !Number.isInteger(s.version)) problems.push("shadow must be {version: integer}");
     else shadow = Object.freeze({ version: s.version as number });
   }
-  if (raw.allow_non_finite !== undefined && typeof raw.allow_non_finite !== "boolean") problems.push("allow_non_finite must be a boolean");
+  if (raw.allow_non_finite !== undefined && typeof raw.allow_non_finite !== "boolean")
+    problems.push("allow_non_finite must be a boolean");
 
   if (problems.length > 0) throw new Error(`${model}/config.json: ${problems.join("; ")}`);
   return Object.freeze({
@@ -130,8 +163,13 @@ export function selectVersions(available: readonly number[], config: ModelConfig
   const sorted = [...new Set(available)].sort((a, b) => a - b);
   const p = config.versionPolicy;
   const chosen = new Set(
-    p.kind === "all" ? sorted : p.kind === "latest" ? sorted.slice(-p.count) : sorted.filter((v) => p.versions.includes(v)),
+    p.kind === "all"
+      ? sorted
+      : p.kind === "latest"
+        ? sorted.slice(-p.count)
+        : sorted.filter((v) => p.versions.includes(v)),
   );
-  for (const extra of [config.canary?.version, config.shadow?.version]) if (extra !== undefined && sorted.includes(extra)) chosen.add(extra);
+  for (const extra of [config.canary?.version, config.shadow?.version])
+    if (extra !== undefined && sorted.includes(extra)) chosen.add(extra);
   return [...chosen].sort((a, b) => a - b);
 }

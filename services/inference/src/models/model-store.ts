@@ -105,10 +105,14 @@ export class ModelStore {
     try {
       scan = await this.source.scan();
     } catch (error) {
-      this.opts.log.error({ source: this.source.description, err: String(error) }, "model source scan failed; keeping the current models");
+      this.opts.log.error(
+        { source: this.source.description, err: String(error) },
+        "model source scan failed; keeping the current models",
+      );
       return;
     }
-    for (const e of scan.errors) this.opts.log.error({ model: e.model, reason: e.message }, "model skipped; keeping its loaded versions");
+    for (const e of scan.errors)
+      this.opts.log.error({ model: e.model, reason: e.message }, "model skipped; keeping its loaded versions");
     const keep = new Set([...scan.models.map((m) => m.name), ...scan.errors.map((e) => e.model)]);
     for (const spec of scan.models) await this.syncModel(spec);
     for (const [name, entry] of this.models) {
@@ -121,7 +125,11 @@ export class ModelStore {
   }
 
   private async syncModel(spec: ModelSpec): Promise<void> {
-    const entry: ModelEntry = this.models.get(spec.name) ?? { config: spec.config, versions: new Map(), defaultVersion: spec.defaultVersion };
+    const entry: ModelEntry = this.models.get(spec.name) ?? {
+      config: spec.config,
+      versions: new Map(),
+      defaultVersion: spec.defaultVersion,
+    };
     const configChanged = JSON.stringify(entry.config) !== JSON.stringify(spec.config);
     for (const v of spec.versions) {
       const id = `${spec.name}@${v.version}`;
@@ -131,21 +139,35 @@ export class ModelStore {
       const labels = { model: spec.name, version: String(v.version) };
       this.loading.add(id);
       try {
-        const lv = await LoadedVersion.load({ name: spec.name, spec: v, config: spec.config, device: this.opts.device, cpuLimit: this.opts.cpuLimit, metrics: this.opts.metrics });
+        const lv = await LoadedVersion.load({
+          name: spec.name,
+          spec: v,
+          config: spec.config,
+          device: this.opts.device,
+          cpuLimit: this.opts.cpuLimit,
+          metrics: this.opts.metrics,
+        });
         // The swap: one map assignment; requests already holding the old version finish on it.
         entry.versions.set(v.version, lv);
         this.models.set(spec.name, entry);
         this.failed.delete(id);
         this.opts.metrics.modelLoad.inc(labels);
         this.opts.metrics.modelReady.set(labels, 1);
-        if (lv.info.fallbackReason) this.opts.log.warn({ ...labels, reason: lv.info.fallbackReason }, "running on CPU instead of CUDA");
-        this.opts.log.info({ ...labels, key: v.key, provider: lv.info.provider, swapped: current !== undefined }, "model version loaded");
+        if (lv.info.fallbackReason)
+          this.opts.log.warn({ ...labels, reason: lv.info.fallbackReason }, "running on CPU instead of CUDA");
+        this.opts.log.info(
+          { ...labels, key: v.key, provider: lv.info.provider, swapped: current !== undefined },
+          "model version loaded",
+        );
         if (current) void current.retire();
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         this.failed.set(id, { key: v.key, reason });
         this.opts.metrics.modelLoadFailure.inc(labels);
-        this.opts.log.error({ ...labels, key: v.key, reason, serving: current ? "previous artifact" : "nothing" }, "model version failed to load");
+        this.opts.log.error(
+          { ...labels, key: v.key, reason, serving: current ? "previous artifact" : "nothing" },
+          "model version failed to load",
+        );
       } finally {
         this.loading.delete(id);
       }
@@ -219,7 +241,8 @@ export class ModelStore {
   /** Every known version's state (Triton's repository index). */
   index(): VersionState[] {
     const out: VersionState[] = [];
-    for (const [name, e] of this.models) for (const v of e.versions.keys()) out.push({ name, version: String(v), state: "READY", reason: "" });
+    for (const [name, e] of this.models)
+      for (const v of e.versions.keys()) out.push({ name, version: String(v), state: "READY", reason: "" });
     for (const id of this.loading) {
       const [name = "", version = ""] = id.split("@");
       out.push({ name, version, state: "LOADING", reason: "" });

@@ -26,6 +26,9 @@ export function outputsAgree(a: Record<string, TensorData>, b: Record<string, Te
 /** A deep copy of request tensors (the primary's buffers move to its worker, so the shadow needs its own). */
 export function cloneFeeds(feeds: Record<string, TensorData>): Record<string, TensorData> {
   return Object.fromEntries(
-    Object.entries(feeds).map(([k, t]) => [k, { type: t.type, dims: [...t.dims], data: Array.isArray(t.data) ? [...t.data] : t.data.slice() }]),
+    Object.entries(feeds).map(([k, t]) => [
+      k,
+      { type: t.type, dims: [...t.dims], data: Array.isArray(t.data) ? [...t.data] : t.data.slice() },
+    ]),
   );
 }

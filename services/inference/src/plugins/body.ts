@@ -22,7 +22,11 @@ export function installBodyParsing(app: FastifyInstance): void {
     if (header !== undefined) {
       const n = Number(header);
       if (!Number.isInteger(n) || n < 0 || n > body.length) {
-        done(badRequest(`Inference-Header-Content-Length ${String(header)} must be an integer between 0 and the body length ${body.length}`));
+        done(
+          badRequest(
+            `Inference-Header-Content-Length ${String(header)} must be an integer between 0 and the body length ${body.length}`,
+          ),
+        );
         return;
       }
       jsonBytes = body.subarray(0, n);

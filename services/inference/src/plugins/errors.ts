@@ -6,13 +6,19 @@ import type { FastifyError, FastifyInstance } from "fastify";
 import { InferenceError } from "../errors.js";
 
 /** What a failed request answers: the status and the client-safe message. */
-export function toHttpError(error: FastifyError | InferenceError | Error, bodyLimit: number): { status: number; message: string } {
+export function toHttpError(
+  error: FastifyError | InferenceError | Error,
+  bodyLimit: number,
+): { status: number; message: string } {
   if (error instanceof InferenceError) return { status: error.statusCode, message: error.message };
   const e = error as FastifyError;
   if (e.validation) {
     const first = e.validation[0];
-    const extra = first?.params && "additionalProperty" in first.params ? ` "${String(first.params.additionalProperty)}"` : "";
-    const where = first?.instancePath ? `body${first.instancePath.replace(/\//g, ".")}` : (e.validationContext ?? "body");
+    const extra =
+      first?.params && "additionalProperty" in first.params ? ` "${String(first.params.additionalProperty)}"` : "";
+    const where = first?.instancePath
+      ? `body${first.instancePath.replace(/\//g, ".")}`
+      : (e.validationContext ?? "body");
     return { status: 400, message: `${where} ${first?.message ?? "is invalid"}${extra}` };
   }
   switch (e.code) {
@@ -26,7 +32,8 @@ export function toHttpError(error: FastifyError | InferenceError | Error, bodyLi
       return { status: 400, message: `malformed JSON body: ${e.message}` };
   }
   if (error instanceof SyntaxError) return { status: 400, message: `malformed JSON body: ${error.message}` };
-  if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) return { status: e.statusCode, message: e.message };
+  if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500)
+    return { status: e.statusCode, message: e.message };
   return { status: 500, message: "internal error" };
 }
 
@@ -36,7 +43,10 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     const { status, message } = toHttpError(error, bodyLimit);
     if (status >= 500) request.log.error({ err: error }, "request failed");
     else request.log.info({ status, reason: message }, "request rejected");
-    void reply.code(status).type("application/json").send({ error: status === 500 ? `${message} (request id ${request.id})` : message });
+    void reply
+      .code(status)
+      .type("application/json")
+      .send({ error: status === 500 ? `${message} (request id ${request.id})` : message });
   });
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: `no route ${request.method} ${request.url.split("?")[0]}` });

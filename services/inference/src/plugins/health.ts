@@ -17,6 +17,10 @@ export async function healthPlugin(app: FastifyInstance, ctx: ServiceContext): P
     const ready = ctx.store.ready && !ctx.state.draining;
     return reply.code(ready ? 200 : 503).send({ ready });
   });
-  app.get("/v2", async () => ({ name: SERVER_NAME, version: SERVER_VERSION, extensions: ["binary_tensor_data", "model_repository"] }));
+  app.get("/v2", async () => ({
+    name: SERVER_NAME,
+    version: SERVER_VERSION,
+    extensions: ["binary_tensor_data", "model_repository"],
+  }));
   app.post("/v2/repository/index", async () => ctx.store.index());
 }

@@ -21,7 +21,13 @@ export async function inferPlugin(app: FastifyInstance, ctx: ServiceContext): Pr
   // A no-op unless Azure Monitor (OpenTelemetry) is configured; then every inference is a span.
   const tracer = trace.getTracer("ai-platform-inference");
 
-  const shadowRun = (primary: LoadedVersion, shadow: LoadedVersion, feeds: Record<string, TensorData>, rows: number, expected: Record<string, TensorData>): void => {
+  const shadowRun = (
+    primary: LoadedVersion,
+    shadow: LoadedVersion,
+    feeds: Record<string, TensorData>,
+    rows: number,
+    expected: Record<string, TensorData>,
+  ): void => {
     const labels = { model: primary.name, version: String(primary.version), challenger: String(shadow.version) };
     shadow
       .infer(feeds, rows, undefined)
@@ -40,7 +46,9 @@ export async function inferPlugin(app: FastifyInstance, ctx: ServiceContext): Pr
     const lv = route.primary;
     const meters = lv.meters;
     meters.pending.inc();
-    const span = tracer.startSpan("infer", { attributes: { "model.name": lv.name, "model.version": lv.version, "request.id": request.id } });
+    const span = tracer.startSpan("infer", {
+      attributes: { "model.name": lv.name, "model.version": lv.version, "request.id": request.id },
+    });
     try {
       const decoded = decodeRequest(body, binaryTail(request), {
         inputs: lv.inputs,
@@ -51,10 +59,17 @@ export async function inferPlugin(app: FastifyInstance, ctx: ServiceContext): Pr
       const shadowFeeds = route.shadow ? cloneFeeds(decoded.feeds) : undefined;
       let result;
       try {
-        result = await lv.infer(decoded.feeds, decoded.rows, decoded.outputs.map((o) => o.name));
+        result = await lv.infer(
+          decoded.feeds,
+          decoded.rows,
+          decoded.outputs.map((o) => o.name),
+        );
       } catch (error) {
         if (error instanceof InferenceError) throw error;
-        throw new InferenceError(500, `inference failed in onnxruntime: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`);
+        throw new InferenceError(
+          500,
+          `inference failed in onnxruntime: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`,
+        );
       }
       meters.success.inc();
       meters.inferenceCount.inc(decoded.rows);

@@ -16,7 +16,11 @@ export async function metadataPlugin(app: FastifyInstance, ctx: ServiceContext):
       platform: "onnxruntime_onnx",
       inputs: lv.inputs,
       outputs: lv.outputs,
-      parameters: { default_version: String(lv.version), max_batch_size: lv.config.maxBatchSize, execution_provider: lv.info.provider },
+      parameters: {
+        default_version: String(lv.version),
+        max_batch_size: lv.config.maxBatchSize,
+        execution_provider: lv.info.provider,
+      },
     };
   };
   const ready = async (request: { params: Params }) => {

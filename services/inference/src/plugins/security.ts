@@ -47,7 +47,9 @@ export async function installSecurity(app: FastifyInstance, opts: SecurityOption
   app.addHook("onRequest", async (request, reply) => {
     if (OPEN.test(request.url)) return;
     const header = request.headers.authorization;
-    const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : (request.headers["x-api-key"] as string | undefined);
+    const token = header?.startsWith("Bearer ")
+      ? header.slice(7).trim()
+      : (request.headers["x-api-key"] as string | undefined);
     if (token) {
       if (apiKey !== undefined && sameSecret(token, apiKey)) return;
       if (verifyJwt !== undefined && token.split(".").length === 3) {
@@ -60,6 +62,9 @@ export async function installSecurity(app: FastifyInstance, opts: SecurityOption
       }
     }
     void reply.header("www-authenticate", 'Bearer realm="inference"');
-    throw new InferenceError(401, token ? "invalid credentials" : "missing credentials: send Authorization: Bearer <api key or Entra ID token>");
+    throw new InferenceError(
+      401,
+      token ? "invalid credentials" : "missing credentials: send Authorization: Bearer <api key or Entra ID token>",
+    );
   });
 }

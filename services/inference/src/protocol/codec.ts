@@ -3,7 +3,14 @@
  * (little-endian, no padding, BOOL one byte, BYTES as 4-byte LE length + bytes), in both directions.
  */
 import { badRequest } from "../errors.js";
-import { DATATYPES, type Datatype, type NumericArray, type TensorData, elementCount, halfToNumber } from "./datatypes.js";
+import {
+  DATATYPES,
+  type Datatype,
+  type NumericArray,
+  type TensorData,
+  elementCount,
+  halfToNumber,
+} from "./datatypes.js";
 
 function describe(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v);
@@ -15,7 +22,11 @@ function describe(v: unknown): string {
 function flatten(data: unknown): unknown[] {
   if (!Array.isArray(data)) return [data];
   let nested = false;
-  for (const v of data) if (Array.isArray(v)) { nested = true; break; }
+  for (const v of data)
+    if (Array.isArray(v)) {
+      nested = true;
+      break;
+    }
   if (!nested) return data;
   const out: unknown[] = [];
   const stack: unknown[] = [data];
@@ -78,7 +89,9 @@ export function decodeJson(
       if (typeof v !== "number") where(i, "a number");
       f[i] = v as number;
       if (!allowNonFinite && !Number.isFinite(f[i])) {
-        throw badRequest(`input "${name}": element ${i} overflows ${datatype} to a non-finite value, which this model does not accept`);
+        throw badRequest(
+          `input "${name}": element ${i} overflows ${datatype} to a non-finite value, which this model does not accept`,
+        );
       }
     }
   }
@@ -91,7 +104,8 @@ export function checkFinite(name: string, t: TensorData): void {
   const a = t.data as Float32Array | Uint16Array;
   for (let i = 0; i < a.length; i++) {
     const v = t.type === "float16" ? halfToNumber(a[i] as number) : (a[i] as number);
-    if (!Number.isFinite(v)) throw badRequest(`input "${name}": element ${i} is ${v}, and this model does not accept non-finite values`);
+    if (!Number.isFinite(v))
+      throw badRequest(`input "${name}": element ${i} is ${v}, and this model does not accept non-finite values`);
   }
 }
 
@@ -116,20 +130,28 @@ export function decodeBinary(name: string, datatype: Datatype, shape: readonly n
       if (off + 4 > bytes.length) throw badRequest(`input "${name}": truncated BYTES length prefix at byte ${off}`);
       const len = bytes.readUInt32LE(off);
       off += 4;
-      if (off + len > bytes.length) throw badRequest(`input "${name}": BYTES element ${out.length} runs past the binary data`);
+      if (off + len > bytes.length)
+        throw badRequest(`input "${name}": BYTES element ${out.length} runs past the binary data`);
       out.push(bytes.toString("utf8", off, off + len));
       off += len;
     }
-    if (out.length !== count) throw badRequest(`input "${name}": shape [${shape.join(",")}] needs ${count} elements, binary data has ${out.length}`);
+    if (out.length !== count)
+      throw badRequest(
+        `input "${name}": shape [${shape.join(",")}] needs ${count} elements, binary data has ${out.length}`,
+      );
     return { type: "string", dims: shape, data: out };
   }
   if (bytes.length !== count * info.size) {
-    throw badRequest(`input "${name}": shape [${shape.join(",")}] of ${datatype} needs ${count * info.size} bytes, binary_data_size is ${bytes.length}`);
+    throw badRequest(
+      `input "${name}": shape [${shape.join(",")}] of ${datatype} needs ${count * info.size} bytes, binary_data_size is ${bytes.length}`,
+    );
   }
   const out = info.make(count);
   new Uint8Array(out.buffer).set(bytes);
   if (datatype === "BOOL") {
-    for (let i = 0; i < count; i++) if ((out[i] as number) > 1) throw badRequest(`input "${name}": BOOL element ${i} is byte ${out[i]}, expected 0 or 1`);
+    for (let i = 0; i < count; i++)
+      if ((out[i] as number) > 1)
+        throw badRequest(`input "${name}": BOOL element ${i} is byte ${out[i]}, expected 0 or 1`);
   }
   return { type: info.ort, dims: shape, data: out };
 }

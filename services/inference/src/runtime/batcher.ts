@@ -63,7 +63,8 @@ function concat(tensors: readonly TensorData[], rows: number): TensorData {
 }
 
 function slice(t: TensorData, start: number, rows: number, total: number): TensorData {
-  if (t.dims[0] !== total) throw new Error(`output's first dimension is ${t.dims[0]}, expected the batch size ${total}`);
+  if (t.dims[0] !== total)
+    throw new Error(`output's first dimension is ${t.dims[0]}, expected the batch size ${total}`);
   const per = t.dims.slice(1).reduce((a, b) => a * b, 1);
   const dims = [rows, ...t.dims.slice(1)];
   const data = Array.isArray(t.data)
@@ -92,7 +93,9 @@ export class DynamicBatcher {
   /** Queues one request (`rows` = its first dimension) and resolves with its share of the batch's outputs. */
   submit(feeds: Record<string, TensorData>, rows: number): Promise<RunResult & { queueUs: number }> {
     if (this.queue.length >= this.opts.maxQueueSize) {
-      return Promise.reject(unavailable(`dynamic batching queue is full (${this.queue.length} requests waiting); retry later`));
+      return Promise.reject(
+        unavailable(`dynamic batching queue is full (${this.queue.length} requests waiting); retry later`),
+      );
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ feeds, rows, key: shapeKey(feeds), enqueuedAt: performance.now(), resolve, reject });
@@ -158,7 +161,15 @@ export class DynamicBatcher {
     const names = Object.keys((items[0] as Pending).feeds);
     let feeds: Record<string, TensorData>;
     try {
-      feeds = Object.fromEntries(names.map((n) => [n, concat(items.map((p) => p.feeds[n] as TensorData), rows)]));
+      feeds = Object.fromEntries(
+        names.map((n) => [
+          n,
+          concat(
+            items.map((p) => p.feeds[n] as TensorData),
+            rows,
+          ),
+        ]),
+      );
     } catch (error) {
       this.inFlight--;
       for (const p of items) p.reject(error);
@@ -176,7 +187,9 @@ export class DynamicBatcher {
         let start = 0;
         for (const p of items) {
           try {
-            const outputs = Object.fromEntries(Object.entries(result.outputs).map(([n, t]) => [n, slice(t, start, p.rows, rows)]));
+            const outputs = Object.fromEntries(
+              Object.entries(result.outputs).map(([n, t]) => [n, slice(t, start, p.rows, rows)]),
+            );
             p.resolve({ outputs, computeUs: result.computeUs, queueUs: (startedAt - p.enqueuedAt) * 1000 });
           } catch (error) {
             p.reject(error);

@@ -66,7 +66,12 @@ function transferables(tasks: readonly { feeds: Record<string, TensorData> }[]):
     for (const t of Object.values(task.feeds)) {
       const d = t.data;
       if (Array.isArray(d) || d.byteLength < TRANSFER_MIN_BYTES) continue;
-      if (d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer && !list.includes(d.buffer)) {
+      if (
+        d.byteOffset === 0 &&
+        d.byteLength === d.buffer.byteLength &&
+        d.buffer instanceof ArrayBuffer &&
+        !list.includes(d.buffer)
+      ) {
         list.push(d.buffer);
       }
     }
@@ -80,14 +85,21 @@ interface Failed {
 }
 
 /** A message sent to a worker and not yet answered: a control message (meta, warmup) or requests. */
-type Outstanding = { readonly control: true; readonly resolve: (v: unknown) => void; readonly reject: (e: unknown) => void } | readonly Waiting[];
+type Outstanding =
+  | { readonly control: true; readonly resolve: (v: unknown) => void; readonly reject: (e: unknown) => void }
+  | readonly Waiting[];
 
 /** One worker thread, its session and the messages it has not answered yet (answered in order). */
 class Slot {
   readonly worker: Worker;
   readonly outstanding: Outstanding[] = [];
 
-  constructor(workerData: object, onMessage: (slot: Slot, reply: unknown) => void, onExit: (slot: Slot, code: number) => void, onError: (slot: Slot, e: Error) => void) {
+  constructor(
+    workerData: object,
+    onMessage: (slot: Slot, reply: unknown) => void,
+    onExit: (slot: Slot, code: number) => void,
+    onError: (slot: Slot, e: Error) => void,
+  ) {
     // Worker threads must not inherit a TypeScript loader's flags; the worker entry is plain JavaScript.
     this.worker = new Worker(WORKER, { workerData, execArgv: [] });
     this.worker.on("message", (reply: unknown) => onMessage(this, reply));
@@ -104,7 +116,9 @@ class Slot {
 }
 
 function failure(reply: unknown): Error | undefined {
-  return reply !== null && typeof reply === "object" && "failed" in reply ? new Error((reply as Failed).failed) : undefined;
+  return reply !== null && typeof reply === "object" && "failed" in reply
+    ? new Error((reply as Failed).failed)
+    : undefined;
 }
 
 /** Worker threads with one session each; `close()` terminates them, which releases the sessions' memory. */
@@ -167,7 +181,9 @@ export class SessionPool {
     if (this.closed) return Promise.reject(unavailable("model version is unloading"));
     // Free workers will take up to MAX_PER_MESSAGE each at the end of this turn; beyond that, maxQueue may wait.
     if (this.waiting.length >= this.maxQueue + (this.instances - this.busy) * MAX_PER_MESSAGE) {
-      return Promise.reject(unavailable(`inference queue is full (${this.waiting.length} requests waiting); retry later`));
+      return Promise.reject(
+        unavailable(`inference queue is full (${this.waiting.length} requests waiting); retry later`),
+      );
     }
     return new Promise((resolve, reject) => {
       this.waiting.push({ feeds, fetches, resolve, reject });
@@ -199,7 +215,9 @@ export class SessionPool {
         slot.worker.postMessage({ op: "run", feeds: w.feeds, fetches: w.fetches }, transfer);
         return;
       }
-      const tasks = new Array<{ feeds: Record<string, TensorData>; fetches: readonly string[] | undefined }>(batch.length);
+      const tasks = new Array<{ feeds: Record<string, TensorData>; fetches: readonly string[] | undefined }>(
+        batch.length,
+      );
       for (let i = 0; i < batch.length; i++) {
         const w = batch[i] as Waiting;
         tasks[i] = { feeds: w.feeds, fetches: w.fetches };

@@ -26,11 +26,18 @@ export interface RegistryModelRef {
 }
 
 /** The model config every registry model gets from INFERENCE_MAX_BATCH_SIZE / _MAX_QUEUE_DELAY_US / _INSTANCES. */
-export function registryModelConfig(serving: { maxBatchSize: number; maxQueueDelayUs: number; instances: number }): ModelConfig {
+export function registryModelConfig(serving: {
+  maxBatchSize: number;
+  maxQueueDelayUs: number;
+  instances: number;
+}): ModelConfig {
   return {
     ...DEFAULT_MODEL_CONFIG,
     maxBatchSize: serving.maxBatchSize,
-    dynamicBatching: serving.maxBatchSize > 0 ? { maxQueueDelayUs: serving.maxQueueDelayUs, preferredBatchSizes: [], maxQueueSize: 1024 } : undefined,
+    dynamicBatching:
+      serving.maxBatchSize > 0
+        ? { maxQueueDelayUs: serving.maxQueueDelayUs, preferredBatchSizes: [], maxQueueSize: 1024 }
+        : undefined,
     instanceCount: serving.instances,
   };
 }

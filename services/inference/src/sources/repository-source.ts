@@ -28,7 +28,8 @@ export async function loadVerified(path: string, expectedSha256: string | undefi
   const bytes = await readFile(path);
   if (expectedSha256 !== undefined) {
     const actual = createHash("sha256").update(bytes).digest("hex");
-    if (actual !== expectedSha256) throw new Error(`sha256 mismatch for ${path}: expected ${expectedSha256}, got ${actual}`);
+    if (actual !== expectedSha256)
+      throw new Error(`sha256 mismatch for ${path}: expected ${expectedSha256}, got ${actual}`);
   }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -60,7 +61,8 @@ async function scanModel(root: string, name: string): Promise<ModelSpec | undefi
     }
     const sha = (await readOptional(`${file}.sha256`))?.trim().split(/\s+/)[0]?.toLowerCase();
     const baselineText = await readOptional(join(dir, e.name, "baseline.json"));
-    const baseline = baselineText === undefined ? undefined : ((JSON.parse(baselineText) as { features: FeatureBaseline[] }).features);
+    const baseline =
+      baselineText === undefined ? undefined : (JSON.parse(baselineText) as { features: FeatureBaseline[] }).features;
     found.set(version, {
       version,
       key: sha ?? `${info.size}:${info.mtimeMs}`,

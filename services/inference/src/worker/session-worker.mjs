@@ -24,7 +24,11 @@ async function createSession() {
       return { session, provider: "cuda", fallbackReason: undefined };
     } catch (error) {
       const session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ["cpu"] });
-      return { session, provider: "cpu", fallbackReason: `CUDA execution provider unavailable: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        session,
+        provider: "cpu",
+        fallbackReason: `CUDA execution provider unavailable: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   }
   const session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ["cpu"] });
@@ -39,13 +43,27 @@ function zeros(meta) {
   const dims = (meta.shape ?? []).map((d) => (typeof d === "number" && d > 0 ? d : 1));
   const n = dims.reduce((a, b) => a * b, 1);
   switch (meta.type) {
-    case "string": return new ort.Tensor("string", new Array(n).fill(""), dims);
-    case "bool": return new ort.Tensor("bool", new Uint8Array(n), dims);
-    case "int64": return new ort.Tensor("int64", new BigInt64Array(n), dims);
-    case "uint64": return new ort.Tensor("uint64", new BigUint64Array(n), dims);
-    case "float16": return new ort.Tensor("float16", new Uint16Array(n), dims);
+    case "string":
+      return new ort.Tensor("string", new Array(n).fill(""), dims);
+    case "bool":
+      return new ort.Tensor("bool", new Uint8Array(n), dims);
+    case "int64":
+      return new ort.Tensor("int64", new BigInt64Array(n), dims);
+    case "uint64":
+      return new ort.Tensor("uint64", new BigUint64Array(n), dims);
+    case "float16":
+      return new ort.Tensor("float16", new Uint16Array(n), dims);
     default: {
-      const Ctor = { float32: Float32Array, float64: Float64Array, int32: Int32Array, int16: Int16Array, int8: Int8Array, uint32: Uint32Array, uint16: Uint16Array, uint8: Uint8Array }[meta.type];
+      const Ctor = {
+        float32: Float32Array,
+        float64: Float64Array,
+        int32: Int32Array,
+        int16: Int16Array,
+        int8: Int8Array,
+        uint32: Uint32Array,
+        uint16: Uint16Array,
+        uint8: Uint8Array,
+      }[meta.type];
       return new ort.Tensor(meta.type, new Ctor(n), dims);
     }
   }
@@ -126,7 +144,8 @@ async function runOne(session, task, transfer) {
     const data = t.data;
     outputs[name] = { type: t.type, dims: t.dims, data };
     // Large outputs move without a copy; below 64 KiB copying is cheaper than detaching the buffer.
-    if (!Array.isArray(data) && data.byteLength >= 65536 && data.byteLength === data.buffer.byteLength) transfer.push(data.buffer);
+    if (!Array.isArray(data) && data.byteLength >= 65536 && data.byteLength === data.buffer.byteLength)
+      transfer.push(data.buffer);
   }
   return { outputs, computeUs };
 }

@@ -9,7 +9,14 @@ import type { JSONObject, OperationInput } from "@azure/cosmos";
 import type { PlatformConnection } from "@ai-platform/registry";
 import { openPlatformData, statusOf, type PlatformData } from "../platform.js";
 import { readTable } from "./records.js";
-import { type DatasetSchema, checkSchemaColumns, inferSchema, parseSchemaSpec, validateRecord, type RowValues } from "./schema.js";
+import {
+  type DatasetSchema,
+  checkSchemaColumns,
+  inferSchema,
+  parseSchemaSpec,
+  validateRecord,
+  type RowValues,
+} from "./schema.js";
 
 /** A row as stored in the `datasets` container (partition key `/dataset`). */
 export interface RowDoc {
@@ -57,13 +64,16 @@ const datasetNamePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 /** Checks a dataset name (used in ids and blob paths); throws naming `--dataset`. */
 export function checkDatasetName(name: string): void {
-  if (!datasetNamePattern.test(name)) throw new Error(`--dataset: "${name}" must be 1-63 letters, digits, '_' or '-', starting with a letter or digit`);
+  if (!datasetNamePattern.test(name))
+    throw new Error(`--dataset: "${name}" must be 1-63 letters, digits, '_' or '-', starting with a letter or digit`);
 }
 
 /** sha256 hex of a value's canonical JSON (keys sorted). */
 export function canonicalHash(values: RowValues): string {
   const keys = Object.keys(values).sort();
-  return createHash("sha256").update(JSON.stringify(keys.map((k) => [k, values[k]]))).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(keys.map((k) => [k, values[k]])))
+    .digest("hex");
 }
 
 /** Reads and bumps the dataset's ingest-run counter with ETag-conditional writes. */
@@ -73,7 +83,10 @@ async function nextIngestRun(data: PlatformData, dataset: string): Promise<numbe
     const next = (resource?.last ?? 0) + 1;
     try {
       const doc = { id: "ingest-runs", dataset, type: "ingest-runs", last: next };
-      if (resource) await data.versions.item("ingest-runs", dataset).replace(doc, { accessCondition: { type: "IfMatch", condition: resource._etag } });
+      if (resource)
+        await data.versions
+          .item("ingest-runs", dataset)
+          .replace(doc, { accessCondition: { type: "IfMatch", condition: resource._etag } });
       else await data.versions.items.create(doc);
       return next;
     } catch (error) {
@@ -84,7 +97,12 @@ async function nextIngestRun(data: PlatformData, dataset: string): Promise<numbe
 
 /** Stores the dataset's schema (label and id columns included) for `train` to read. */
 async function saveSchema(data: PlatformData, dataset: string, schema: DatasetSchema): Promise<void> {
-  await data.versions.items.upsert({ id: "schema", dataset, type: "schema", schema: schema as unknown as Record<string, unknown> });
+  await data.versions.items.upsert({
+    id: "schema",
+    dataset,
+    type: "schema",
+    schema: schema as unknown as Record<string, unknown>,
+  });
 }
 
 /** Reads a dataset's stored schema, if it was ever ingested. */
@@ -109,8 +127,15 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
   const started = performance.now();
   const table = readTable(opts.file);
   const schema: DatasetSchema = opts.schema
-    ? { columns: parseSchemaSpec(opts.schema), ...(opts.label ? { label: opts.label } : {}), ...(opts.id ? { id: opts.id } : {}) }
-    : inferSchema(table.columns, table.records, { ...(opts.label ? { label: opts.label } : {}), ...(opts.id ? { id: opts.id } : {}) });
+    ? {
+        columns: parseSchemaSpec(opts.schema),
+        ...(opts.label ? { label: opts.label } : {}),
+        ...(opts.id ? { id: opts.id } : {}),
+      }
+    : inferSchema(table.columns, table.records, {
+        ...(opts.label ? { label: opts.label } : {}),
+        ...(opts.id ? { id: opts.id } : {}),
+      });
   checkSchemaColumns(schema);
   const ingestRun = await nextIngestRun(data, opts.dataset);
   const rejected: { line: number; reason: string; values: unknown }[] = [];
@@ -118,12 +143,21 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
   const firstLine = new Map<string, number>();
   for (const record of table.records) {
     const result = validateRecord(record, schema);
-    if ("reason" in result) { rejected.push({ line: record.line, reason: result.reason, values: record.values }); continue; }
+    if ("reason" in result) {
+      rejected.push({ line: record.line, reason: result.reason, values: record.values });
+      continue;
+    }
     const rowHash = canonicalHash(result.row);
     const rowKey = schema.id ? String(result.row[schema.id]) : rowHash;
     const seen = firstLine.get(rowKey);
     if (seen !== undefined) {
-      rejected.push({ line: record.line, reason: schema.id ? `duplicate id "${rowKey}" (first on line ${seen})` : `duplicate row (same values as line ${seen})`, values: record.values });
+      rejected.push({
+        line: record.line,
+        reason: schema.id
+          ? `duplicate id "${rowKey}" (first on line ${seen})`
+          : `duplicate row (same values as line ${seen})`,
+        values: record.values,
+      });
       continue;
     }
     firstLine.set(rowKey, record.line);
@@ -136,14 +170,23 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
   };
   if (opts.mode === "single") {
     for (const doc of good) {
-      try { await data.rows.items.upsert(doc); written += 1; } catch (error) { fail(doc, String(statusOf(error) ?? (error as Error).message)); }
+      try {
+        await data.rows.items.upsert(doc);
+        written += 1;
+      } catch (error) {
+        fail(doc, String(statusOf(error) ?? (error as Error).message));
+      }
       if (written % 500 === 0) opts.onProgress?.(written, good.length);
     }
   } else {
     const chunk = 2000;
     for (let start = 0; start < good.length; start += chunk) {
       const docs = good.slice(start, start + chunk);
-      const ops: OperationInput[] = docs.map((doc) => ({ operationType: "Upsert", partitionKey: opts.dataset, resourceBody: doc as unknown as JSONObject }));
+      const ops: OperationInput[] = docs.map((doc) => ({
+        operationType: "Upsert",
+        partitionKey: opts.dataset,
+        resourceBody: doc as unknown as JSONObject,
+      }));
       const results = await data.rows.items.executeBulkOperations(ops);
       results.forEach((r, i) => {
         const code = r.response?.statusCode ?? 0;
@@ -158,5 +201,15 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
   rejected.sort((a, b) => a.line - b.line);
   writeFileSync(rejectedPath, rejected.map((r) => JSON.stringify(r)).join("\n") + (rejected.length ? "\n" : ""));
   const seconds = (performance.now() - started) / 1000;
-  return { dataset: opts.dataset, rowsRead: table.records.length, written, rejected: rejected.length, seconds, rowsPerSecond: written / Math.max(seconds, 1e-9), rejectedPath, ingestRun, schema };
+  return {
+    dataset: opts.dataset,
+    rowsRead: table.records.length,
+    written,
+    rejected: rejected.length,
+    seconds,
+    rowsPerSecond: written / Math.max(seconds, 1e-9),
+    rejectedPath,
+    ingestRun,
+    schema,
+  };
 }

@@ -10,21 +10,33 @@ import { parse } from "csv-parse/sync";
 export type RawValue = string | number | boolean | null;
 
 /** One input line. */
-export interface RawRecord { line: number; values: Record<string, RawValue>; parseError?: string }
+export interface RawRecord {
+  line: number;
+  values: Record<string, RawValue>;
+  parseError?: string;
+}
 
 /** The file's columns (CSV header, or the union of JSONL keys in first-seen order) and its records. */
-export interface RawTable { columns: string[]; records: RawRecord[] }
+export interface RawTable {
+  columns: string[];
+  records: RawRecord[];
+}
 
 /** Parses CSV text with a header row; rows with the wrong number of fields get a `parseError`. */
 export function parseCsv(text: string): RawTable {
-  const rows = parse(text, { relax_column_count: true, skip_empty_lines: true, bom: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  const rows = parse(text, { relax_column_count: true, skip_empty_lines: true, bom: true, info: true }) as unknown as {
+    record: string[];
+    info: { lines: number };
+  }[];
   const header = rows[0]?.record;
   if (!header) return { columns: [], records: [] };
   const columns = header.map((h) => h.trim());
   const records = rows.slice(1).map(({ record, info }): RawRecord => {
     const values: Record<string, RawValue> = {};
     columns.forEach((c, i) => (values[c] = record[i] === undefined || record[i] === "" ? null : (record[i] as string)));
-    return record.length === columns.length ? { line: info.lines, values } : { line: info.lines, values, parseError: `expected ${columns.length} fields, got ${record.length}` };
+    return record.length === columns.length
+      ? { line: info.lines, values }
+      : { line: info.lines, values, parseError: `expected ${columns.length} fields, got ${record.length}` };
   });
   return { columns, records };
 }
@@ -50,8 +62,12 @@ export function parseJsonl(text: string): RawTable {
     }
     const values: Record<string, RawValue> = {};
     for (const [k, v] of Object.entries(obj)) {
-      if (!seen.has(k)) { seen.add(k); columns.push(k); }
-      values[k] = v === null || ["string", "number", "boolean"].includes(typeof v) ? (v as RawValue) : JSON.stringify(v);
+      if (!seen.has(k)) {
+        seen.add(k);
+        columns.push(k);
+      }
+      values[k] =
+        v === null || ["string", "number", "boolean"].includes(typeof v) ? (v as RawValue) : JSON.stringify(v);
     }
     records.push({ line, values });
   });

@@ -8,9 +8,16 @@ import type { RawRecord, RawValue } from "./records.js";
 /** Column types. */
 export type ColumnType = "number" | "string";
 /** One column. */
-export interface ColumnSpec { name: string; type: ColumnType }
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+}
 /** A dataset's schema: columns plus which one is the label and which the id (both optional). */
-export interface DatasetSchema { columns: ColumnSpec[]; label?: string; id?: string }
+export interface DatasetSchema {
+  columns: ColumnSpec[];
+  label?: string;
+  id?: string;
+}
 
 /** A validated row: typed values (`null` = missing). */
 export type RowValues = Record<string, number | string | null>;
@@ -32,16 +39,22 @@ export function isMissing(v: RawValue | undefined): boolean {
 export function parseSchemaSpec(spec: string): ColumnSpec[] {
   return spec.split(",").map((part) => {
     const [name, type] = part.split(":").map((s) => s.trim());
-    if (!name || (type !== "number" && type !== "string")) throw new Error(`--schema: "${part}" must be <column>:number or <column>:string`);
+    if (!name || (type !== "number" && type !== "string"))
+      throw new Error(`--schema: "${part}" must be <column>:number or <column>:string`);
     return { name, type };
   });
 }
 
 /** Infers column types from the records (label and id columns are kept as given by the data). */
-export function inferSchema(columns: readonly string[], records: readonly RawRecord[], opts: { label?: string; id?: string }): DatasetSchema {
+export function inferSchema(
+  columns: readonly string[],
+  records: readonly RawRecord[],
+  opts: { label?: string; id?: string },
+): DatasetSchema {
   const specs = columns.map((name): ColumnSpec => {
     if (name === opts.id) return { name, type: "string" };
-    let numeric = 0, total = 0;
+    let numeric = 0,
+      total = 0;
     for (const r of records) {
       if (r.parseError) continue;
       const v = r.values[name];
@@ -57,8 +70,10 @@ export function inferSchema(columns: readonly string[], records: readonly RawRec
 /** Checks that label/id name existing columns; throws naming the flag. */
 export function checkSchemaColumns(schema: DatasetSchema): void {
   const names = new Set(schema.columns.map((c) => c.name));
-  if (schema.label && !names.has(schema.label)) throw new Error(`--label: column "${schema.label}" is not in the file (columns: ${[...names].join(", ")})`);
-  if (schema.id && !names.has(schema.id)) throw new Error(`--id: column "${schema.id}" is not in the file (columns: ${[...names].join(", ")})`);
+  if (schema.label && !names.has(schema.label))
+    throw new Error(`--label: column "${schema.label}" is not in the file (columns: ${[...names].join(", ")})`);
+  if (schema.id && !names.has(schema.id))
+    throw new Error(`--id: column "${schema.id}" is not in the file (columns: ${[...names].join(", ")})`);
 }
 
 /** Validates one record: the typed row, or the reason it is rejected. */

@@ -36,7 +36,8 @@ const rowsQuery = "SELECT * FROM c WHERE c.dataset = @dataset";
 
 /** Drops Cosmos DB's system properties from a stored version. */
 function withoutSystemFields(v: DatasetVersion): DatasetVersion {
-  const { _rid, _self, _etag, _attachments, _ts, ...rest } = v as DatasetVersion & Record<"_rid" | "_self" | "_etag" | "_attachments" | "_ts", unknown>;
+  const { _rid, _self, _etag, _attachments, _ts, ...rest } = v as DatasetVersion &
+    Record<"_rid" | "_self" | "_etag" | "_attachments" | "_ts", unknown>;
   void [_rid, _self, _etag, _attachments, _ts];
   return rest;
 }
@@ -44,12 +45,26 @@ function withoutSystemFields(v: DatasetVersion): DatasetVersion {
 /** Reads every row of a dataset (one partition; pages of 1000; parallel across partitions on Azure). */
 export async function readRows(data: PlatformData, dataset: string, afterIngestRun?: number): Promise<RowDoc[]> {
   const query = afterIngestRun === undefined ? rowsQuery : `${rowsQuery} AND c.ingestRun > @run`;
-  const parameters = [{ name: "@dataset", value: dataset }, ...(afterIngestRun === undefined ? [] : [{ name: "@run", value: afterIngestRun }])];
-  const iterator = data.rows.items.query<RowDoc>({ query, parameters }, { partitionKey: dataset, maxItemCount: 1000, maxDegreeOfParallelism: -1 });
+  const parameters = [
+    { name: "@dataset", value: dataset },
+    ...(afterIngestRun === undefined ? [] : [{ name: "@run", value: afterIngestRun }]),
+  ];
+  const iterator = data.rows.items.query<RowDoc>(
+    { query, parameters },
+    { partitionKey: dataset, maxItemCount: 1000, maxDegreeOfParallelism: -1 },
+  );
   const out: RowDoc[] = [];
   while (iterator.hasMoreResults()) {
     const page = await iterator.fetchNext();
-    for (const r of page.resources) out.push({ id: r.id, dataset: r.dataset, rowKey: r.rowKey, rowHash: r.rowHash, ingestRun: r.ingestRun, values: r.values });
+    for (const r of page.resources)
+      out.push({
+        id: r.id,
+        dataset: r.dataset,
+        rowKey: r.rowKey,
+        rowHash: r.rowHash,
+        ingestRun: r.ingestRun,
+        values: r.values,
+      });
   }
   return out.sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
 }
@@ -62,7 +77,10 @@ export function contentHash(rows: readonly RowDoc[]): string {
 
 async function changeFeedNow(data: PlatformData, dataset: string): Promise<string | undefined> {
   try {
-    const it = data.rows.items.getChangeFeedIterator({ changeFeedStartFrom: ChangeFeedStartFrom.Now(dataset), maxItemCount: 1 });
+    const it = data.rows.items.getChangeFeedIterator({
+      changeFeedStartFrom: ChangeFeedStartFrom.Now(dataset),
+      maxItemCount: 1,
+    });
     return (await it.readNext()).continuationToken;
   } catch {
     return undefined; // a continuation is a convenience for Azure consumers; the watermark is authoritative
@@ -72,13 +90,23 @@ async function changeFeedNow(data: PlatformData, dataset: string): Promise<strin
 /** Lists a dataset's versions, oldest first. */
 export async function listDatasetVersions(data: PlatformData, dataset: string): Promise<DatasetVersion[]> {
   const { resources } = await data.versions.items
-    .query<DatasetVersion>({ query: "SELECT * FROM c WHERE c.dataset = @d AND c.type = 'version'", parameters: [{ name: "@d", value: dataset }] }, { partitionKey: dataset })
+    .query<DatasetVersion>(
+      {
+        query: "SELECT * FROM c WHERE c.dataset = @d AND c.type = 'version'",
+        parameters: [{ name: "@d", value: dataset }],
+      },
+      { partitionKey: dataset },
+    )
     .fetchAll();
   return resources.map(withoutSystemFields).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 /** Reads one version record. */
-export async function getDatasetVersion(data: PlatformData, dataset: string, version: string): Promise<DatasetVersion | undefined> {
+export async function getDatasetVersion(
+  data: PlatformData,
+  dataset: string,
+  version: string,
+): Promise<DatasetVersion | undefined> {
   const { resource } = await data.versions.item(`version-${version}`, dataset).read<DatasetVersion>();
   return resource ? withoutSystemFields(resource) : undefined;
 }
@@ -88,13 +116,18 @@ export async function getDatasetVersion(data: PlatformData, dataset: string, ver
  * With `reuseUnchanged` (what `train` uses) and no `name`, returns the latest version instead when its content
  * hash equals the current rows', so retraining on unchanged data does not multiply identical versions.
  */
-export async function snapshotDataset(data: PlatformData, dataset: string, opts: { name?: string; actor: string; reuseUnchanged?: boolean }): Promise<DatasetVersion> {
+export async function snapshotDataset(
+  data: PlatformData,
+  dataset: string,
+  opts: { name?: string; actor: string; reuseUnchanged?: boolean },
+): Promise<DatasetVersion> {
   checkDatasetName(dataset);
   const schema = await loadSchema(data, dataset);
   if (!schema) throw new Error(`--dataset: "${dataset}" has no rows; ingest it first`);
   const existing = await listDatasetVersions(data, dataset);
   const name = opts.name ?? `v${existing.length + 1}`;
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name)) throw new Error(`--name: "${name}" must be letters, digits, '.', '_' or '-'`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name))
+    throw new Error(`--name: "${name}" must be letters, digits, '.', '_' or '-'`);
   const changeFeedContinuation = await changeFeedNow(data, dataset);
   const rows = await readRows(data, dataset);
   const latest = existing.at(-1);
@@ -102,16 +135,31 @@ export async function snapshotDataset(data: PlatformData, dataset: string, opts:
   const exportPath = `snapshots/${dataset}/${name}.jsonl`;
   const body = rows.map((r) => JSON.stringify(r)).join("\n");
   const record: DatasetVersion = {
-    id: `version-${name}`, type: "version", dataset, version: name, query: rowsQuery.replace("@dataset", JSON.stringify(dataset)),
-    rowCount: rows.length, contentHash: contentHash(rows), throughIngestRun: Math.max(0, ...rows.map((r) => r.ingestRun)),
+    id: `version-${name}`,
+    type: "version",
+    dataset,
+    version: name,
+    query: rowsQuery.replace("@dataset", JSON.stringify(dataset)),
+    rowCount: rows.length,
+    contentHash: contentHash(rows),
+    throughIngestRun: Math.max(0, ...rows.map((r) => r.ingestRun)),
     ...(changeFeedContinuation ? { changeFeedContinuation } : {}),
-    exportPath, schema, createdAt: new Date().toISOString(), createdBy: opts.actor,
+    exportPath,
+    schema,
+    createdAt: new Date().toISOString(),
+    createdBy: opts.actor,
   };
   try {
-    await data.datasetBlobs.getBlockBlobClient(exportPath).upload(body, Buffer.byteLength(body), { conditions: { ifNoneMatch: "*" }, blobHTTPHeaders: { blobContentType: "application/x-ndjson" } });
+    await data.datasetBlobs
+      .getBlockBlobClient(exportPath)
+      .upload(body, Buffer.byteLength(body), {
+        conditions: { ifNoneMatch: "*" },
+        blobHTTPHeaders: { blobContentType: "application/x-ndjson" },
+      });
     await data.versions.items.create(record);
   } catch (error) {
-    if (statusOf(error) === 409 || statusOf(error) === 412) throw new Error(`dataset version ${dataset}@${name} already exists; versions are immutable`, { cause: error });
+    if (statusOf(error) === 409 || statusOf(error) === 412)
+      throw new Error(`dataset version ${dataset}@${name} already exists; versions are immutable`, { cause: error });
     throw error;
   }
   return record;
@@ -121,7 +169,8 @@ export async function snapshotDataset(data: PlatformData, dataset: string, opts:
 export async function readDatasetVersion(data: PlatformData, version: DatasetVersion): Promise<RowDoc[]> {
   const text = (await data.datasetBlobs.getBlockBlobClient(version.exportPath).downloadToBuffer()).toString("utf8");
   const rows = text.trim() === "" ? [] : text.split("\n").map((l) => JSON.parse(l) as RowDoc);
-  if (contentHash(rows) !== version.contentHash) throw new Error(`dataset version ${version.dataset}@${version.version}: export does not match its content hash`);
+  if (contentHash(rows) !== version.contentHash)
+    throw new Error(`dataset version ${version.dataset}@${version.version}: export does not match its content hash`);
   return rows;
 }
 
@@ -134,7 +183,11 @@ export async function readChangesSince(data: PlatformData, version: DatasetVersi
  * Incremental snapshot: the base version's export merged with only the rows changed since it (later ingest runs
  * override by rowKey). Reads the changes, not the whole dataset.
  */
-export async function snapshotIncremental(data: PlatformData, base: DatasetVersion, opts: { name?: string; actor: string }): Promise<{ version: DatasetVersion; changed: number }> {
+export async function snapshotIncremental(
+  data: PlatformData,
+  base: DatasetVersion,
+  opts: { name?: string; actor: string },
+): Promise<{ version: DatasetVersion; changed: number }> {
   const changes = await readChangesSince(data, base);
   const merged = new Map((await readDatasetVersion(data, base)).map((r) => [r.rowKey, r]));
   for (const r of changes) merged.set(r.rowKey, r);
@@ -143,11 +196,20 @@ export async function snapshotIncremental(data: PlatformData, base: DatasetVersi
   const exportPath = `snapshots/${base.dataset}/${name}.jsonl`;
   const body = rows.map((r) => JSON.stringify(r)).join("\n");
   const record: DatasetVersion = {
-    ...base, id: `version-${name}`, version: name, query: `${base.query} AND c.ingestRun > ${base.throughIngestRun} (merged onto ${base.version})`,
-    rowCount: rows.length, contentHash: contentHash(rows), throughIngestRun: Math.max(base.throughIngestRun, ...changes.map((r) => r.ingestRun)),
-    exportPath, createdAt: new Date().toISOString(), createdBy: opts.actor,
+    ...base,
+    id: `version-${name}`,
+    version: name,
+    query: `${base.query} AND c.ingestRun > ${base.throughIngestRun} (merged onto ${base.version})`,
+    rowCount: rows.length,
+    contentHash: contentHash(rows),
+    throughIngestRun: Math.max(base.throughIngestRun, ...changes.map((r) => r.ingestRun)),
+    exportPath,
+    createdAt: new Date().toISOString(),
+    createdBy: opts.actor,
   };
-  await data.datasetBlobs.getBlockBlobClient(exportPath).upload(body, Buffer.byteLength(body), { conditions: { ifNoneMatch: "*" } });
+  await data.datasetBlobs
+    .getBlockBlobClient(exportPath)
+    .upload(body, Buffer.byteLength(body), { conditions: { ifNoneMatch: "*" } });
   await data.versions.items.create(record);
   return { version: record, changed: changes.length };
 }

@@ -2,13 +2,18 @@
 import type { FeatureBaseline } from "@ai-platform/registry";
 
 /** Mean, std and a 10-bin histogram per feature (missing values ignored). */
-export function featureBaselines(names: readonly string[], rows: readonly (readonly number[])[], bins = 10): FeatureBaseline[] {
+export function featureBaselines(
+  names: readonly string[],
+  rows: readonly (readonly number[])[],
+  bins = 10,
+): FeatureBaseline[] {
   return names.map((name, j) => {
     const v = rows.map((r) => r[j] ?? NaN).filter((x) => !Number.isNaN(x));
     const n = Math.max(1, v.length);
     const mean = v.reduce((s, x) => s + x, 0) / n;
     const std = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / n);
-    const lo = Math.min(...v), hi = Math.max(...v);
+    const lo = Math.min(...v),
+      hi = Math.max(...v);
     const width = (hi - lo) / bins || 1;
     const binEdges = Array.from({ length: bins + 1 }, (_, k) => lo + k * width);
     const counts = new Array<number>(bins).fill(0);

@@ -10,7 +10,12 @@ import { predictNet, trainNet } from "./neural.js";
 import { fitStandardizer, impute, transform } from "./preprocess.js";
 
 /** Rows (raw, NaN = missing) and targets (class index or value). */
-export interface Dataset { x: number[][]; y: number[]; task: Task; classes: number }
+export interface Dataset {
+  x: number[][];
+  y: number[];
+  task: Task;
+  classes: number;
+}
 
 /** Hyperparameter defaults per algorithm: quick to train, good on small tabular data. */
 export const defaultHyperparameters: Record<Algorithm, Record<string, number>> = {
@@ -33,32 +38,66 @@ function pick<T>(a: readonly T[], idx: readonly number[]): T[] {
 }
 
 /** Fits `algorithm` on rows `train`, early-stopping on `validation`; seeded. */
-export function fitModel(algorithm: Algorithm, data: Dataset, train: readonly number[], validation: readonly number[], hp: Record<string, number>, seed: number): TrainedModel {
+export function fitModel(
+  algorithm: Algorithm,
+  data: Dataset,
+  train: readonly number[],
+  validation: readonly number[],
+  hp: Record<string, number>,
+  seed: number,
+): TrainedModel {
   if (!algorithmTasks[algorithm].includes(data.task)) {
-    throw new Error(`algorithm: ${algorithm} does not support ${data.task} (use ${Object.entries(algorithmTasks).filter(([, t]) => t.includes(data.task)).map(([a]) => a).join(" or ")})`);
+    throw new Error(
+      `algorithm: ${algorithm} does not support ${data.task} (use ${Object.entries(algorithmTasks)
+        .filter(([, t]) => t.includes(data.task))
+        .map(([a]) => a)
+        .join(" or ")})`,
+    );
   }
   const h = { ...defaultHyperparameters[algorithm], ...hp };
-  const xTrain = pick(data.x, train), yTrain = pick(data.y, train);
-  const xVal = pick(data.x, validation), yVal = pick(data.y, validation);
+  const xTrain = pick(data.x, train),
+    yTrain = pick(data.y, train);
+  const xVal = pick(data.x, validation),
+    yVal = pick(data.y, validation);
   const standardizer = fitStandardizer(xTrain);
-  const base = { algorithm, task: data.task, outputs: data.task === "classification" ? data.classes : 1, standardizer, hyperparameters: h };
+  const base = {
+    algorithm,
+    task: data.task,
+    outputs: data.task === "classification" ? data.classes : 1,
+    standardizer,
+    hyperparameters: h,
+  };
   if (algorithm === "logistic" || algorithm === "mlp") {
     const { params, curve } = trainNet(
       { x: transform(xTrain, standardizer), y: yTrain, classes: data.classes },
       { x: transform(xVal, standardizer), y: yVal, classes: data.classes },
-      { hidden: algorithm === "mlp" ? (h.hidden ?? 16) : 0, lr: h.lr ?? 0.01, l2: h.l2 ?? 0, epochs: h.epochs ?? 300, patience: h.patience ?? 25, batchSize: h.batchSize ?? 32, seed },
+      {
+        hidden: algorithm === "mlp" ? (h.hidden ?? 16) : 0,
+        lr: h.lr ?? 0.01,
+        l2: h.l2 ?? 0,
+        epochs: h.epochs ?? 300,
+        patience: h.patience ?? 25,
+        batchSize: h.batchSize ?? 32,
+        seed,
+      },
     );
     return { ...base, params, curve };
   }
   if (algorithm === "linear") {
     const params = trainLinear(transform(xTrain, standardizer), yTrain, h.l2 ?? 0);
     const model: TrainedModel = { ...base, params, curve: [] };
-    const mse = (idx: number[], x: number[][], y: number[]): number => (idx.length ? regressionMetrics(y, predict(model, x).values ?? []).mse : NaN);
-    model.curve = [{ step: 1, train: mse(train as number[], xTrain, yTrain), validation: mse(validation as number[], xVal, yVal) }];
+    const mse = (idx: number[], x: number[][], y: number[]): number =>
+      idx.length ? regressionMetrics(y, predict(model, x).values ?? []).mse : NaN;
+    model.curve = [
+      { step: 1, train: mse(train as number[], xTrain, yTrain), validation: mse(validation as number[], xVal, yVal) },
+    ];
     return model;
   }
   const params = trainForest(impute(xTrain, standardizer), yTrain, data.task === "classification" ? data.classes : 0, {
-    trees: h.trees ?? 50, maxDepth: h.maxDepth ?? 8, minLeaf: h.minLeaf ?? 1, seed,
+    trees: h.trees ?? 50,
+    maxDepth: h.maxDepth ?? 8,
+    minLeaf: h.minLeaf ?? 1,
+    seed,
   });
   const model: TrainedModel = { ...base, params, curve: [] };
   model.curve = forestCurve(model, xTrain, yTrain, xVal, yVal);
@@ -73,7 +112,12 @@ function forestCurve(model: TrainedModel, xT: number[][], yT: number[], xV: numb
   const err = (x: number[][], y: number[], upTo: number): number => {
     if (x.length === 0) return NaN;
     const out = predictForest(model.params, impute(x, model.standardizer), upTo);
-    return model.task === "classification" ? 1 - classificationMetrics(y, out, model.outputs).accuracy : regressionMetrics(y, out.map((o) => o[0] ?? 0)).mse;
+    return model.task === "classification"
+      ? 1 - classificationMetrics(y, out, model.outputs).accuracy
+      : regressionMetrics(
+          y,
+          out.map((o) => o[0] ?? 0),
+        ).mse;
   };
   return steps.map((s) => ({ step: s, train: err(xT, yT, s), validation: err(xV, yV, s) }));
 }
@@ -81,7 +125,8 @@ function forestCurve(model: TrainedModel, xT: number[][], yT: number[], xV: numb
 /** Predictions of the in-memory model on raw rows. */
 export function predict(model: TrainedModel, x: readonly (readonly number[])[]): Predictions {
   const p = model.params;
-  if (p.kind === "softmax" || p.kind === "mlp") return { probabilities: predictNet(p, transform(x, model.standardizer)) };
+  if (p.kind === "softmax" || p.kind === "mlp")
+    return { probabilities: predictNet(p, transform(x, model.standardizer)) };
   if (p.kind === "linear") return { values: predictLinear(p, transform(x, model.standardizer)) };
   const out = predictForest(p, impute(x, model.standardizer));
   return model.task === "classification" ? { probabilities: out } : { values: out.map((o) => o[0] ?? 0) };

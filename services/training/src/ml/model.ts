@@ -30,7 +30,11 @@ export type ModelParams =
   | { kind: "forest"; trees: Tree[] };
 
 /** One point of a learning curve: loss (or error) on train and validation after `step` epochs/trees. */
-export interface CurvePoint { step: number; train: number; validation: number }
+export interface CurvePoint {
+  step: number;
+  train: number;
+  validation: number;
+}
 
 /** A fitted model. */
 export interface TrainedModel {
@@ -45,7 +49,10 @@ export interface TrainedModel {
 }
 
 /** Predictions on raw rows (NaN = missing): class probabilities, or regression values. */
-export interface Predictions { probabilities?: number[][]; values?: number[] }
+export interface Predictions {
+  probabilities?: number[][];
+  values?: number[];
+}
 
 /** Numerically stable softmax of one row. */
 export function softmax(z: readonly number[]): number[] {

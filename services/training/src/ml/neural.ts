@@ -7,7 +7,11 @@ import { type CurvePoint, type ModelParams, affine, f32, softmax } from "./model
 import { createRng, gaussian, shuffled } from "./random.js";
 
 /** Training data: standardised rows and class indices. */
-export interface ClassData { x: number[][]; y: number[]; classes: number }
+export interface ClassData {
+  x: number[][];
+  y: number[];
+  classes: number;
+}
 
 /** Hyperparameters of both networks. `hidden: 0` is softmax regression. */
 export interface NetOptions {
@@ -56,11 +60,27 @@ function loss(net: Net, data: ClassData, idx: readonly number[]): number {
 }
 
 /** Trains on `train`, early-stops on `validation` (if non-empty), returns float32 parameters and the loss curve. */
-export function trainNet(train: ClassData, validation: ClassData, o: NetOptions): { params: ModelParams; curve: CurvePoint[] } {
+export function trainNet(
+  train: ClassData,
+  validation: ClassData,
+  o: NetOptions,
+): { params: ModelParams; curve: CurvePoint[] } {
   const rng = createRng(o.seed);
-  const d = train.x[0]?.length ?? 0, h = o.hidden, c = train.classes, width = h === 0 ? d : h;
-  const init = (n: number, fanIn: number): Float64Array => Float64Array.from({ length: n }, () => gaussian(rng) * Math.sqrt(2 / Math.max(1, fanIn)));
-  const net: Net = { d, h, c, W1: init(d * h, d), b1: new Float64Array(h), W2: h === 0 ? new Float64Array(d * c) : init(h * c, h), b2: new Float64Array(c) };
+  const d = train.x[0]?.length ?? 0,
+    h = o.hidden,
+    c = train.classes,
+    width = h === 0 ? d : h;
+  const init = (n: number, fanIn: number): Float64Array =>
+    Float64Array.from({ length: n }, () => gaussian(rng) * Math.sqrt(2 / Math.max(1, fanIn)));
+  const net: Net = {
+    d,
+    h,
+    c,
+    W1: init(d * h, d),
+    b1: new Float64Array(h),
+    W2: h === 0 ? new Float64Array(d * c) : init(h * c, h),
+    b2: new Float64Array(c),
+  };
   const adam = new Adam([net.W1, net.b1, net.W2, net.b2], o.lr);
   const all = train.x.map((_, i) => i);
   const valIdx = validation.x.map((_, i) => i);
@@ -70,12 +90,18 @@ export function trainNet(train: ClassData, validation: ClassData, o: NetOptions)
     const order = shuffled(all, rng);
     for (let start = 0; start < order.length; start += o.batchSize) {
       const batch = order.slice(start, start + o.batchSize);
-      const g = [new Float64Array(net.W1.length), new Float64Array(h), new Float64Array(net.W2.length), new Float64Array(c)] as const;
+      const g = [
+        new Float64Array(net.W1.length),
+        new Float64Array(h),
+        new Float64Array(net.W2.length),
+        new Float64Array(c),
+      ] as const;
       for (const i of batch) {
         const x = train.x[i] ?? [];
         const { hid, p } = forward(net, x);
         const dz = p.map((v, k) => v - (k === train.y[i] ? 1 : 0));
-        for (let j = 0; j < width; j++) for (let k = 0; k < c; k++) g[2][j * c + k] = (g[2][j * c + k] ?? 0) + (hid[j] ?? 0) * (dz[k] ?? 0);
+        for (let j = 0; j < width; j++)
+          for (let k = 0; k < c; k++) g[2][j * c + k] = (g[2][j * c + k] ?? 0) + (hid[j] ?? 0) * (dz[k] ?? 0);
         for (let k = 0; k < c; k++) g[3][k] = (g[3][k] ?? 0) + (dz[k] ?? 0);
         if (h > 0) {
           for (let j = 0; j < h; j++) {
@@ -96,20 +122,38 @@ export function trainNet(train: ClassData, validation: ClassData, o: NetOptions)
     const trainLoss = loss(net, train, all);
     const valLoss = valIdx.length ? loss(net, validation, valIdx) : trainLoss;
     curve.push({ step: epoch, train: trainLoss, validation: valLoss });
-    if (valLoss < best.loss - 1e-6) best = { loss: valLoss, epoch, snap: [net.W1.slice(), net.b1.slice(), net.W2.slice(), net.b2.slice()] };
+    if (valLoss < best.loss - 1e-6)
+      best = { loss: valLoss, epoch, snap: [net.W1.slice(), net.b1.slice(), net.W2.slice(), net.b2.slice()] };
     else if (epoch - best.epoch >= o.patience) break;
   }
   const [W1, b1, W2, b2] = best.snap as [Float64Array, Float64Array, Float64Array, Float64Array];
-  const mat = (a: Float64Array, rows: number, cols: number): number[][] => Array.from({ length: rows }, (_, r) => Array.from(a.subarray(r * cols, r * cols + cols)));
-  const params: ModelParams = h === 0
-    ? { kind: "softmax", W: f32(mat(W2, d, c)), b: f32([Array.from(b2)])[0] ?? [] }
-    : { kind: "mlp", W1: f32(mat(W1, d, h)), b1: f32([Array.from(b1)])[0] ?? [], W2: f32(mat(W2, h, c)), b2: f32([Array.from(b2)])[0] ?? [] };
+  const mat = (a: Float64Array, rows: number, cols: number): number[][] =>
+    Array.from({ length: rows }, (_, r) => Array.from(a.subarray(r * cols, r * cols + cols)));
+  const params: ModelParams =
+    h === 0
+      ? { kind: "softmax", W: f32(mat(W2, d, c)), b: f32([Array.from(b2)])[0] ?? [] }
+      : {
+          kind: "mlp",
+          W1: f32(mat(W1, d, h)),
+          b1: f32([Array.from(b1)])[0] ?? [],
+          W2: f32(mat(W2, h, c)),
+          b2: f32([Array.from(b2)])[0] ?? [],
+        };
   return { params, curve };
 }
 
 /** Class probabilities of standardised rows under softmax or MLP parameters. */
 export function predictNet(params: ModelParams, x: readonly (readonly number[])[]): number[][] {
   if (params.kind === "softmax") return x.map((r) => softmax(affine(r, params.W, params.b)));
-  if (params.kind === "mlp") return x.map((r) => softmax(affine(affine(r, params.W1, params.b1).map((v) => (v > 0 ? v : 0)), params.W2, params.b2)));
+  if (params.kind === "mlp")
+    return x.map((r) =>
+      softmax(
+        affine(
+          affine(r, params.W1, params.b1).map((v) => (v > 0 ? v : 0)),
+          params.W2,
+          params.b2,
+        ),
+      ),
+    );
   throw new Error(`predictNet: not a network (${params.kind})`);
 }

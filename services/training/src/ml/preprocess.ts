@@ -22,7 +22,10 @@ export function fitStandardizer(rows: readonly (readonly number[])[]): Standardi
     let n = 0;
     for (const r of rows) {
       const v = r[j] ?? NaN;
-      if (!Number.isNaN(v)) { sum += v; n += 1; }
+      if (!Number.isNaN(v)) {
+        sum += v;
+        n += 1;
+      }
     }
     const mean = n > 0 ? sum / n : 0;
     let sq = 0;
@@ -44,5 +47,7 @@ export function impute(rows: readonly (readonly number[])[], s: Standardizer): n
 
 /** Imputes then standardises, rounding each step to float32 exactly as the ONNX graph does. */
 export function transform(rows: readonly (readonly number[])[], s: Standardizer): number[][] {
-  return impute(rows, s).map((r) => r.map((v, j) => Math.fround(Math.fround(v - (s.means[j] ?? 0)) / (s.stds[j] ?? 1))));
+  return impute(rows, s).map((r) =>
+    r.map((v, j) => Math.fround(Math.fround(v - (s.means[j] ?? 0)) / (s.stds[j] ?? 1))),
+  );
 }

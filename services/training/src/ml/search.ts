@@ -17,32 +17,59 @@ export const searchSpaces: Record<Algorithm, Record<string, number[]>> = {
 };
 
 /** How to search. */
-export interface SearchOptions { kind: "grid" | "random"; trials: number; folds: number; seed: number }
+export interface SearchOptions {
+  kind: "grid" | "random";
+  trials: number;
+  folds: number;
+  seed: number;
+}
 
 /** Every trial's hyperparameters in a fixed order: the grid (all combinations) or `trials` seeded random draws. */
 export function searchTrials(algorithm: Algorithm, o: SearchOptions): Record<string, number>[] {
   const space = Object.entries(searchSpaces[algorithm]);
   if (o.kind === "grid") {
-    return space.reduce<Record<string, number>[]>((acc, [k, values]) => acc.flatMap((a) => values.map((v) => ({ ...a, [k]: v }))), [{}]);
+    return space.reduce<Record<string, number>[]>(
+      (acc, [k, values]) => acc.flatMap((a) => values.map((v) => ({ ...a, [k]: v }))),
+      [{}],
+    );
   }
   const rng = createRng(o.seed);
-  return Array.from({ length: o.trials }, () => Object.fromEntries(space.map(([k, values]) => [k, values[Math.floor(rng() * values.length)] as number])));
+  return Array.from({ length: o.trials }, () =>
+    Object.fromEntries(space.map(([k, values]) => [k, values[Math.floor(rng() * values.length)] as number])),
+  );
 }
 
 /** A scored trial: higher `score` is better (accuracy, or −MSE). */
-export interface TrialResult { index: number; hyperparameters: Record<string, number>; score: number }
+export interface TrialResult {
+  index: number;
+  hyperparameters: Record<string, number>;
+  score: number;
+}
 
 /** Cross-validates one trial on rows `train` (k folds, seeded). */
-export function runTrial(algorithm: Algorithm, data: Dataset, train: readonly number[], index: number, hp: Record<string, number>, o: SearchOptions): TrialResult {
+export function runTrial(
+  algorithm: Algorithm,
+  data: Dataset,
+  train: readonly number[],
+  index: number,
+  hp: Record<string, number>,
+  o: SearchOptions,
+): TrialResult {
   const folds = kFolds(train, data.y, o.folds, { stratify: data.task === "classification", seed: o.seed });
   let total = 0;
   for (const held of folds) {
     const heldSet = new Set(held);
     const fitRows = train.filter((i) => !heldSet.has(i));
     const model = fitModel(algorithm, data, fitRows, held, hp, o.seed + index);
-    const out = predict(model, held.map((i) => data.x[i] ?? []));
+    const out = predict(
+      model,
+      held.map((i) => data.x[i] ?? []),
+    );
     const y = held.map((i) => data.y[i] ?? 0);
-    total += data.task === "classification" ? classificationMetrics(y, out.probabilities ?? [], data.classes).accuracy : -regressionMetrics(y, out.values ?? []).mse;
+    total +=
+      data.task === "classification"
+        ? classificationMetrics(y, out.probabilities ?? [], data.classes).accuracy
+        : -regressionMetrics(y, out.values ?? []).mse;
   }
   return { index, hyperparameters: hp, score: total / folds.length };
 }

@@ -2,10 +2,18 @@
 import { createRng, shuffled } from "./random.js";
 
 /** Row indices of each split. */
-export interface Split { train: number[]; validation: number[]; test: number[] }
+export interface Split {
+  train: number[];
+  validation: number[];
+  test: number[];
+}
 
 /** Fractions of a three-way split; default 60/20/20. */
-export interface SplitFractions { train: number; validation: number; test: number }
+export interface SplitFractions {
+  train: number;
+  validation: number;
+  test: number;
+}
 
 /** Groups row indices by stratum (class index; one stratum for regression) in a seeded order. */
 function strata(y: readonly number[], stratify: boolean, seed: number): number[][] {
@@ -24,7 +32,10 @@ function strata(y: readonly number[], stratify: boolean, seed: number): number[]
  * Splits rows into train/validation/test. Classification stratifies by class so each split keeps the class
  * proportions; the same seed gives the same split.
  */
-export function trainValidationTestSplit(y: readonly number[], opts: { stratify: boolean; seed: number; fractions?: SplitFractions }): Split {
+export function trainValidationTestSplit(
+  y: readonly number[],
+  opts: { stratify: boolean; seed: number; fractions?: SplitFractions },
+): Split {
   const f = opts.fractions ?? { train: 0.6, validation: 0.2, test: 0.2 };
   const total = f.train + f.validation + f.test;
   if (Math.abs(total - 1) > 1e-9 || f.train <= 0 || f.validation < 0 || f.test <= 0) {
@@ -38,11 +49,20 @@ export function trainValidationTestSplit(y: readonly number[], opts: { stratify:
     out.validation.push(...group.slice(nTest, nTest + nVal));
     out.train.push(...group.slice(nTest + nVal));
   }
-  return { train: out.train.sort((a, b) => a - b), validation: out.validation.sort((a, b) => a - b), test: out.test.sort((a, b) => a - b) };
+  return {
+    train: out.train.sort((a, b) => a - b),
+    validation: out.validation.sort((a, b) => a - b),
+    test: out.test.sort((a, b) => a - b),
+  };
 }
 
 /** k stratified folds over `indices` (positions into `y`): each fold's held-out indices; seeded. */
-export function kFolds(indices: readonly number[], y: readonly number[], k: number, opts: { stratify: boolean; seed: number }): number[][] {
+export function kFolds(
+  indices: readonly number[],
+  y: readonly number[],
+  k: number,
+  opts: { stratify: boolean; seed: number },
+): number[][] {
   if (!Number.isInteger(k) || k < 2) throw new Error(`folds: must be an integer ≥ 2 (got ${k})`);
   const sub = indices.map((i) => y[i] ?? 0);
   const folds: number[][] = Array.from({ length: k }, () => []);

@@ -28,7 +28,11 @@ const attr = {
   s: (name: string, s: string): Attr => ({ name, type: A.STRING, s: new TextEncoder().encode(s) }),
   ints: (name: string, ints: number[]): Attr => ({ name, type: A.INTS, ints }),
   floats: (name: string, floats: number[]): Attr => ({ name, type: A.FLOATS, floats }),
-  strings: (name: string, strings: string[]): Attr => ({ name, type: A.STRINGS, strings: strings.map((s) => new TextEncoder().encode(s)) }),
+  strings: (name: string, strings: string[]): Attr => ({
+    name,
+    type: A.STRINGS,
+    strings: strings.map((s) => new TextEncoder().encode(s)),
+  }),
 };
 
 function floatTensor(name: string, dims: number[], values: number[]): onnxProto.onnx.ITensorProto {
@@ -36,26 +40,63 @@ function floatTensor(name: string, dims: number[], values: number[]): onnxProto.
 }
 
 function valueInfo(name: string, elemType: number, dims: (number | string)[]): onnxProto.onnx.IValueInfoProto {
-  return { name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d })) } } } };
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d })) },
+      },
+    },
+  };
 }
 
 /** Flattens a forest into TreeEnsemble node attributes; `leafEntries` maps a leaf to its (target, weight) pairs. */
-function treeAttributes(trees: Tree[], prefix: "class" | "target", leafEntries: (value: number[]) => [number, number][]): Attr[] {
-  const n = { tree: [] as number[], node: [] as number[], feat: [] as number[], val: [] as number[], mode: [] as string[], t: [] as number[], f: [] as number[] };
+function treeAttributes(
+  trees: Tree[],
+  prefix: "class" | "target",
+  leafEntries: (value: number[]) => [number, number][],
+): Attr[] {
+  const n = {
+    tree: [] as number[],
+    node: [] as number[],
+    feat: [] as number[],
+    val: [] as number[],
+    mode: [] as string[],
+    t: [] as number[],
+    f: [] as number[],
+  };
   const w = { tree: [] as number[], node: [] as number[], id: [] as number[], weight: [] as number[] };
   trees.forEach((tree, ti) => {
     tree.feature.forEach((feature, ni) => {
       const leaf = feature < 0;
-      n.tree.push(ti); n.node.push(ni); n.feat.push(leaf ? 0 : feature); n.val.push(leaf ? 0 : (tree.threshold[ni] ?? 0));
-      n.mode.push(leaf ? "LEAF" : "BRANCH_LT"); n.t.push(leaf ? 0 : (tree.left[ni] ?? 0)); n.f.push(leaf ? 0 : (tree.right[ni] ?? 0));
-      if (leaf) for (const [id, weight] of leafEntries(tree.value[ni] ?? [])) { w.tree.push(ti); w.node.push(ni); w.id.push(id); w.weight.push(weight); }
+      n.tree.push(ti);
+      n.node.push(ni);
+      n.feat.push(leaf ? 0 : feature);
+      n.val.push(leaf ? 0 : (tree.threshold[ni] ?? 0));
+      n.mode.push(leaf ? "LEAF" : "BRANCH_LT");
+      n.t.push(leaf ? 0 : (tree.left[ni] ?? 0));
+      n.f.push(leaf ? 0 : (tree.right[ni] ?? 0));
+      if (leaf)
+        for (const [id, weight] of leafEntries(tree.value[ni] ?? [])) {
+          w.tree.push(ti);
+          w.node.push(ni);
+          w.id.push(id);
+          w.weight.push(weight);
+        }
     });
   });
   return [
-    attr.ints("nodes_treeids", n.tree), attr.ints("nodes_nodeids", n.node), attr.ints("nodes_featureids", n.feat),
-    attr.floats("nodes_values", n.val), attr.strings("nodes_modes", n.mode),
-    attr.ints("nodes_truenodeids", n.t), attr.ints("nodes_falsenodeids", n.f),
-    attr.ints(`${prefix}_treeids`, w.tree), attr.ints(`${prefix}_nodeids`, w.node), attr.ints(`${prefix}_ids`, w.id),
+    attr.ints("nodes_treeids", n.tree),
+    attr.ints("nodes_nodeids", n.node),
+    attr.ints("nodes_featureids", n.feat),
+    attr.floats("nodes_values", n.val),
+    attr.strings("nodes_modes", n.mode),
+    attr.ints("nodes_truenodeids", n.t),
+    attr.ints("nodes_falsenodeids", n.f),
+    attr.ints(`${prefix}_treeids`, w.tree),
+    attr.ints(`${prefix}_nodeids`, w.node),
+    attr.ints(`${prefix}_ids`, w.id),
     attr.floats(`${prefix}_weights`, w.weight),
   ];
 }
@@ -65,9 +106,13 @@ export function signatureOf(model: TrainedModel): { inputs: TensorSpec[]; output
   const d = model.standardizer.means.length;
   return {
     inputs: [{ name: inputName, datatype: "FP32", shape: [-1, d] }],
-    outputs: model.task === "classification"
-      ? [{ name: "label", datatype: "INT64", shape: [-1] }, { name: "probabilities", datatype: "FP32", shape: [-1, model.outputs] }]
-      : [{ name: "prediction", datatype: "FP32", shape: [-1] }],
+    outputs:
+      model.task === "classification"
+        ? [
+            { name: "label", datatype: "INT64", shape: [-1] },
+            { name: "probabilities", datatype: "FP32", shape: [-1, model.outputs] },
+          ]
+        : [{ name: "prediction", datatype: "FP32", shape: [-1] }],
   };
 }
 
@@ -78,15 +123,29 @@ export function exportOnnx(model: TrainedModel, graphName: string): Uint8Array {
   const nodes: onnxProto.onnx.INodeProto[] = [];
   const inits: onnxProto.onnx.ITensorProto[] = [];
   const c = model.outputs;
-  nodes.push({ opType: "Imputer", domain: "ai.onnx.ml", input: [inputName], output: ["imputed"], attribute: [attr.floats("imputed_value_floats", means), attr.f("replaced_value_float", NaN)] });
+  nodes.push({
+    opType: "Imputer",
+    domain: "ai.onnx.ml",
+    input: [inputName],
+    output: ["imputed"],
+    attribute: [attr.floats("imputed_value_floats", means), attr.f("replaced_value_float", NaN)],
+  });
   const p = model.params;
   if (p.kind !== "forest") {
     inits.push(floatTensor("mean", [d], means), floatTensor("std", [d], stds));
-    nodes.push({ opType: "Sub", input: ["imputed", "mean"], output: ["centered"] }, { opType: "Div", input: ["centered", "std"], output: ["scaled"] });
+    nodes.push(
+      { opType: "Sub", input: ["imputed", "mean"], output: ["centered"] },
+      { opType: "Div", input: ["centered", "std"], output: ["scaled"] },
+    );
   }
   const classify = (logits: string): void => {
     nodes.push({ opType: "Softmax", input: [logits], output: ["probabilities"], attribute: [attr.i("axis", 1)] });
-    nodes.push({ opType: "ArgMax", input: ["probabilities"], output: ["label"], attribute: [attr.i("axis", 1), attr.i("keepdims", 0)] });
+    nodes.push({
+      opType: "ArgMax",
+      input: ["probabilities"],
+      output: ["label"],
+      attribute: [attr.i("axis", 1), attr.i("keepdims", 0)],
+    });
   };
   if (p.kind === "softmax") {
     inits.push(floatTensor("W", [d, c], p.W.flat()), floatTensor("b", [c], p.b));
@@ -94,41 +153,88 @@ export function exportOnnx(model: TrainedModel, graphName: string): Uint8Array {
     classify("logits");
   } else if (p.kind === "mlp") {
     const h = p.b1.length;
-    inits.push(floatTensor("W1", [d, h], p.W1.flat()), floatTensor("b1", [h], p.b1), floatTensor("W2", [h, c], p.W2.flat()), floatTensor("b2", [c], p.b2));
-    nodes.push({ opType: "Gemm", input: ["scaled", "W1", "b1"], output: ["hidden_pre"] }, { opType: "Relu", input: ["hidden_pre"], output: ["hidden"] });
+    inits.push(
+      floatTensor("W1", [d, h], p.W1.flat()),
+      floatTensor("b1", [h], p.b1),
+      floatTensor("W2", [h, c], p.W2.flat()),
+      floatTensor("b2", [c], p.b2),
+    );
+    nodes.push(
+      { opType: "Gemm", input: ["scaled", "W1", "b1"], output: ["hidden_pre"] },
+      { opType: "Relu", input: ["hidden_pre"], output: ["hidden"] },
+    );
     nodes.push({ opType: "Gemm", input: ["hidden", "W2", "b2"], output: ["logits"] });
     classify("logits");
   } else if (p.kind === "linear") {
     inits.push(floatTensor("w", [d, 1], p.w), floatTensor("b", [1], [p.b]));
     inits.push({ name: "flat", dims: [1], dataType: onnx.TensorProto.DataType.INT64, int64Data: [-1] });
-    nodes.push({ opType: "Gemm", input: ["scaled", "w", "b"], output: ["column"] }, { opType: "Reshape", input: ["column", "flat"], output: ["prediction"] });
+    nodes.push(
+      { opType: "Gemm", input: ["scaled", "w", "b"], output: ["column"] },
+      { opType: "Reshape", input: ["column", "flat"], output: ["prediction"] },
+    );
   } else if (model.task === "classification") {
     const nTrees = p.trees.length;
     nodes.push({
-      opType: "TreeEnsembleClassifier", domain: "ai.onnx.ml", input: ["imputed"], output: ["ensemble_label", "probabilities"],
+      opType: "TreeEnsembleClassifier",
+      domain: "ai.onnx.ml",
+      input: ["imputed"],
+      output: ["ensemble_label", "probabilities"],
       attribute: [
-        ...treeAttributes(p.trees, "class", (v) => v.map((frac, k) => [k, Math.fround(frac / nTrees)] as [number, number])),
-        attr.ints("classlabels_int64s", Array.from({ length: c }, (_, k) => k)), attr.s("post_transform", "NONE"),
+        ...treeAttributes(p.trees, "class", (v) =>
+          v.map((frac, k) => [k, Math.fround(frac / nTrees)] as [number, number]),
+        ),
+        attr.ints(
+          "classlabels_int64s",
+          Array.from({ length: c }, (_, k) => k),
+        ),
+        attr.s("post_transform", "NONE"),
       ],
     });
     // The ensemble's own label output has a special binary rule; ArgMax keeps labels consistent with probabilities.
-    nodes.push({ opType: "ArgMax", input: ["probabilities"], output: ["label"], attribute: [attr.i("axis", 1), attr.i("keepdims", 0)] });
+    nodes.push({
+      opType: "ArgMax",
+      input: ["probabilities"],
+      output: ["label"],
+      attribute: [attr.i("axis", 1), attr.i("keepdims", 0)],
+    });
   } else {
     inits.push({ name: "flat", dims: [1], dataType: onnx.TensorProto.DataType.INT64, int64Data: [-1] });
     nodes.push({
-      opType: "TreeEnsembleRegressor", domain: "ai.onnx.ml", input: ["imputed"], output: ["column"],
-      attribute: [...treeAttributes(p.trees, "target", (v) => [[0, Math.fround(v[0] ?? 0)]]), attr.i("n_targets", 1), attr.s("aggregate_function", "AVERAGE"), attr.s("post_transform", "NONE")],
+      opType: "TreeEnsembleRegressor",
+      domain: "ai.onnx.ml",
+      input: ["imputed"],
+      output: ["column"],
+      attribute: [
+        ...treeAttributes(p.trees, "target", (v) => [[0, Math.fround(v[0] ?? 0)]]),
+        attr.i("n_targets", 1),
+        attr.s("aggregate_function", "AVERAGE"),
+        attr.s("post_transform", "NONE"),
+      ],
     });
     nodes.push({ opType: "Reshape", input: ["column", "flat"], output: ["prediction"] });
   }
-  const FLOAT = onnx.TensorProto.DataType.FLOAT, INT64 = onnx.TensorProto.DataType.INT64;
-  const outputs = model.task === "classification"
-    ? [valueInfo("label", INT64, ["N"]), valueInfo("probabilities", FLOAT, ["N", c])]
-    : [valueInfo("prediction", FLOAT, ["N"])];
-  const graph = onnx.GraphProto.create({ name: graphName, node: nodes, initializer: inits, input: [valueInfo(inputName, FLOAT, ["N", d])], output: outputs });
+  const FLOAT = onnx.TensorProto.DataType.FLOAT,
+    INT64 = onnx.TensorProto.DataType.INT64;
+  const outputs =
+    model.task === "classification"
+      ? [valueInfo("label", INT64, ["N"]), valueInfo("probabilities", FLOAT, ["N", c])]
+      : [valueInfo("prediction", FLOAT, ["N"])];
+  const graph = onnx.GraphProto.create({
+    name: graphName,
+    node: nodes,
+    initializer: inits,
+    input: [valueInfo(inputName, FLOAT, ["N", d])],
+    output: outputs,
+  });
   const proto = onnx.ModelProto.create({
-    irVersion: onnxIrVersion, producerName: "ai-platform-training", producerVersion: "0.1.0", graph,
-    opsetImport: [{ domain: "", version: onnxOpset }, { domain: "ai.onnx.ml", version: onnxMlOpset }],
+    irVersion: onnxIrVersion,
+    producerName: "ai-platform-training",
+    producerVersion: "0.1.0",
+    graph,
+    opsetImport: [
+      { domain: "", version: onnxOpset },
+      { domain: "ai.onnx.ml", version: onnxMlOpset },
+    ],
   });
   return onnx.ModelProto.encode(proto).finish();
 }

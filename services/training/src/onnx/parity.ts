@@ -18,7 +18,10 @@ export class ParityError extends Error {
 }
 
 /** Runs `bytes` on `rows` with onnxruntime (CPU) and returns its outputs as plain arrays. */
-export async function runOnnx(bytes: Uint8Array, rows: readonly (readonly number[])[]): Promise<{ label?: number[]; probabilities?: number[][]; prediction?: number[] }> {
+export async function runOnnx(
+  bytes: Uint8Array,
+  rows: readonly (readonly number[])[],
+): Promise<{ label?: number[]; probabilities?: number[][]; prediction?: number[] }> {
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ["cpu"] });
   try {
     const d = rows[0]?.length ?? 0;
@@ -39,7 +42,11 @@ export async function runOnnx(bytes: Uint8Array, rows: readonly (readonly number
 }
 
 /** Compares ONNX with the in-memory model on `rows`; returns the largest difference or throws {@link ParityError}. */
-export async function checkParity(model: TrainedModel, bytes: Uint8Array, rows: readonly (readonly number[])[]): Promise<{ rows: number; maxAbsDiff: number }> {
+export async function checkParity(
+  model: TrainedModel,
+  bytes: Uint8Array,
+  rows: readonly (readonly number[])[],
+): Promise<{ rows: number; maxAbsDiff: number }> {
   if (rows.length === 0) throw new ParityError("parity check: no test rows to compare");
   const mine = predict(model, rows);
   const theirs = await runOnnx(bytes, rows);
