@@ -150,12 +150,10 @@ export async function snapshotDataset(
     createdBy: opts.actor,
   };
   try {
-    await data.datasetBlobs
-      .getBlockBlobClient(exportPath)
-      .upload(body, Buffer.byteLength(body), {
-        conditions: { ifNoneMatch: "*" },
-        blobHTTPHeaders: { blobContentType: "application/x-ndjson" },
-      });
+    await data.datasetBlobs.getBlockBlobClient(exportPath).upload(body, Buffer.byteLength(body), {
+      conditions: { ifNoneMatch: "*" },
+      blobHTTPHeaders: { blobContentType: "application/x-ndjson" },
+    });
     await data.versions.items.create(record);
   } catch (error) {
     if (statusOf(error) === 409 || statusOf(error) === 412)
