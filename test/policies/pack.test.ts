@@ -39,8 +39,8 @@ describe("the CrossGuard pack", () => {
     expect(pkg.version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it("is documented: the README lists every rule with its sources, generated from the rules", () => {
-    const doc = readFileSync(join(root, "README.md"), "utf8");
+  it("is documented: docs/policies.md lists every rule with its sources, generated from the rules", () => {
+    const doc = readFileSync(join(root, "docs", "policies.md"), "utf8");
     const table = doc.slice(
       doc.indexOf("<!-- rules:start -->\n") + "<!-- rules:start -->\n".length,
       doc.indexOf("\n<!-- rules:end -->"),

@@ -1,5 +1,5 @@
 /**
- * The rule table of the README, rendered from the pack itself so the documentation cannot
+ * The rule table of docs/policies.md, rendered from the pack itself so the documentation cannot
  * drift from the rules (a test compares the two).
  */
 import { controlLabel, type PlatformPolicy } from "../../policies/lib/metadata";
