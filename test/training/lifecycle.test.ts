@@ -4,10 +4,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { openRegistry, RegistryConflictError } from "@ai-platform/registry";
 import { openPlatformData } from "../../services/training/src/platform.js";
 import { ingestWith } from "../../services/training/src/data/ingest.js";
-import { trainModel } from "../../services/training/src/train.js";
-import { promoteModel, rollbackModel } from "../../services/training/src/promote.js";
-import { scoreDataset } from "../../services/training/src/score.js";
-import { scoreWithWorkers } from "../../services/training/src/workers.js";
+import { trainModel } from "../../services/training/src/pipeline/train.js";
+import { promoteModel, rollbackModel } from "../../services/training/src/pipeline/promote.js";
+import { scoreDataset } from "../../services/training/src/pipeline/score.js";
+import { scoreWithWorkers } from "../../services/training/src/scale-out/pool.js";
 import { readRows, snapshotDataset } from "../../services/training/src/data/versions.js";
 import { useEmulators } from "../support/emulators";
 
@@ -253,7 +253,7 @@ describe("hyperparameter search as an Indexed Job", () => {
     };
     const single = await trainModel(emu.conn, { ...base, datasetVersion: undefined, model: "search-single" });
     expect(single.datasetVersion.version).toBe("v1");
-    const { trainSearchShard } = await import("../../services/training/src/search-job.js");
+    const { trainSearchShard } = await import("../../services/training/src/pipeline/search-job.js");
     const shards = [];
     for (const index of [2, 0, 1])
       shards.push(await trainSearchShard(emu.conn, { ...base, model: "search-sharded", shard: { index, count: 3 } }));

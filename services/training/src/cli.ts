@@ -225,7 +225,7 @@ export function registerTrainingCommands(program: Command): void {
           ...(o.incrementalFrom ? { incrementalFrom: o.incrementalFrom } : {}),
         };
         if (o.trialShardCount !== undefined) {
-          const { trainSearchShard } = await import("./search-job.js");
+          const { trainSearchShard } = await import("./pipeline/search-job.js");
           const shard = {
             index: o.trialShardIndex ?? Number(process.env.JOB_COMPLETION_INDEX),
             count: o.trialShardCount,
@@ -246,7 +246,7 @@ export function registerTrainingCommands(program: Command): void {
           );
           return;
         }
-        const { trainModel } = await import("./train.js");
+        const { trainModel } = await import("./pipeline/train.js");
         const r = await trainModel(await connect(o), options);
         const m = Object.entries(r.version.metrics)
           .map(([k, v]) => `${k}=${v.toFixed(4)}`)
@@ -310,7 +310,7 @@ export function registerTrainingCommands(program: Command): void {
         version: number,
         o: ConnectionFlags & { alias: string; force?: boolean; metric?: string; json?: boolean },
       ) => {
-        const { promoteModel } = await import("./promote.js");
+        const { promoteModel } = await import("./pipeline/promote.js");
         const r = await promoteModel(await connect(o), {
           name,
           version,
@@ -328,7 +328,7 @@ export function registerTrainingCommands(program: Command): void {
     .argument("<name>", "model name")
     .option("--json", "print JSON")
     .action(async (name: string, o: ConnectionFlags & { json?: boolean }) => {
-      const { rollbackModel } = await import("./promote.js");
+      const { rollbackModel } = await import("./pipeline/promote.js");
       const r = await rollbackModel(await connect(o), { name, actor: actor() });
       print({ json: !!o.json }, r, `${name}: production @${r.from} → @${r.to}`);
     });
@@ -369,7 +369,7 @@ export function registerTrainingCommands(program: Command): void {
         };
         if (o.shardCount !== undefined) {
           const index = o.shardIndex ?? Number(process.env.JOB_COMPLETION_INDEX);
-          const { scoreDataset } = await import("./score.js");
+          const { scoreDataset } = await import("./pipeline/score.js");
           const s = await scoreDataset(conn, { ...options, shard: { index, count: o.shardCount } });
           print(
             { json: !!o.json },
@@ -378,8 +378,8 @@ export function registerTrainingCommands(program: Command): void {
           );
           return;
         }
-        const { scoreWithWorkers } = await import("./workers.js");
-        const { scoreDataset } = await import("./score.js");
+        const { scoreWithWorkers } = await import("./scale-out/pool.js");
+        const { scoreDataset } = await import("./pipeline/score.js");
         const summaries =
           o.workers > 1 ? await scoreWithWorkers(conn, options, o.workers) : [await scoreDataset(conn, options)];
         const rows = summaries.reduce((n, s) => n + s.rows, 0);

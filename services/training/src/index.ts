@@ -9,11 +9,11 @@ import { listDatasetVersions, snapshotDataset, type DatasetVersion } from "./dat
 
 export { ingestFile, type IngestOptions, type IngestSummary } from "./data/ingest.js";
 export type { DatasetVersion } from "./data/versions.js";
-export { trainModel, type TrainOptions, type TrainResult } from "./train.js";
-export { promoteModel, rollbackModel, type PromoteOptions, type PromoteResult } from "./promote.js";
-export { scoreDataset, shardOf, type ScoreOptions, type ScoreSummary } from "./score.js";
-export { scoreWithWorkers } from "./workers.js";
-export { demoDataset, type DemoDataset } from "./demo.js";
+export { trainModel, type TrainOptions, type TrainResult } from "./pipeline/train.js";
+export { promoteModel, rollbackModel, type PromoteOptions, type PromoteResult } from "./pipeline/promote.js";
+export { scoreDataset, shardOf, type ScoreOptions, type ScoreSummary } from "./pipeline/score.js";
+export { scoreWithWorkers } from "./scale-out/pool.js";
+export { demoDataset, type DemoDataset } from "./data/demo.js";
 export { algorithms, type Algorithm } from "./ml/model.js";
 export { resolveConnection, type ConnectionFlags } from "./platform.js";
 export { ParityError, parityTolerance } from "./onnx/parity.js";

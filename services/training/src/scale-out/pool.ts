@@ -1,15 +1,15 @@
 /**
  * Local scale-out: the same sharded code a Kubernetes Indexed Job runs (one pod per `JOB_COMPLETION_INDEX`), as
- * `count` child processes on this machine. Each child runs `worker.ts` with its shard index.
+ * `count` child processes on this machine. Each child runs `child.ts` with its shard index.
  */
 import { fork } from "node:child_process";
 import { readFileSync, writeFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { PlatformConnection } from "@ai-platform/registry";
-import type { Dataset } from "./ml/fit.js";
-import type { Algorithm } from "./ml/model.js";
-import type { SearchOptions, TrialResult } from "./ml/search.js";
-import type { ScoreOptions, ScoreSummary } from "./score.js";
+import type { Dataset } from "../ml/fit.js";
+import type { Algorithm } from "../ml/model.js";
+import type { SearchOptions, TrialResult } from "../ml/search.js";
+import type { ScoreOptions, ScoreSummary } from "../pipeline/score.js";
 
 /** A search-trial shard: the trials with `index % count === shard`, cross-validated on `train`. */
 export interface TrialJob {
@@ -34,7 +34,7 @@ export function trialShard<T extends { index: number }>(
   return trials.filter((t) => t.index % shard.count === shard.index);
 }
 
-const workerEntry = fileURLToPath(new URL("./worker.ts", import.meta.url));
+const workerEntry = fileURLToPath(new URL("./child.ts", import.meta.url));
 
 /** Runs one worker process for `job` and resolves with what it printed as its result. */
 function runChild<R>(job: WorkerJob): Promise<R> {

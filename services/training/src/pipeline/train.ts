@@ -15,19 +15,19 @@ import {
   snapshotDataset,
   snapshotIncremental,
   type DatasetVersion,
-} from "./data/versions.js";
-import { featureBaselines } from "./ml/baseline.js";
-import { defaultHyperparameters, fitModel, predict, type Dataset } from "./ml/fit.js";
-import { classificationMetrics, confusionMatrix, regressionMetrics, rocCurve, argmax } from "./ml/metrics.js";
-import { algorithms, type Algorithm, type Task } from "./ml/model.js";
-import { bestTrial, runTrial, searchTrials, type SearchOptions, type TrialResult } from "./ml/search.js";
-import { runTrialsWithWorkers } from "./workers.js";
-import { trainValidationTestSplit } from "./ml/split.js";
-import { exportOnnx, onnxIrVersion, onnxOpset, signatureOf } from "./onnx/export.js";
-import { checkParity } from "./onnx/parity.js";
-import { openPlatformData, type PlatformData } from "./platform.js";
+} from "../data/versions.js";
+import { featureBaselines } from "../ml/baseline.js";
+import { defaultHyperparameters, fitModel, predict, type Dataset } from "../ml/fit.js";
+import { classificationMetrics, confusionMatrix, regressionMetrics, rocCurve, argmax } from "../ml/metrics.js";
+import { algorithms, type Algorithm, type Task } from "../ml/model.js";
+import { bestTrial, runTrial, searchTrials, type SearchOptions, type TrialResult } from "../ml/search.js";
+import { runTrialsWithWorkers } from "../scale-out/pool.js";
+import { trainValidationTestSplit } from "../ml/split.js";
+import { exportOnnx, onnxIrVersion, onnxOpset, signatureOf } from "../onnx/export.js";
+import { checkParity } from "../onnx/parity.js";
+import { openPlatformData, type PlatformData } from "../platform.js";
 import { renderReport } from "./report.js";
-import { buildTable } from "./table.js";
+import { buildTable } from "../data/table.js";
 
 /** Options of {@link trainModel}. */
 export interface TrainOptions {

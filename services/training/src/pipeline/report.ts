@@ -2,7 +2,7 @@
  * The training report: one self-contained HTML page (no scripts, inline SVG) with the metrics table, the learning
  * curve, the ROC curve(s) and the confusion matrix, stored with the model.
  */
-import type { CurvePoint } from "./ml/model.js";
+import type { CurvePoint } from "../ml/model.js";
 
 /** What the report shows. */
 export interface ReportInput {

@@ -1,8 +1,8 @@
 /** Turns dataset rows into the numeric matrix training needs: numeric feature columns, label → class index or value. */
-import type { RowDoc } from "./data/ingest.js";
-import type { DatasetSchema } from "./data/schema.js";
-import type { Dataset } from "./ml/fit.js";
-import type { Task } from "./ml/model.js";
+import type { RowDoc } from "./ingest.js";
+import type { DatasetSchema } from "./schema.js";
+import type { Dataset } from "../ml/fit.js";
+import type { Task } from "../ml/model.js";
 
 /** The training table and how it maps back to names. */
 export interface Table {

@@ -6,10 +6,10 @@
  */
 import { createHash } from "node:crypto";
 import { openRegistry, type PlatformConnection } from "@ai-platform/registry";
-import { runTrial, type TrialResult } from "./ml/search.js";
-import { openPlatformData, statusOf } from "./platform.js";
+import { runTrial, type TrialResult } from "../ml/search.js";
+import { openPlatformData, statusOf } from "../platform.js";
 import { trainCore, type TrainOptions, type TrainResult } from "./train.js";
-import { trialShard } from "./workers.js";
+import { trialShard } from "../scale-out/pool.js";
 
 /** What one pod of the search did. */
 export interface SearchShardResult {

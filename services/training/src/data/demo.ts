@@ -1,6 +1,6 @@
 /** The dataset the local platform (`npm start`) ingests, trains and promotes on first start. */
 import { fileURLToPath } from "node:url";
-import type { Algorithm } from "./ml/model.js";
+import type { Algorithm } from "../ml/model.js";
 
 /** Describes a vendored dataset and how to train on it. */
 export interface DemoDataset {
@@ -24,7 +24,7 @@ export interface DemoDataset {
  */
 export const demoDataset: DemoDataset = {
   name: "iris",
-  file: fileURLToPath(new URL("../datasets/iris.csv", import.meta.url)),
+  file: fileURLToPath(new URL("../../datasets/iris.csv", import.meta.url)),
   label: "species",
   id: "id",
   algorithm: "logistic",

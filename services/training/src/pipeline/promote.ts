@@ -12,8 +12,8 @@ import {
   type ModelVersion,
   type PlatformConnection,
 } from "@ai-platform/registry";
-import { classificationMetrics, regressionMetrics } from "./ml/metrics.js";
-import { runOnnx } from "./onnx/parity.js";
+import { classificationMetrics, regressionMetrics } from "../ml/metrics.js";
+import { runOnnx } from "../onnx/parity.js";
 
 export { RegistryConflictError };
 

@@ -1,7 +1,7 @@
 /** A worker process of the local scale-out: receives one job over IPC, runs its shard, reports, exits. */
-import { runTrial } from "./ml/search.js";
-import { scoreDataset } from "./score.js";
-import { trialShard, type WorkerJob } from "./workers.js";
+import { runTrial } from "../ml/search.js";
+import { scoreDataset } from "../pipeline/score.js";
+import { trialShard, type WorkerJob } from "./pool.js";
 
 async function run(job: WorkerJob): Promise<unknown> {
   if (job.kind === "score") return scoreDataset(job.conn, job.options);

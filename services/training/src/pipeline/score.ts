@@ -9,10 +9,10 @@ import { closeSync, existsSync, openSync, readFileSync, statSync, truncateSync, 
 import type { JSONObject } from "@azure/cosmos";
 import { openRegistry, type ModelVersion, type PlatformConnection } from "@ai-platform/registry";
 import * as ort from "onnxruntime-node";
-import { type RowDoc, checkDatasetName } from "./data/ingest.js";
-import { readRows } from "./data/versions.js";
-import { inputName } from "./onnx/export.js";
-import { openPlatformData, statusOf, type PlatformData } from "./platform.js";
+import { type RowDoc, checkDatasetName } from "../data/ingest.js";
+import { readRows } from "../data/versions.js";
+import { inputName } from "../onnx/export.js";
+import { openPlatformData, statusOf, type PlatformData } from "../platform.js";
 
 /** Options of {@link scoreDataset}. */
 export interface ScoreOptions {
