@@ -7,7 +7,7 @@ import {
 } from "../../services/inference/src/models/model-config";
 import { parseCpuMax } from "../../services/inference/src/runtime/cpus";
 import { binOf, psi, DriftTracker } from "../../services/inference/src/models/drift";
-import { halfToNumber } from "../../services/inference/src/protocol/datatypes";
+import { float16Bits, halfToNumber } from "../../services/inference/src/protocol/datatypes";
 import { decodeBinary, decodeJson, encodeBinary, encodeJson } from "../../services/inference/src/protocol/codec";
 import { stickyFraction } from "../../services/inference/src/models/model-store";
 import { outputsAgree } from "../../services/inference/src/models/shadow";
@@ -190,6 +190,18 @@ describe("pure helpers", () => {
     [0x0001, 2 ** -24],
     [0x7c00, Infinity],
   ])("halfToNumber(%i) = %d", (bits, expected) => expect(halfToNumber(bits)).toBe(expected));
+
+  it("reads FP16 half bits from raw bits and, where the runtime has one, from a Float16Array, without copying", () => {
+    const bits = new Uint16Array([0x3c00, 0xc000, 0x7bff]);
+    expect(float16Bits(bits)).toBe(bits);
+    const F16 = (globalThis as { Float16Array?: new (xs: number[]) => ArrayBufferView }).Float16Array;
+    if (F16) {
+      const halves = new F16([1, -2, 65504]);
+      const view = float16Bits(halves);
+      expect([...view]).toEqual([0x3c00, 0xc000, 0x7bff]);
+      expect(view.buffer).toBe(halves.buffer);
+    }
+  });
 
   it("computes PSI: 0 for identical distributions, positive for shifted ones", () => {
     expect(psi([0.25, 0.25, 0.5], [0.25, 0.25, 0.5])).toBe(0);

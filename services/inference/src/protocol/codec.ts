@@ -9,6 +9,7 @@ import {
   type NumericArray,
   type TensorData,
   elementCount,
+  float16Bits,
   halfToNumber,
 } from "./datatypes.js";
 
@@ -101,7 +102,7 @@ export function decodeJson(
 /** Rejects NaN/±Infinity in a float tensor that arrived as binary data. */
 export function checkFinite(name: string, t: TensorData): void {
   if (t.type !== "float32" && t.type !== "float64" && t.type !== "float16") return;
-  const a = t.data as Float32Array | Uint16Array;
+  const a = t.type === "float16" ? float16Bits(t.data as Uint16Array) : (t.data as Float32Array);
   for (let i = 0; i < a.length; i++) {
     const v = t.type === "float16" ? halfToNumber(a[i] as number) : (a[i] as number);
     if (!Number.isFinite(v))
@@ -114,7 +115,7 @@ export function encodeJson(t: TensorData): unknown[] {
   const d = t.data;
   if (Array.isArray(d)) return d;
   if (t.type === "bool") return Array.from(d as Uint8Array, (v) => v !== 0);
-  if (t.type === "float16") return Array.from(d as Uint16Array, halfToNumber);
+  if (t.type === "float16") return Array.from(float16Bits(d as Uint16Array), halfToNumber);
   if (d instanceof BigInt64Array || d instanceof BigUint64Array) return Array.from(d, Number);
   return Array.from(d as Float32Array);
 }

@@ -113,6 +113,14 @@ export function elementCount(shape: readonly number[]): number {
   return n;
 }
 
+/**
+ * The half bits of FP16 data, as a Uint16Array view (no copy). onnxruntime-common hands out a `Float16Array` where the
+ * runtime has one (Node 24) and raw bits in a Uint16Array where it does not; the wire always carries the bits.
+ */
+export function float16Bits(data: ArrayBufferView): Uint16Array {
+  return data instanceof Uint16Array ? data : new Uint16Array(data.buffer, data.byteOffset, data.byteLength >>> 1);
+}
+
 /** IEEE 754 half (raw bits) → number; FP16 outputs are readable in JSON responses. */
 export function halfToNumber(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;

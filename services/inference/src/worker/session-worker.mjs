@@ -35,6 +35,22 @@ async function createSession() {
   return { session, provider: "cpu", fallbackReason: undefined };
 }
 
+/**
+ * A float16 tensor from raw IEEE 754 half bits. Where `Float16Array` exists (Node 24), onnxruntime-common wraps a
+ * Uint16Array in a Float16Array, which the 1.30 native binding cannot read ("not enough space: expected N, got 0"),
+ * so the tensor keeps exposing the bits it was given. Without `Float16Array` the constructor keeps them anyway.
+ */
+function float16Tensor(bits, dims) {
+  const tensor = new ort.Tensor("float16", bits, dims);
+  if (!(tensor.data instanceof Uint16Array)) Object.defineProperty(tensor, "data", { value: bits });
+  return tensor;
+}
+
+/** A float16 output's half bits: a Uint16Array view of the Float16Array onnxruntime returns where that type exists. */
+function float16Bits(data) {
+  return data instanceof Uint16Array ? data : new Uint16Array(data.buffer, data.byteOffset, data.length);
+}
+
 const loaded = createSession();
 // A failed load rejects every task with the load error; keep the rejection from being reported as unhandled.
 loaded.catch(() => undefined);
@@ -52,7 +68,7 @@ function zeros(meta) {
     case "uint64":
       return new ort.Tensor("uint64", new BigUint64Array(n), dims);
     case "float16":
-      return new ort.Tensor("float16", new Uint16Array(n), dims);
+      return float16Tensor(new Uint16Array(n), dims);
     default: {
       const Ctor = {
         float32: Float32Array,
@@ -133,7 +149,7 @@ async function runOne(session, task, transfer) {
   const feeds = {};
   for (const name in task.feeds) {
     const t = task.feeds[name];
-    feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+    feeds[name] = t.type === "float16" ? float16Tensor(t.data, t.dims) : new ort.Tensor(t.type, t.data, t.dims);
   }
   const started = process.hrtime.bigint();
   const results = task.fetches ? await session.run(feeds, task.fetches) : await session.run(feeds);
@@ -141,7 +157,7 @@ async function runOne(session, task, transfer) {
   const outputs = {};
   for (const name in results) {
     const t = results[name];
-    const data = t.data;
+    const data = t.type === "float16" ? float16Bits(t.data) : t.data;
     outputs[name] = { type: t.type, dims: t.dims, data };
     // Large outputs move without a copy; below 64 KiB copying is cheaper than detaching the buffer.
     if (!Array.isArray(data) && data.byteLength >= 65536 && data.byteLength === data.buffer.byteLength)
