@@ -4,12 +4,12 @@ import {
   parseModelConfig,
   selectVersions,
   DEFAULT_MODEL_CONFIG,
-} from "../../services/inference/src/models/model-config";
+} from "../../services/inference/src/sources/model-config";
 import { parseCpuMax } from "../../services/inference/src/runtime/cpus";
 import { binOf, psi, DriftTracker } from "../../services/inference/src/models/drift";
 import { float16Bits, halfToNumber } from "../../services/inference/src/protocol/datatypes";
 import { decodeBinary, decodeJson, encodeBinary, encodeJson } from "../../services/inference/src/protocol/codec";
-import { stickyFraction } from "../../services/inference/src/models/model-store";
+import { stickyFraction } from "../../services/inference/src/models/served-models";
 import { outputsAgree } from "../../services/inference/src/models/shadow";
 import { intraOpThreads } from "../../services/inference/src/models/loaded-version";
 import { createMetrics } from "../../services/inference/src/metrics";

@@ -6,7 +6,7 @@
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { InferenceConfig } from "./config.js";
 import { type InferenceMetrics, createMetrics } from "./metrics.js";
-import { ModelStore } from "./models/model-store.js";
+import { ServedModels } from "./models/served-models.js";
 import { installBodyParsing } from "./plugins/body.js";
 import type { ServiceContext } from "./plugins/context.js";
 import { installErrorHandling } from "./plugins/errors.js";
@@ -40,7 +40,7 @@ export interface InferenceDeps {
 declare module "fastify" {
   interface FastifyInstance {
     /** The served models. */
-    models: ModelStore;
+    models: ServedModels;
     /** Shared state (drain flag, metrics). */
     inference: ServiceContext;
   }
@@ -73,7 +73,7 @@ export async function build(config: InferenceConfig, deps: InferenceDeps = {}): 
     deps.source ?? (config.source.kind === "repository" ? repositorySource(config.source.path) : undefined);
   if (!source) throw new Error("registry mode needs deps.source (see registrySource in sources/registry-source.ts)");
   const metrics = deps.metrics ?? createMetrics();
-  const store = new ModelStore(source, {
+  const store = new ServedModels(source, {
     device: config.device,
     cpuLimit: config.cpuLimit ?? availableCpus(),
     metrics,

@@ -10,4 +10,4 @@ export { registrySource, type RegistryModelRef, type RegistryHandle } from "./so
 export type { ModelSourceDriver, ModelSpec, VersionSpec, FeatureBaseline } from "./sources/types.js";
 export { createMetrics, type InferenceMetrics } from "./metrics.js";
 export { entraJwtVerifier } from "./plugins/entra.js";
-export { parseModelConfig, DEFAULT_MODEL_CONFIG, type ModelConfig } from "./models/model-config.js";
+export { parseModelConfig, DEFAULT_MODEL_CONFIG, type ModelConfig } from "./sources/model-config.js";

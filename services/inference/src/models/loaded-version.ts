@@ -4,19 +4,12 @@
  * memory) only when the last in-flight request has finished, so a hot swap never fails a request.
  */
 import type { InferenceMetrics } from "../metrics.js";
-import { type Datatype, type TensorData, datatypeOfOrt } from "../protocol/datatypes.js";
+import { type TensorData, type TensorMeta, datatypeOfOrt } from "../protocol/datatypes.js";
 import { DynamicBatcher } from "../runtime/batcher.js";
 import { type RunResult, SessionPool, type SessionInfo } from "../runtime/session-pool.js";
 import type { ModelArtifact, VersionSpec } from "../sources/types.js";
 import { DriftTracker } from "./drift.js";
-import type { ModelConfig } from "./model-config.js";
-
-/** One input or output as the protocol describes it (`-1` for dynamic dimensions). */
-export interface TensorMeta {
-  readonly name: string;
-  readonly datatype: Datatype;
-  readonly shape: readonly number[];
-}
+import type { ModelConfig } from "../sources/model-config.js";
 
 /** The result of one request: outputs plus timings in microseconds. */
 export interface InferResult extends RunResult {

@@ -1,10 +1,10 @@
-/** What the route plugins share: the model store, the metrics and the drain flag. */
-import type { ModelStore } from "../models/model-store.js";
+/** What the route plugins share: the served models, the metrics and the drain flag. */
+import type { ServedModels } from "../models/served-models.js";
 import type { InferenceMetrics } from "../metrics.js";
 
 /** Shared state of one app instance (no module-level globals). */
 export interface ServiceContext {
-  readonly store: ModelStore;
+  readonly store: ServedModels;
   readonly metrics: InferenceMetrics;
   /** Set by the server on SIGTERM: readiness fails and new inference requests get 503. */
   readonly state: { draining: boolean };

@@ -55,6 +55,13 @@ export interface TensorData {
   readonly data: NumericArray | string[];
 }
 
+/** One input or output as the protocol describes it (`-1` for dynamic dimensions). */
+export interface TensorMeta {
+  readonly name: string;
+  readonly datatype: Datatype;
+  readonly shape: readonly number[];
+}
+
 interface TypeInfo {
   readonly ort: OrtType;
   /** Bytes per element in the binary extension; 0 for BYTES (length-prefixed). */

@@ -3,9 +3,8 @@
  * (JSON or the binary tensor data extension). Every rejection names the input or output at fault.
  */
 import { badRequest } from "../errors.js";
-import type { TensorMeta } from "../models/loaded-version.js";
 import { checkFinite, decodeBinary, decodeJson, encodeBinary, encodeJson } from "./codec.js";
-import { type Datatype, type TensorData, datatypeOfOrt, isDatatype } from "./datatypes.js";
+import { type Datatype, type TensorData, type TensorMeta, datatypeOfOrt, isDatatype } from "./datatypes.js";
 
 type Parameters = Record<string, string | number | boolean>;
 

@@ -5,7 +5,7 @@
  * old version keeps serving). Canary and shadow refs resolve the same way.
  */
 import type { ArtifactStore, ModelRegistry, ModelVersion } from "@ai-platform/registry";
-import { DEFAULT_MODEL_CONFIG, type ModelConfig } from "../models/model-config.js";
+import { DEFAULT_MODEL_CONFIG, type ModelConfig } from "./model-config.js";
 import type { ModelSourceDriver, ModelSpec, VersionSpec } from "./types.js";
 
 /** An opened registry (what `openRegistry` from `@ai-platform/registry` returns). */

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { watch as fsWatch } from "node:fs";
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { DEFAULT_MODEL_CONFIG, parseModelConfig, selectVersions } from "../models/model-config.js";
+import { DEFAULT_MODEL_CONFIG, parseModelConfig, selectVersions } from "./model-config.js";
 import type { FeatureBaseline, ModelSourceDriver, ModelSpec, VersionSpec } from "./types.js";
 
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

@@ -1,8 +1,8 @@
 /**
- * What a model source tells the model store: the models to serve, their versions and where the bytes are.
+ * What a model source tells the served models (ServedModels): the models to serve, their versions and where the bytes are.
  * Sources: a Triton-layout directory (repository-source.ts) and the model registry (registry-source.ts).
  */
-import type { ModelConfig } from "../models/model-config.js";
+import type { ModelConfig } from "./model-config.js";
 
 /** Training's per-feature baseline, stored with the model for drift detection. */
 export interface FeatureBaseline {

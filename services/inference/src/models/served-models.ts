@@ -7,10 +7,10 @@ import { notFound, unavailable } from "../errors.js";
 import type { InferenceMetrics } from "../metrics.js";
 import type { ModelSourceDriver, ModelSpec } from "../sources/types.js";
 import { LoadedVersion } from "./loaded-version.js";
-import type { ModelConfig } from "./model-config.js";
+import type { ModelConfig } from "../sources/model-config.js";
 
 /** Minimal structured logger (fastify's pino logger fits). */
-export interface StoreLogger {
+export interface ServedModelsLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
@@ -49,17 +49,17 @@ export function stickyFraction(id: string): number {
 }
 
 /** Options for the store. */
-export interface ModelStoreOptions {
+export interface ServedModelsOptions {
   readonly device: "cpu" | "cuda";
   readonly cpuLimit: number;
   readonly metrics: InferenceMetrics;
-  readonly log: StoreLogger;
+  readonly log: ServedModelsLogger;
   /** Random source for canary splits of requests without an id (tests inject a fixed one). */
   readonly random?: () => number;
 }
 
 /** The set of served models, synchronised with one source. */
-export class ModelStore {
+export class ServedModels {
   private readonly models = new Map<string, ModelEntry>();
   private expected = new Set<string>();
   private readonly failed = new Map<string, { key: string; reason: string }>();
@@ -72,7 +72,7 @@ export class ModelStore {
 
   constructor(
     private readonly source: ModelSourceDriver,
-    private readonly opts: ModelStoreOptions,
+    private readonly opts: ServedModelsOptions,
   ) {}
 
   /** True once the first sync finished and every model the source names has a serving default version. */
@@ -130,7 +130,10 @@ export class ModelStore {
       versions: new Map(),
       defaultVersion: spec.defaultVersion,
     };
-    const configChanged = JSON.stringify(entry.config) !== JSON.stringify(spec.config);
+    // Routing (versions served, canary weight, shadow) is read per request: only what a loaded version uses reloads it.
+    const loadFields = ({ canary: _c, shadow: _s, versionPolicy: _v, ...rest }: ModelConfig): string =>
+      JSON.stringify(rest);
+    const configChanged = loadFields(entry.config) !== loadFields(spec.config);
     for (const v of spec.versions) {
       const id = `${spec.name}@${v.version}`;
       const current = entry.versions.get(v.version);
