@@ -1,8 +1,8 @@
 /**
  * Where the platform keeps its data: the Cosmos DB database and containers and the blob containers.
  *
- * One plain definition, no Pulumi imports: the `CosmosDb` and `ModelStore` components create exactly
- * these on Azure, and the local platform (`npm start`) creates exactly these in the emulators.
+ * One plain definition: the `CosmosDb` and `ModelStore` components create exactly these on Azure, the local
+ * platform (`npm start`) creates exactly these in the emulators, and the services read and write them.
  */
 
 /** A Cosmos DB SQL container, as both Azure and the local emulator create it. */
@@ -26,11 +26,19 @@ export interface CosmosContainerDefinition {
 /** The platform's Cosmos DB database id. */
 export const platformDatabaseId = "ai-platform";
 
+/** The Cosmos DB container ids by role, as the services address them. */
+export const containerIds = {
+  datasets: "datasets",
+  datasetVersions: "dataset-versions",
+  models: "models",
+  scoringRuns: "scoring-runs",
+} as const;
+
 /** The platform's Cosmos DB containers. */
 export const platformContainers: readonly CosmosContainerDefinition[] = [
   {
     // Dataset rows. Only the fields queries filter on are indexed: writes cost fewer RUs.
-    id: "datasets",
+    id: containerIds.datasets,
     partitionKeyPaths: ["/dataset"],
     indexingPolicy: {
       indexingMode: "consistent",
@@ -40,11 +48,11 @@ export const platformContainers: readonly CosmosContainerDefinition[] = [
     autoscaleMaxThroughput: 4000,
   },
   // Named dataset snapshots: query, row count, content hash, change-feed continuation.
-  { id: "dataset-versions", partitionKeyPaths: ["/dataset"] },
+  { id: containerIds.datasetVersions, partitionKeyPaths: ["/dataset"] },
   // The model registry: versions, aliases, the version counter and the audit trail of one model share a partition.
-  { id: "models", partitionKeyPaths: ["/name"] },
+  { id: containerIds.models, partitionKeyPaths: ["/name"] },
   // Batch-scoring checkpoints; finished runs expire after 30 days.
-  { id: "scoring-runs", partitionKeyPaths: ["/runId"], defaultTtl: 30 * 24 * 3600 },
+  { id: containerIds.scoringRuns, partitionKeyPaths: ["/runId"], defaultTtl: 30 * 24 * 3600 },
 ];
 
 /** Blob containers in the model store. */
