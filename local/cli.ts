@@ -22,6 +22,7 @@ export function readyMessage(platform: RunningPlatform): string {
     `The AI platform runs on this machine: ready in ${(platform.readyMs / 1000).toFixed(1)}s ` +
       `(${process.uptime().toFixed(1)}s since the command started; ${model.trained ? "model trained on first start" : "existing production model, no training"}).`,
     `  Inference   ${state.inferenceUrl}   Open Inference Protocol v2; serving ${model.name}@production = v${model.version.version}`,
+    `  Console     ${state.consoleUrl}   open it to see models, data and serving, and to promote (the link signs you in)`,
     `  Cosmos DB   ${state.connection.cosmos.endpoint}   emulator, database ${state.connection.cosmos.database}`,
     `  Blob        ${state.connection.storage.blobEndpoint}   Azurite`,
     `  Data        ${platform.layout.root}`,
@@ -38,6 +39,7 @@ export function readyMessage(platform: RunningPlatform): string {
 async function start(opts: {
   dataDir: string;
   port: number;
+  consolePort: number;
   cosmosPort?: number;
   blobPort?: number;
   reset?: boolean;
@@ -77,6 +79,7 @@ async function start(opts: {
     platform = await startLocalPlatform({
       dataDir: opts.dataDir,
       port: opts.port,
+      consolePort: opts.consolePort,
       cosmosPort: opts.cosmosPort,
       blobPort: opts.blobPort,
       reset: opts.reset ?? false,
@@ -92,7 +95,7 @@ async function start(opts: {
   if (!process.stderr.isTTY) {
     const { readyMs, state, model } = platform;
     process.stderr.write(
-      `${JSON.stringify({ ready: true, readyMs, inferenceUrl: state.inferenceUrl, model: model.name, version: model.version.version })}\n`,
+      `${JSON.stringify({ ready: true, readyMs, inferenceUrl: state.inferenceUrl, consoleUrl: state.consoleUrl, model: model.name, version: model.version.version })}\n`,
     );
   }
   await done;
@@ -132,6 +135,7 @@ export function registerLocalCommands(program: Command): void {
     )
     .option("--data-dir <dir>", "where datasets, registry and artifacts persist", ".platform")
     .option("--port <port>", "inference port on 127.0.0.1 (0 = a free one)", portOption("--port"), 8080)
+    .option("--console-port <port>", "console port on 127.0.0.1 (0 = a free one)", portOption("--console-port"), 8081)
     .option(
       "--cosmos-port <port>",
       "Cosmos DB emulator port (default: the last run's, else a free one)",

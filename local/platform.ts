@@ -5,8 +5,10 @@
  * end-to-end test.
  */
 import { mkdirSync } from "node:fs";
+import type { PipelineController } from "@ai-platform/pipeline";
 import type { LocalPlatformState, PlatformConnection } from "@ai-platform/registry";
 import { platformDatabaseId } from "../components/data-layout";
+import { startLocalConsole } from "./console";
 import { startPersistentCosmos } from "./cosmos-server";
 import {
   acquireLock,
@@ -23,6 +25,7 @@ import { exampleRequest, type ExampleRequest } from "./example-request";
 import { ensureProductionModel, type BootstrapDataset, type ProductionModel } from "./model-bootstrap";
 import { assertPortsFree, explainListenError, type WantedPort } from "./ports";
 import { silentProgress, withAbort, type Progress } from "./progress";
+import { startLocalPipeline } from "./pipeline";
 import { checkExample, startServing } from "./serving";
 
 /** Options of {@link startLocalPlatform}; the CLI flags of `npm start` map one to one. */
@@ -51,17 +54,23 @@ export interface LocalPlatformOptions {
   signal?: AbortSignal;
   /** How often the inference service checks the registry for alias changes, ms. Default 1000 (local: quick). */
   pollIntervalMs?: number;
+  /** Console port on 127.0.0.1; `0` picks a free one. Default 8081, or a free one when `port` is `0` (tests). */
+  consolePort?: number;
+  /** The pipeline controller's pass interval and clock (tests inject both). Default: every 5 s, real time. */
+  pipeline?: { intervalMs?: number; clock?: () => number };
 }
 
 /** The running platform; `stop()` shuts everything down and keeps the data. */
 export interface RunningPlatform {
   /** What `platform.json` holds (pid, startedAt, connection, inferenceUrl). */
-  readonly state: LocalPlatformState & { inferenceUrl: string };
+  readonly state: LocalPlatformState & { inferenceUrl: string; consoleUrl: string };
   readonly layout: DataDirLayout;
   /** The served model: name, its production version, and whether this start trained it. */
   readonly model: ProductionModel;
   /** A request that works against the served model (checked before `ready`). */
   readonly example: ExampleRequest;
+  /** The pipeline controller running the models' pipeline policies (retrain, gate, canary, promote/rollback). */
+  readonly pipeline: PipelineController;
   /** Milliseconds from the call to ready. */
   readonly readyMs: number;
   /** Stops inference, saves Cosmos, stops the emulators, removes `platform.json` and the lock. Idempotent. */
@@ -112,7 +121,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       flag: "--blob-port",
     };
     const inferencePort: WantedPort = { port: options.port ?? 8080, purpose: "inference", flag: "--port" };
-    await assertPortsFree([inferencePort, cosmosPort, blobPort]);
+    const consolePort: WantedPort = {
+      port: options.consolePort ?? (options.port === 0 ? 0 : 8081),
+      purpose: "console",
+      flag: "--console-port",
+    };
+    await assertPortsFree([inferencePort, consolePort, cosmosPort, blobPort]);
     assertAzuriteMetadataReadable(layout);
     // Load the training and inference code while the emulators start (it is most of a warm start's time).
     const preload = Promise.all([import("@ai-platform/training"), import("@ai-platform/inference")]);
@@ -180,12 +194,28 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       (r) => r,
     );
 
+    const consoleServer = await progress.step(
+      "Start the console",
+      () =>
+        startLocalConsole(connection, { port: consolePort.port, inferenceUrl: serving.url }).catch((e: unknown) => {
+          throw explainListenError(e, consolePort);
+        }),
+      (c) => c.url,
+    );
+    stoppers.push(() => consoleServer.stop());
+
+    const pipeline = await progress.step("Start the pipeline controller", () =>
+      startLocalPipeline(connection, { inferenceUrl: serving.url, model: model.name, ...options.pipeline }),
+    );
+    stoppers.push(() => pipeline.stop());
+
     options.signal?.throwIfAborted();
     const state = {
       pid: process.pid,
       startedAt: new Date(started).toISOString(),
       connection,
       inferenceUrl: serving.url,
+      consoleUrl: consoleServer.signInUrl,
     };
     writePlatformJson(layout, state);
     const readyMs = Date.now() - started;
@@ -195,6 +225,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       layout,
       model,
       example,
+      pipeline: pipeline.controller,
       readyMs,
       stop() {
         stopping ??= unwind(stoppers).then((error) => {

@@ -26,6 +26,8 @@ export interface LocalStatus {
   startedAt?: string;
   /** The inference service's base URL (`/v2/...` lives under it). */
   inferenceUrl?: string;
+  /** The console's operator sign-in link (`<console>/sign-in?token=…`; the bare origin is read-only). */
+  consoleUrl?: string;
   cosmos?: { endpoint: string; database: string };
   blob?: { endpoint: string };
   models: ModelStatus[];
@@ -72,6 +74,7 @@ export async function localStatus(dataDir?: string): Promise<LocalStatus> {
     pid: state.pid,
     startedAt: state.startedAt,
     inferenceUrl: state.inferenceUrl,
+    ...(typeof found.state.consoleUrl === "string" ? { consoleUrl: found.state.consoleUrl } : {}),
     cosmos: { endpoint: state.connection.cosmos.endpoint, database: state.connection.cosmos.database },
     blob: { endpoint: state.connection.storage.blobEndpoint },
     models: await listModels(state),
@@ -88,6 +91,7 @@ export function formatStatus(status: LocalStatus): string {
   const lines = [
     `Local platform (pid ${status.pid}, since ${status.startedAt}), data in ${status.dataDir}`,
     `  Inference   ${status.inferenceUrl ?? "(not serving)"}`,
+    `  Console     ${status.consoleUrl ?? "(not running)"}`,
     `  Cosmos DB   ${status.cosmos?.endpoint} (database ${status.cosmos?.database})`,
     `  Blob        ${status.blob?.endpoint}`,
   ];
