@@ -5,6 +5,7 @@
 import { Command } from "commander";
 import { registerTrainingCommands } from "@ai-platform/training/cli";
 import { registerServeCommand } from "@ai-platform/inference/cli";
+import { registerPipelineCommands } from "@ai-platform/pipeline/cli";
 import { registerLocalCommands } from "../local/cli";
 import { registerPlanCommand } from "../tools/plan/cli";
 import { registerCheckCommand } from "../tools/check/cli";
@@ -18,6 +19,7 @@ const program = new Command("ai-platform")
 registerLocalCommands(program);
 registerTrainingCommands(program);
 registerServeCommand(program);
+registerPipelineCommands(program);
 registerPlanCommand(program);
 registerCheckCommand(program);
 registerBenchCommand(program);

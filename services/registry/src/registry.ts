@@ -13,6 +13,7 @@ import {
   type ModelVersion,
   type NewModelVersion,
   type RegistryEvent,
+  type TrafficSplit,
 } from "./types.js";
 
 /** The registry operations both services use. */
@@ -35,6 +36,12 @@ export interface ModelRegistry {
   ): Promise<void>;
   /** The audit trail, oldest first. */
   history(name: string): Promise<RegistryEvent[]>;
+  /** The model's traffic split (`{}` when everything goes to the served alias). */
+  getTraffic(name: string): Promise<TrafficSplit>;
+  /** Replaces the traffic split (only with versions that exist) and records a `set-traffic` event. */
+  setTraffic(name: string, traffic: TrafficSplit, opts: { actor: string; reason?: string }): Promise<void>;
+  /** Appends an event (e.g. a pipeline decision with its figures) to the audit trail. */
+  recordEvent(event: Omit<RegistryEvent, "id" | "type" | "at">): Promise<void>;
 }
 
 interface CounterDoc {
@@ -50,6 +57,13 @@ interface AliasDoc {
   type: "aliases";
   aliases: Record<string, number>;
   _etag?: string;
+}
+
+interface TrafficDoc {
+  id: "traffic";
+  name: string;
+  type: "traffic";
+  traffic: TrafficSplit;
 }
 
 const systemFields = ["_rid", "_self", "_etag", "_attachments", "_ts"] as const;
@@ -217,6 +231,34 @@ export class CosmosModelRegistry implements ModelRegistry {
         const { seq: _seq, ...rest } = clean(e);
         return rest;
       });
+  }
+
+  async getTraffic(name: string): Promise<TrafficSplit> {
+    const { resource } = await this.container.item("traffic", name).read<TrafficDoc>();
+    return resource?.traffic ?? {};
+  }
+
+  async setTraffic(name: string, traffic: TrafficSplit, opts: { actor: string; reason?: string }): Promise<void> {
+    const weight = traffic.canary?.weight;
+    if (weight !== undefined && !(weight >= 0 && weight <= 1))
+      throw new Error(`traffic.canary.weight: ${weight} must be a number from 0 to 1`);
+    for (const v of [traffic.canary?.version, traffic.shadow?.version])
+      if (v !== undefined && !(await this.getVersion(name, v)))
+        throw new RegistryNotFoundError(`${name}@${v} is not registered`);
+    const doc: TrafficDoc = { id: "traffic", name, type: "traffic", traffic };
+    await this.container.items.upsert(doc);
+    await this.appendEvent({
+      name,
+      action: "set-traffic",
+      version: traffic.canary?.version ?? traffic.shadow?.version ?? 0,
+      traffic,
+      actor: opts.actor,
+      ...(opts.reason === undefined ? {} : { reason: opts.reason }),
+    });
+  }
+
+  async recordEvent(event: Omit<RegistryEvent, "id" | "type" | "at">): Promise<void> {
+    await this.appendEvent(event);
   }
 
   private async readCounter(name: string): Promise<CounterDoc | undefined> {

@@ -1,7 +1,8 @@
 /**
  * The records the model registry keeps. One Cosmos DB container (`models`, partition key `/name`) holds, per model
- * name: its versions (`type: "version"`, id `${name}@${version}`), the version counter, the alias map and the audit
- * trail. Both services read these shapes; only the training service writes them.
+ * name: its versions (`type: "version"`, id `${name}@${version}`), the version counter, the alias map, the traffic
+ * split and the audit trail. Both services read these shapes; the training service and the pipeline controller
+ * write them.
  */
 
 /** Open Inference Protocol datatypes the platform's models use. */
@@ -62,19 +63,41 @@ export interface ModelVersion extends NewModelVersion {
   createdAt: string;
 }
 
+/**
+ * How a model's unversioned requests split while a rollout runs (one `type: "traffic"` document per model, id
+ * `traffic`). The inference service follows it for every model it serves by alias, on each registry poll.
+ */
+export interface TrafficSplit {
+  /** Send `weight` (0..1) of unversioned requests to `version` instead of the served alias. */
+  canary?: { version: number; weight: number };
+  /** Mirror unversioned requests to `version` and count agreement; its answers are never returned. */
+  shadow?: { version: number };
+}
+
 /** One entry of a model's audit trail: who changed what, when. */
 export interface RegistryEvent {
   id: string;
   type: "event";
   name: string;
-  /** `register` (a new version) or `set-alias` (promotion, rollback, staging). */
-  action: "register" | "set-alias";
+  /**
+   * `register` (a new version), `set-alias` (promotion, rollback, staging), `set-traffic` (a canary weight or
+   * shadow changed) or `pipeline` (a decision of the pipeline controller: `decision` names it).
+   */
+  action: "register" | "set-alias" | "set-traffic" | "pipeline";
   version: number;
   alias?: string;
   /** The version the alias pointed at before, if any. */
   previousVersion?: number;
   actor: string;
   reason?: string;
+  /** `set-traffic`: the split from this event on (`{}` = all traffic to the alias). */
+  traffic?: TrafficSplit;
+  /** `pipeline`: what was decided, e.g. `triggered`, `gate-passed`, `canary-step`, `promoted`, `rolled-back`. */
+  decision?: string;
+  /** `pipeline`: the run the decision belongs to. */
+  runId?: string;
+  /** `pipeline`: the figures that justified the decision (PSI, row counts, metrics, error rate, p99). */
+  figures?: Record<string, number | string | boolean>;
   at: string;
 }
 

@@ -2,7 +2,8 @@
  * The model registry as a model source: each configured `name@ref` (an alias such as `production`, a version
  * number, or `latest`) is resolved on every poll, so re-aliasing a model swaps the served version. Artifacts are
  * downloaded through the ArtifactStore, which verifies their sha256 (a corrupt artifact fails its load and the
- * old version keeps serving). Canary and shadow refs resolve the same way.
+ * old version keeps serving). Canary and shadow refs resolve the same way; a model without them follows the
+ * registry's traffic split, which the pipeline controller moves during a rollout.
  */
 import type { ArtifactStore, ModelRegistry, ModelVersion } from "@ai-platform/registry";
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from "./model-config.js";
@@ -75,15 +76,19 @@ export function registrySource(
           const versions = new Map<number, VersionSpec>([[primary.version, versionSpec(h, primary)]]);
           let canary: ModelConfig["canary"];
           let shadow: ModelConfig["shadow"];
-          if (m.canary) {
-            const c = await h.registry.resolve(m.name, m.canary.ref);
+          // Refs configured at deploy time win; otherwise the registry's traffic split (a rollout's canary) applies.
+          const traffic = m.canary || m.shadow ? {} : await h.registry.getTraffic(m.name);
+          const canaryRef = m.canary?.ref ?? traffic.canary?.version.toString();
+          if (canaryRef !== undefined) {
+            const c = await h.registry.resolve(m.name, canaryRef);
             if (c) {
               versions.set(c.version, versionSpec(h, c));
-              canary = { version: c.version, weight: m.canary.weight };
+              canary = { version: c.version, weight: m.canary?.weight ?? traffic.canary?.weight ?? 0 };
             }
           }
-          if (m.shadow) {
-            const s = await h.registry.resolve(m.name, m.shadow.ref);
+          const shadowRef = m.shadow?.ref ?? traffic.shadow?.version.toString();
+          if (shadowRef !== undefined) {
+            const s = await h.registry.resolve(m.name, shadowRef);
             if (s) {
               versions.set(s.version, versionSpec(h, s));
               shadow = { version: s.version };
