@@ -50,9 +50,15 @@ const actor = "npm-start";
 
 type TrainingApi = typeof TrainingModule;
 
-/** The first stored row of `dataset`, as the model's input row (its baseline lists the features in input order). */
+/**
+ * The first stored row of `dataset`, as the model's input row: values by input name for a model that takes one
+ * input per column, or the baseline's features in order for a model that takes one `[N, d]` matrix.
+ */
 async function sampleRow(conn: PlatformConnection, version: ModelVersion): Promise<SampleRow> {
-  const features = (version.baseline?.features ?? []).map((f) => f.name);
+  const perColumn = version.signature.inputs.every((i) => i.shape.length === 1);
+  const features = perColumn
+    ? version.signature.inputs.map((i) => i.name)
+    : (version.baseline?.features ?? []).map((f) => f.name);
   if (features.length === 0)
     throw new Error(`model ${version.name} v${version.version}: its record lists no input features`);
   const cosmos = createCosmosClient(conn);
@@ -70,6 +76,10 @@ async function sampleRow(conn: PlatformConnection, version: ModelVersion): Promi
       .fetchAll();
     const values = resources[0]?.values;
     if (!values) throw new Error(`dataset ${version.dataset.name} has no rows to build the example request from`);
+    if (perColumn)
+      return Object.fromEntries(
+        version.signature.inputs.map((i) => [i.name, values[i.name] ?? (i.datatype === "BYTES" ? "" : Number.NaN)]),
+      );
     return features.map((f) => values[f] ?? Number.NaN);
   } finally {
     cosmos.dispose();

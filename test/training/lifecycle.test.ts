@@ -42,7 +42,17 @@ describe("train → register → promote → rollback → score, on the emulator
       rowCount: 150,
       contentHash: good.datasetVersion.contentHash,
     });
-    expect(v.signature.inputs).toEqual([{ name: "features", datatype: "FP32", shape: [-1, 4] }]);
+    expect(v.signature.inputs).toEqual(
+      ["sepal_length", "sepal_width", "petal_length", "petal_width"].map((name) => ({
+        name,
+        datatype: "FP32",
+        shape: [-1],
+      })),
+    );
+    expect(v.signature.outputs).toEqual([
+      { name: "label", datatype: "BYTES", shape: [-1] },
+      { name: "probabilities", datatype: "FP32", shape: [-1, 3] },
+    ]);
     expect(v.labels).toEqual(["setosa", "versicolor", "virginica"]);
     expect(v.baseline.features.map((f) => f.name)).toEqual([
       "sepal_length",

@@ -12,7 +12,8 @@ import { fitStandardizer, transform } from "../../services/training/src/ml/prepr
 import { searchTrials } from "../../services/training/src/ml/search.js";
 import { createRng } from "../../services/training/src/ml/random.js";
 import type { Algorithm } from "../../services/training/src/ml/model.js";
-import { exportOnnx } from "../../services/training/src/onnx/export.js";
+import { exportOnnx, type ExportMeta } from "../../services/training/src/onnx/export.js";
+import type { RowValues } from "../../services/training/src/data/schema.js";
 import { checkParity, ParityError } from "../../services/training/src/onnx/parity.js";
 
 const classes = irisPkg.getDistinctClasses() as string[];
@@ -22,6 +23,19 @@ const iris: Dataset = {
   task: "classification",
   classes: 3,
 };
+
+/** Matrix rows as raw rows with columns x0..x(d-1) (NaN → missing), and the export meta that names them. */
+function asRows(x: readonly (readonly number[])[]): RowValues[] {
+  return x.map((r) => Object.fromEntries(r.map((v, j) => [`x${j}`, Number.isNaN(v) ? null : v])));
+}
+function metaOf(data: Dataset): ExportMeta {
+  return {
+    features: (data.x[0] ?? []).map((_, j) => ({ name: `x${j}`, kind: "number" as const })),
+    ...(data.task === "classification"
+      ? { classes: { names: Array.from({ length: data.classes }, (_, k) => `c${k}`), type: "string" as const } }
+      : {}),
+  };
+}
 
 function regressionData(n: number, seed: number): Dataset {
   const rng = createRng(seed);
@@ -129,15 +143,15 @@ describe("algorithms learn what they should, and their ONNX export matches withi
         : regressionMetrics(testY, out.values ?? []);
     assertMetric(metrics as unknown as Record<string, number>);
     expect(model.curve.length).toBeGreaterThan(0);
-    const bytes = exportOnnx(model, "test");
-    const parity = await checkParity(model, bytes, testX);
+    const bytes = exportOnnx(model, "test", metaOf(data));
+    const parity = await checkParity(model, bytes, asRows(testX), metaOf(data));
     expect(parity.rows).toBe(s.test.length);
     expect(parity.maxAbsDiff).toBeLessThanOrEqual(1e-5);
   });
   it("fails loudly when the exported graph disagrees", async () => {
     const s = trainValidationTestSplit(iris.y, { stratify: true, seed: 1 });
     const model = fitModel("logistic", iris, s.train, s.validation, {}, 1);
-    const bytes = exportOnnx(model, "test");
+    const bytes = exportOnnx(model, "test", metaOf(iris));
     const tampered = {
       ...model,
       params:
@@ -146,11 +160,7 @@ describe("algorithms learn what they should, and their ONNX export matches withi
           : model.params,
     };
     await expect(
-      checkParity(
-        tampered,
-        bytes,
-        s.test.map((i) => iris.x[i] ?? []),
-      ),
+      checkParity(tampered, bytes, asRows(s.test.map((i) => iris.x[i] ?? [])), metaOf(iris)),
     ).rejects.toBeInstanceOf(ParityError);
   });
   it("refuses an algorithm for the wrong task", () => {

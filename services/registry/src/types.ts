@@ -5,27 +5,10 @@
  * write them.
  */
 
-/** Open Inference Protocol datatypes the platform's models use. */
-export type TensorDatatype = "FP32" | "FP64" | "INT64" | "INT32" | "BOOL" | "BYTES";
+import type { FeatureBaseline, TensorSpec } from "@ai-platform/contracts";
 
-/** One named tensor of a model's signature, in the Open Inference Protocol's metadata form. */
-export interface TensorSpec {
-  name: string;
-  datatype: TensorDatatype;
-  /** Dimensions; `-1` is dynamic (the batch dimension). */
-  shape: number[];
-}
-
-/** Where the training baseline of one input feature lies, for drift detection. */
-export interface FeatureBaseline {
-  name: string;
-  mean: number;
-  std: number;
-  /** Histogram bin edges (length = bins + 1) over the training split. */
-  binEdges: number[];
-  /** Fraction of training rows in each bin (sums to 1). */
-  binFractions: number[];
-}
+/** The wire types of a registry record, defined once in the contracts. */
+export type { FeatureBaseline, TensorDatatype, TensorSpec } from "@ai-platform/contracts";
 
 /** Lifecycle of a model version: registered as a candidate, `production` while it holds that alias, then archived. */
 export type ModelStatus = "candidate" | "production" | "archived";
@@ -39,6 +22,10 @@ export interface NewModelVersion {
   task: "classification" | "regression";
   /** Class names in the order of the `probabilities` columns (classification only). */
   labels?: string[];
+  /** What the user said about this version (`register --description`). */
+  description?: string;
+  /** Data decisions training made: columns left out and why. */
+  notes?: string[];
   algorithm: string;
   hyperparameters: Record<string, number | string | boolean>;
   /** Metrics on the untouched test split (e.g. accuracy, f1_macro, log_loss, roc_auc; mse, mae, r2). */

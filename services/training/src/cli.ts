@@ -55,16 +55,28 @@ function int(name: string) {
   };
 }
 
+function list(v: string): string[] {
+  return v
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
 /** Registers ingest, dataset (snapshot/list), train, models, promote, rollback and score on the root program. */
 export function registerTrainingCommands(program: Command): void {
   withConnection(
-    program.command("ingest").description("Load a CSV or JSONL file into a dataset (bulk, validated, idempotent)."),
+    program
+      .command("ingest")
+      .description("Load a CSV, JSONL or JSON-array file into a dataset (bulk, validated, idempotent)."),
   )
-    .requiredOption("--file <path>", "a .csv (with header) or .jsonl file")
+    .requiredOption("--file <path>", "a .csv (with header), .jsonl/.ndjson or .json (array of objects) file")
     .requiredOption("--dataset <name>", "dataset name")
     .option("--label <column>", "the label column (recorded for training)")
     .option("--id <column>", "the id column (default: ids from each row's content)")
-    .option("--schema <spec>", "column types, e.g. 'a:number,b:string' (default: inferred)")
+    .option(
+      "--schema <spec>",
+      "column types: number, integer, boolean, string, datetime, e.g. 'a:number,b:string' (default: inferred)",
+    )
     .option("--rejected <path>", "rejection report (default: <file>.rejected.jsonl)")
     .addOption(new Option("--mode <mode>", "write mode").choices(["bulk", "single"]).default("bulk"))
     .option("--json", "print the summary as JSON")
@@ -184,7 +196,14 @@ export function registerTrainingCommands(program: Command): void {
     )
     .option("--seed <n>", "seed for split, initialisation and search", int("--seed"), 42)
     .option("--label <column>", "label column (default: the one recorded at ingest)")
-    .addOption(new Option("--task <task>", "default: from the label's type").choices(["classification", "regression"]))
+    .addOption(
+      new Option("--task <task>", "default: from the label's values, as scikit-learn's type_of_target").choices([
+        "classification",
+        "regression",
+      ]),
+    )
+    .option("--features <columns>", "use exactly these feature columns (comma-separated; overrides exclusions)", list)
+    .option("--exclude <columns>", "leave these columns out of the features (comma-separated)", list)
     .option("--dataset-version <v>", "train on an existing dataset version (default: snapshot now)")
     .option("--incremental-from <v>", "snapshot = version <v> + only the rows changed since")
     .option("--json", "print the registered version as JSON")
@@ -203,6 +222,8 @@ export function registerTrainingCommands(program: Command): void {
           seed: number;
           label?: string;
           task?: "classification" | "regression";
+          features?: string[];
+          exclude?: string[];
           datasetVersion?: string;
           incrementalFrom?: string;
           json?: boolean;
@@ -221,6 +242,8 @@ export function registerTrainingCommands(program: Command): void {
           ...(o.search ? { search: o.search } : {}),
           ...(o.label ? { label: o.label } : {}),
           ...(o.task ? { task: o.task } : {}),
+          ...(o.features ? { features: o.features } : {}),
+          ...(o.exclude ? { exclude: o.exclude } : {}),
           ...(o.datasetVersion ? { datasetVersion: o.datasetVersion } : {}),
           ...(o.incrementalFrom ? { incrementalFrom: o.incrementalFrom } : {}),
         };

@@ -1,5 +1,5 @@
 /**
- * Reads a CSV (header row) or JSONL file into raw records, one per data line, keeping the line number so every
+ * Reads a CSV (header row), JSONL or JSON-array file into raw records, one per data line, keeping the line number so every
  * rejection can name it. Lines that cannot be parsed become records with a `parseError`, never silently dropped.
  */
 import { readFileSync } from "node:fs";
@@ -41,6 +41,23 @@ export function parseCsv(text: string): RawTable {
   return { columns, records };
 }
 
+/** Adds one parsed JSON value as a record: an object of scalars (nested values kept as JSON text). */
+function addObject(obj: unknown, line: number, columns: string[], seen: Set<string>, records: RawRecord[]): void {
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
+    records.push({ line, values: {}, parseError: "not a JSON object" });
+    return;
+  }
+  const values: Record<string, RawValue> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (!seen.has(k)) {
+      seen.add(k);
+      columns.push(k);
+    }
+    values[k] = v === null || ["string", "number", "boolean"].includes(typeof v) ? (v as RawValue) : JSON.stringify(v);
+  }
+  records.push({ line, values });
+}
+
 /** Parses JSON Lines; each line must be a JSON object of scalars. */
 export function parseJsonl(text: string): RawTable {
   const columns: string[] = [];
@@ -48,37 +65,41 @@ export function parseJsonl(text: string): RawTable {
   const records: RawRecord[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     if (raw.trim() === "") return;
-    const line = i + 1;
     let obj: unknown;
     try {
       obj = JSON.parse(raw);
     } catch (error) {
-      records.push({ line, values: {}, parseError: `invalid JSON: ${(error as Error).message}` });
+      records.push({ line: i + 1, values: {}, parseError: `invalid JSON: ${(error as Error).message}` });
       return;
     }
-    if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
-      records.push({ line, values: {}, parseError: "not a JSON object" });
-      return;
-    }
-    const values: Record<string, RawValue> = {};
-    for (const [k, v] of Object.entries(obj)) {
-      if (!seen.has(k)) {
-        seen.add(k);
-        columns.push(k);
-      }
-      values[k] =
-        v === null || ["string", "number", "boolean"].includes(typeof v) ? (v as RawValue) : JSON.stringify(v);
-    }
-    records.push({ line, values });
+    addObject(obj, i + 1, columns, seen, records);
   });
   return { columns, records };
 }
 
-/** Reads `.csv`, `.jsonl` or `.ndjson` by extension. */
+/** Parses a JSON array of objects; record `line` is the element's 1-based position in the array. */
+export function parseJsonArray(text: string): RawTable {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`--file: not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (!Array.isArray(doc)) throw new Error("--file: a .json file must hold an array of row objects");
+  const columns: string[] = [];
+  const seen = new Set<string>();
+  const records: RawRecord[] = [];
+  doc.forEach((obj, i) => addObject(obj, i + 1, columns, seen, records));
+  return { columns, records };
+}
+
+/** Reads `.csv`, `.jsonl`/`.ndjson` or `.json` (an array of objects) by extension. */
 export function readTable(file: string): RawTable {
   const ext = extname(file).toLowerCase();
+  if (![".csv", ".jsonl", ".ndjson", ".json"].includes(ext))
+    throw new Error(`--file: ${file} must end in .csv, .jsonl, .ndjson or .json`);
   const text = readFileSync(file, "utf8");
   if (ext === ".csv") return parseCsv(text);
-  if (ext === ".jsonl" || ext === ".ndjson") return parseJsonl(text);
-  throw new Error(`--file: ${file} must end in .csv, .jsonl or .ndjson`);
+  if (ext === ".json") return parseJsonArray(text);
+  return parseJsonl(text);
 }

@@ -1,12 +1,15 @@
 /**
- * Dataset schemas: inferred from the file or given as `name:type,...`, and the row validation ingest applies
- * (types, missing values). A column is numeric when most of its non-missing values parse as finite numbers; the
- * values that do not are then rejected with a reason instead of turning the whole column into text.
+ * Dataset schemas: inferred from the file or given as `name:type,...`, and the row validation ingest applies.
+ * Types: `number`, `integer`, `boolean`, `string` (categorical or text) and `datetime` (ISO-8601 text). A column is
+ * numeric when most of its non-missing values parse as finite numbers; the values that do not are then rejected with
+ * a reason instead of turning the whole column into text. Missing values stay missing (`null`).
  */
 import type { RawRecord, RawValue } from "./records.js";
 
-/** Column types. */
-export type ColumnType = "number" | "string";
+/** The column types a schema can give. */
+export const columnTypes = ["number", "integer", "boolean", "string", "datetime"] as const;
+/** One of {@link columnTypes}. */
+export type ColumnType = (typeof columnTypes)[number];
 /** One column. */
 export interface ColumnSpec {
   name: string;
@@ -20,32 +23,76 @@ export interface DatasetSchema {
 }
 
 /** A validated row: typed values (`null` = missing). */
-export type RowValues = Record<string, number | string | null>;
+export type RowValues = Record<string, number | string | boolean | null>;
 
-function asNumber(v: RawValue): number | undefined {
+/** A finite number from a JSON number or numeric text, else undefined. */
+export function asNumber(v: RawValue): number | undefined {
   if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
   if (typeof v !== "string" || v.trim() === "") return undefined;
   const n = Number(v.trim());
   return Number.isFinite(n) ? n : undefined;
 }
 
-const missingTokens = new Set(["", "na", "nan", "null", "none", "?"]);
-/** True for `null` and the usual missing-value tokens (empty, NA, NaN, null, None, ?). */
+const booleans = new Map([
+  ["true", true],
+  ["false", false],
+]);
+function asBoolean(v: RawValue): boolean | undefined {
+  if (typeof v === "boolean") return v;
+  return typeof v === "string" ? booleans.get(v.trim().toLowerCase()) : undefined;
+}
+
+const datetimePattern = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+function isDatetime(v: RawValue): boolean {
+  return typeof v === "string" && datetimePattern.test(v.trim()) && !Number.isNaN(Date.parse(v.trim()));
+}
+
+const missingTokens = new Set(["", "na", "n/a", "nan", "null", "none", "?"]);
+/** True for `null` and the usual missing-value tokens (empty, NA, N/A, NaN, null, None, ?). */
 export function isMissing(v: RawValue | undefined): boolean {
-  return v === null || v === undefined || (typeof v === "string" && missingTokens.has(v.trim().toLowerCase()));
+  return (
+    v === null ||
+    v === undefined ||
+    (typeof v === "number" && Number.isNaN(v)) ||
+    (typeof v === "string" && missingTokens.has(v.trim().toLowerCase()))
+  );
 }
 
 /** Parses `--schema "a:number,b:string"`, naming the bad entry. */
 export function parseSchemaSpec(spec: string): ColumnSpec[] {
   return spec.split(",").map((part) => {
     const [name, type] = part.split(":").map((s) => s.trim());
-    if (!name || (type !== "number" && type !== "string"))
-      throw new Error(`--schema: "${part}" must be <column>:number or <column>:string`);
-    return { name, type };
+    if (!name || !columnTypes.includes(type as ColumnType))
+      throw new Error(`--schema: "${part}" must be <column>:<type> with a type of ${columnTypes.join(", ")}`);
+    return { name, type: type as ColumnType };
   });
 }
 
-/** Infers column types from the records (label and id columns are kept as given by the data). */
+/** The type most of a column's non-missing values have. */
+function inferType(values: Iterable<RawValue>): ColumnType {
+  let total = 0,
+    numeric = 0,
+    integral = 0,
+    bools = 0,
+    dates = 0;
+  for (const v of values) {
+    if (isMissing(v)) continue;
+    total += 1;
+    const n = asNumber(v);
+    if (n !== undefined) {
+      numeric += 1;
+      if (Number.isInteger(n)) integral += 1;
+    } else if (asBoolean(v) !== undefined) bools += 1;
+    else if (isDatetime(v)) dates += 1;
+  }
+  if (total === 0) return "string";
+  if (bools === total) return "boolean";
+  if (dates === total) return "datetime";
+  if (numeric / total > 0.5) return integral === numeric ? "integer" : "number";
+  return "string";
+}
+
+/** Infers column types from the records (the id column is always text). */
 export function inferSchema(
   columns: readonly string[],
   records: readonly RawRecord[],
@@ -53,16 +100,7 @@ export function inferSchema(
 ): DatasetSchema {
   const specs = columns.map((name): ColumnSpec => {
     if (name === opts.id) return { name, type: "string" };
-    let numeric = 0,
-      total = 0;
-    for (const r of records) {
-      if (r.parseError) continue;
-      const v = r.values[name];
-      if (isMissing(v ?? null)) continue;
-      total += 1;
-      if (asNumber(v ?? null) !== undefined) numeric += 1;
-    }
-    return { name, type: total > 0 && numeric / total > 0.5 ? "number" : "string" };
+    return { name, type: inferType(records.filter((r) => !r.parseError).map((r) => r.values[name] ?? null)) };
   });
   return { columns: specs, ...(opts.label ? { label: opts.label } : {}), ...(opts.id ? { id: opts.id } : {}) };
 }
@@ -76,7 +114,29 @@ export function checkSchemaColumns(schema: DatasetSchema): void {
     throw new Error(`--id: column "${schema.id}" is not in the file (columns: ${[...names].join(", ")})`);
 }
 
-/** Validates one record: the typed row, or the reason it is rejected. */
+/** One typed value, or why it does not fit the column's type. */
+function typed(c: ColumnSpec, v: RawValue): { value: number | string | boolean } | { reason: string } {
+  const bad = (what: string) => ({ reason: `column "${c.name}": ${JSON.stringify(v)} is not ${what}` });
+  switch (c.type) {
+    case "number":
+    case "integer": {
+      const n = asNumber(v);
+      if (n === undefined) return bad("a number");
+      if (c.type === "integer" && !Number.isInteger(n)) return bad("an integer");
+      return { value: n };
+    }
+    case "boolean": {
+      const b = asBoolean(v);
+      return b === undefined ? bad("true or false") : { value: b };
+    }
+    case "datetime":
+      return isDatetime(v) ? { value: String(v).trim() } : bad("an ISO-8601 date/time");
+    case "string":
+      return { value: String(v) };
+  }
+}
+
+/** Validates one record: the typed row, or the reason it is rejected (a bad label names itself as the label). */
 export function validateRecord(record: RawRecord, schema: DatasetSchema): { row: RowValues } | { reason: string } {
   if (record.parseError) return { reason: record.parseError };
   const row: RowValues = {};
@@ -88,15 +148,14 @@ export function validateRecord(record: RawRecord, schema: DatasetSchema): { row:
       row[c.name] = null;
       continue;
     }
-    if (c.type === "number") {
-      const n = asNumber(v ?? null);
-      if (n === undefined) return { reason: `column "${c.name}": ${JSON.stringify(v)} is not a number` };
-      row[c.name] = n;
-    } else {
-      row[c.name] = String(v);
-    }
+    const t = typed(c, v ?? null);
+    if ("reason" in t) return c.name === schema.label ? { reason: `invalid label: ${t.reason}` } : t;
+    row[c.name] = t.value;
   }
-  const extra = Object.keys(record.values).filter((k) => !schema.columns.some((c) => c.name === k));
-  if (extra.length > 0) return { reason: `unknown column(s): ${extra.join(", ")}` };
+  for (const k in record.values)
+    if (!schema.columns.some((c) => c.name === k)) {
+      const extra = Object.keys(record.values).filter((key) => !schema.columns.some((c) => c.name === key));
+      return { reason: `unknown column(s): ${extra.join(", ")}` };
+    }
   return { row };
 }

@@ -1,11 +1,14 @@
 /**
- * Exports a trained model to ONNX with its preprocessing inside the graph and plain tensor outputs:
- * `features` FP32 [N, d] (NaN = missing) → Imputer (training means) → Sub/Div (standardisation, not for trees) →
- * the model → `label` INT64 [N] + `probabilities` FP32 [N, C] (classification) or `prediction` FP32 [N].
- * Opsets: ai.onnx 17, ai.onnx.ml 3 (TreeEnsemble*, Imputer); IR version 8.
+ * Exports a trained model to ONNX with its preprocessing inside the graph. One input per feature column, named as
+ * the column, shape [N]: numbers FP32 (NaN = missing), text BYTES. Inside: text → OneHotEncoder (unknown or missing
+ * → all zeros), numbers → [N,1], Concat → Imputer (training means) → Sub/Div (standardisation, not for trees) → the
+ * model → `label` [N] (BYTES class names, or INT64 class values) + `probabilities` FP32 [N, C] (classification), or
+ * `prediction` FP32 [N]. Class names and the input columns are in the model's metadata (`classes`, `features`).
+ * Opsets: ai.onnx 17, ai.onnx.ml 3 (OneHotEncoder, Imputer, LabelEncoder, TreeEnsemble*); IR version 8.
  */
 import onnxProto from "onnx-proto";
 import type { TensorSpec } from "@ai-platform/registry";
+import type { ClassLabels, FeatureSpec } from "../data/table.js";
 import type { Tree, TrainedModel } from "../ml/model.js";
 
 const { onnx } = onnxProto;
@@ -16,8 +19,14 @@ export const onnxOpset = 17;
 export const onnxMlOpset = 3;
 /** IR version written into the model. */
 export const onnxIrVersion = 8;
-/** The graph's input name. */
-export const inputName = "features";
+/** The encoded feature matrix inside the graph (every column concatenated, before imputation). */
+const encodedName = "features";
+
+/** What the graph needs besides the fitted model: its input columns and class labels. */
+export interface ExportMeta {
+  features: readonly FeatureSpec[];
+  classes?: ClassLabels;
+}
 
 type Attr = onnxProto.onnx.IAttributeProto;
 const A = onnx.AttributeProto.AttributeType;
@@ -102,14 +111,17 @@ function treeAttributes(
 }
 
 /** The tensor signature the inference service exposes for this model. */
-export function signatureOf(model: TrainedModel): { inputs: TensorSpec[]; outputs: TensorSpec[] } {
-  const d = model.standardizer.means.length;
+export function signatureOf(model: TrainedModel, meta: ExportMeta): { inputs: TensorSpec[]; outputs: TensorSpec[] } {
   return {
-    inputs: [{ name: inputName, datatype: "FP32", shape: [-1, d] }],
+    inputs: meta.features.map((f) => ({
+      name: f.name,
+      datatype: f.kind === "number" ? "FP32" : "BYTES",
+      shape: [-1],
+    })),
     outputs:
       model.task === "classification"
         ? [
-            { name: "label", datatype: "INT64", shape: [-1] },
+            { name: "label", datatype: meta.classes?.type === "int64" ? "INT64" : "BYTES", shape: [-1] },
             { name: "probabilities", datatype: "FP32", shape: [-1, model.outputs] },
           ]
         : [{ name: "prediction", datatype: "FP32", shape: [-1] }],
@@ -117,16 +129,40 @@ export function signatureOf(model: TrainedModel): { inputs: TensorSpec[]; output
 }
 
 /** Serialises `model` to ONNX bytes. */
-export function exportOnnx(model: TrainedModel, graphName: string): Uint8Array {
+export function exportOnnx(model: TrainedModel, graphName: string, meta: ExportMeta): Uint8Array {
   const { means, stds } = model.standardizer;
   const d = means.length;
   const nodes: onnxProto.onnx.INodeProto[] = [];
   const inits: onnxProto.onnx.ITensorProto[] = [];
   const c = model.outputs;
+  const INT64 = onnx.TensorProto.DataType.INT64;
+  inits.push(
+    { name: "as_column", dims: [2], dataType: INT64, int64Data: [-1, 1] },
+    { name: "as_vector", dims: [1], dataType: INT64, int64Data: [-1] },
+  );
+  const parts = meta.features.map((f, j) => {
+    const out = `encoded_${j}`;
+    if (f.kind === "number") {
+      nodes.push({ opType: "Reshape", input: [f.name, "as_column"], output: [out] });
+      return out;
+    }
+    nodes.push(
+      { opType: "Reshape", input: [f.name, "as_vector"], output: [`flat_${j}`] },
+      {
+        opType: "OneHotEncoder",
+        domain: "ai.onnx.ml",
+        input: [`flat_${j}`],
+        output: [out],
+        attribute: [attr.strings("cats_strings", f.categories), attr.i("zeros", 1)],
+      },
+    );
+    return out;
+  });
+  nodes.push({ opType: "Concat", input: parts, output: [encodedName], attribute: [attr.i("axis", 1)] });
   nodes.push({
     opType: "Imputer",
     domain: "ai.onnx.ml",
-    input: [inputName],
+    input: [encodedName],
     output: ["imputed"],
     attribute: [attr.floats("imputed_value_floats", means), attr.f("replaced_value_float", NaN)],
   });
@@ -143,7 +179,7 @@ export function exportOnnx(model: TrainedModel, graphName: string): Uint8Array {
     nodes.push({
       opType: "ArgMax",
       input: ["probabilities"],
-      output: ["label"],
+      output: ["label_index"],
       attribute: [attr.i("axis", 1), attr.i("keepdims", 0)],
     });
   };
@@ -194,7 +230,7 @@ export function exportOnnx(model: TrainedModel, graphName: string): Uint8Array {
     nodes.push({
       opType: "ArgMax",
       input: ["probabilities"],
-      output: ["label"],
+      output: ["label_index"],
       attribute: [attr.i("axis", 1), attr.i("keepdims", 0)],
     });
   } else {
@@ -214,16 +250,34 @@ export function exportOnnx(model: TrainedModel, graphName: string): Uint8Array {
     nodes.push({ opType: "Reshape", input: ["column", "flat"], output: ["prediction"] });
   }
   const FLOAT = onnx.TensorProto.DataType.FLOAT,
-    INT64 = onnx.TensorProto.DataType.INT64;
+    STRING = onnx.TensorProto.DataType.STRING;
+  const names = meta.classes?.names ?? Array.from({ length: c }, (_, k) => String(k));
+  const intLabels = meta.classes?.type === "int64";
+  if (model.task === "classification")
+    nodes.push({
+      opType: "LabelEncoder",
+      domain: "ai.onnx.ml",
+      input: ["label_index"],
+      output: ["label"],
+      attribute: [
+        attr.ints(
+          "keys_int64s",
+          names.map((_, k) => k),
+        ),
+        ...(intLabels
+          ? [attr.ints("values_int64s", names.map(Number)), attr.i("default_int64", -1)]
+          : [attr.strings("values_strings", names), attr.s("default_string", "")]),
+      ],
+    });
   const outputs =
     model.task === "classification"
-      ? [valueInfo("label", INT64, ["N"]), valueInfo("probabilities", FLOAT, ["N", c])]
+      ? [valueInfo("label", intLabels ? INT64 : STRING, ["N"]), valueInfo("probabilities", FLOAT, ["N", c])]
       : [valueInfo("prediction", FLOAT, ["N"])];
   const graph = onnx.GraphProto.create({
     name: graphName,
     node: nodes,
     initializer: inits,
-    input: [valueInfo(inputName, FLOAT, ["N", d])],
+    input: meta.features.map((f) => valueInfo(f.name, f.kind === "number" ? FLOAT : STRING, ["N"])),
     output: outputs,
   });
   const proto = onnx.ModelProto.create({
@@ -231,6 +285,11 @@ export function exportOnnx(model: TrainedModel, graphName: string): Uint8Array {
     producerName: "ai-platform-training",
     producerVersion: "0.1.0",
     graph,
+    metadataProps: [
+      { key: "features", value: JSON.stringify(meta.features) },
+      ...(model.task === "classification" ? [{ key: "classes", value: JSON.stringify(names) }] : []),
+      { key: "missing_values", value: "numeric inputs: NaN (JSON null over the inference protocol); text: empty" },
+    ],
     opsetImport: [
       { domain: "", version: onnxOpset },
       { domain: "ai.onnx.ml", version: onnxMlOpset },

@@ -13,7 +13,7 @@ import {
   type PlatformConnection,
 } from "@ai-platform/registry";
 import { classificationMetrics, regressionMetrics } from "../ml/metrics.js";
-import { runOnnx } from "../onnx/parity.js";
+import { readHeldOut, runVersion, type HeldOut } from "./held-out.js";
 
 export { RegistryConflictError };
 
@@ -32,6 +32,8 @@ export interface PromoteOptions {
   metric?: string;
   actor: string;
   reason?: string;
+  /** Evaluate the gate and report what would happen without moving the alias (the console's preview). */
+  dryRun?: boolean;
 }
 
 /** Outcome: promoted, or kept as a candidate with the comparison that decided it. */
@@ -42,36 +44,22 @@ export interface PromoteResult {
   previous?: number;
   comparison?: { metric: string; candidate: number; current: number; rows: number };
   message: string;
-}
-
-async function heldOut(artifacts: ArtifactStore, v: ModelVersion): Promise<{ x: number[][]; y: number[] }> {
-  if (!v.evaluation) throw new Error(`${v.name}@${v.version} has no held-out data recorded; promote with --force`);
-  const text = new TextDecoder().decode(await artifacts.get(v.evaluation.heldOutUri, v.evaluation.heldOutSha256));
-  const rows = text
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { features: (number | null)[]; target: number });
-  return { x: rows.map((r) => r.features.map((f) => (f === null ? NaN : f))), y: rows.map((r) => r.target) };
+  /** `true` from a dry run whose gate passed: the same call without `dryRun` would move the alias. */
+  wouldPromote?: boolean;
 }
 
 async function score(
   artifacts: ArtifactStore,
   v: ModelVersion,
-  x: number[][],
-  y: number[],
+  data: HeldOut,
   metric: string,
   labelOrder: string[],
 ): Promise<number> {
-  const bytes = await artifacts.get(v.artifact.uri, v.artifact.sha256);
-  const out = await runOnnx(bytes, x);
-  let metrics: Record<string, number>;
-  if (v.task === "classification") {
-    const own = v.labels ?? [];
-    const probs = (out.probabilities ?? []).map((p) => labelOrder.map((l) => p[own.indexOf(l)] ?? 0));
-    metrics = { ...classificationMetrics(y, probs, labelOrder.length) };
-  } else {
-    metrics = { ...regressionMetrics(y, out.prediction ?? []) };
-  }
+  const out = await runVersion(artifacts, v, data.rows, labelOrder);
+  const metrics: Record<string, number> =
+    v.task === "classification"
+      ? { ...classificationMetrics(data.y, out.probabilities ?? [], labelOrder.length) }
+      : { ...regressionMetrics(data.y, out.prediction ?? []) };
   const value = metrics[metric];
   if (value === undefined) throw new Error(`--metric: "${metric}" is not one of ${Object.keys(metrics).join(", ")}`);
   return value;
@@ -109,13 +97,13 @@ export async function promoteModel(conn: PlatformConnection, o: PromoteOptions):
         throw new Error(
           `${o.name}@${o.version} and @${previous} differ in inputs, task or labels, so the gate cannot compare them; use --force`,
         );
-      const { x, y } = await heldOut(artifacts, candidate);
+      const data = await readHeldOut(artifacts, candidate);
       const labelOrder = candidate.labels ?? [];
       comparison = {
         metric,
-        candidate: await score(artifacts, candidate, x, y, metric, labelOrder),
-        current: await score(artifacts, current, x, y, metric, labelOrder),
-        rows: y.length,
+        candidate: await score(artifacts, candidate, data, metric, labelOrder),
+        current: await score(artifacts, current, data, metric, labelOrder),
+        rows: data.y.length,
       };
       const better = lowerIsBetter.has(metric)
         ? comparison.candidate < comparison.current
@@ -131,6 +119,16 @@ export async function promoteModel(conn: PlatformConnection, o: PromoteOptions):
         };
       }
     }
+    if (o.dryRun)
+      return {
+        promoted: false,
+        wouldPromote: true,
+        alias,
+        version: o.version,
+        ...(previous === undefined ? {} : { previous }),
+        ...(comparison ? { comparison } : {}),
+        message: `${o.name}@${o.version} would become ${alias}${comparison ? `: ${comparison.metric} ${comparison.candidate.toFixed(4)} beats @${previous} (${comparison.current.toFixed(4)}) on ${comparison.rows} held-out rows` : o.force ? " (gate skipped)" : " (no current version to compare with)"}`,
+      };
     try {
       await registry.setAlias(o.name, alias, o.version, {
         actor: o.actor,

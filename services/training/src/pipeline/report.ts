@@ -15,6 +15,8 @@ export interface ReportInput {
   curveLabel: string;
   roc?: { label: string; points: { fpr: number; tpr: number }[] }[];
   confusion?: { labels: string[]; matrix: number[][] };
+  /** How the task was decided and which columns were left out, and why. */
+  notes?: string[];
 }
 
 const esc = (s: string): string =>
@@ -105,5 +107,5 @@ export function renderReport(r: ReportInput): string {
   const cm = r.confusion ? confusionChart(r.confusion.labels, r.confusion.matrix) : "";
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(r.model)} training report</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}th,td{padding:2px 10px;text-align:left;border-bottom:1px solid #ddd}figure{display:inline-block;margin:1rem}</style></head>
-<body><h1>${esc(r.model)}: ${esc(r.algorithm)} on ${esc(r.dataset)}</h1><h2>Test-split metrics</h2><table>${rows}</table><h2>Hyperparameters</h2><table>${hp}</table>${curve}${roc}${cm}</body></html>`;
+<body><h1>${esc(r.model)}: ${esc(r.algorithm)} on ${esc(r.dataset)}</h1><h2>Test-split metrics</h2><table>${rows}</table><h2>Hyperparameters</h2><table>${hp}</table>${r.notes?.length ? `<h2>Data notes</h2><ul>${r.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>` : ""}${curve}${roc}${cm}</body></html>`;
 }

@@ -5,13 +5,14 @@
  * `count` shards by a stable hash of each row's key (one shard per Indexed-Job pod or local worker process).
  */
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, openSync, readFileSync, statSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, statSync, truncateSync, writeSync } from "node:fs";
 import type { JSONObject } from "@azure/cosmos";
 import { openRegistry, type ModelVersion, type PlatformConnection } from "@ai-platform/registry";
 import * as ort from "onnxruntime-node";
 import { type RowDoc, checkDatasetName } from "../data/ingest.js";
 import { readRows } from "../data/versions.js";
-import { inputName } from "../onnx/export.js";
+import { readTable } from "../data/records.js";
+import { feedsFor, readOutputs, type ModelOutputs } from "../onnx/feeds.js";
 import { openPlatformData, statusOf, type PlatformData } from "../platform.js";
 
 /** Options of {@link scoreDataset}. */
@@ -66,15 +67,14 @@ function isOutFile(out: string): boolean {
   return out.endsWith(".jsonl") || out.includes("/");
 }
 
+/** Reads a CSV, JSONL or JSON-array file of raw rows; the `id` field, or the line number, is the row key. */
 function readInput(file: string): RowDoc[] {
-  return readFileSync(file, "utf8")
-    .split(/\r?\n/)
-    .flatMap((line, i) => {
-      if (line.trim() === "") return [];
-      const values = JSON.parse(line) as Record<string, number | string | null>;
-      const rowKey = values.id === undefined || values.id === null ? `line-${i + 1}` : String(values.id);
-      return [{ id: rowKey, dataset: file, rowKey, rowHash: "", ingestRun: 0, values }];
-    });
+  return readTable(file).records.map((r) => {
+    if (r.parseError) throw new Error(`--file: line ${r.line}: ${r.parseError}`);
+    const id = r.values.id;
+    const rowKey = id === undefined || id === null ? `line-${r.line}` : String(id);
+    return { id: rowKey, dataset: file, rowKey, rowHash: "", ingestRun: 0, values: r.values };
+  });
 }
 
 async function resolveModel(
@@ -141,13 +141,16 @@ export async function scoreDataset(conn: PlatformConnection, o: ScoreOptions): P
       if (size > cp.fileOffset) truncateSync(outputPath, cp.fileOffset); // drop a batch written but not checkpointed
     }
     const names = version.baseline.features.map((f) => f.name);
+    const classNames = version.labels ?? [];
     const batches = Math.ceil(rows.length / batchSize);
     for (let b = cp.nextBatch; b < batches; b++) {
       const batch = rows.slice(b * batchSize, (b + 1) * batchSize);
-      const x = Float32Array.from(
-        batch.flatMap((r) => names.map((n) => (typeof r.values[n] === "number" ? (r.values[n] as number) : NaN))),
+      const feeds = feedsFor(
+        version.signature.inputs,
+        batch.map((r) => r.values),
+        names,
       );
-      const out = await session.run({ [inputName]: new ort.Tensor("float32", x, [batch.length, names.length]) });
+      const out = readOutputs(await session.run(feeds), classNames);
       const results = batch.map((r, i) => outputRow(version, r, out, i));
       let fileOffset = cp.fileOffset;
       if (toFile) {
@@ -207,7 +210,7 @@ export async function scoreDataset(conn: PlatformConnection, o: ScoreOptions): P
 function outputRow(
   version: ModelVersion,
   r: RowDoc,
-  out: ort.InferenceSession.ReturnType,
+  out: ModelOutputs,
   i: number,
 ): {
   rowKey: string;
@@ -218,14 +221,12 @@ function outputRow(
   prediction?: number;
 } {
   const base = { rowKey: r.rowKey, model: version.name, version: version.version };
-  if (version.task === "regression") return { ...base, prediction: (out.prediction?.data as Float32Array)[i] ?? NaN };
+  if (version.task === "regression") return { ...base, prediction: out.prediction?.[i] ?? NaN };
   const labels = version.labels ?? [];
-  const c = labels.length;
-  const probs = (out.probabilities?.data as Float32Array).subarray(i * c, i * c + c);
-  const label = Number((out.label?.data as BigInt64Array)[i] ?? 0n);
+  const probs = out.probabilities?.[i] ?? [];
   return {
     ...base,
-    label: labels[label] ?? String(label),
+    label: out.label?.[i] ?? "",
     probabilities: Object.fromEntries(labels.map((l, k) => [l, probs[k] ?? 0])),
   };
 }

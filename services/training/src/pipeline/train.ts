@@ -17,7 +17,7 @@ import {
   type DatasetVersion,
 } from "../data/versions.js";
 import { featureBaselines } from "../ml/baseline.js";
-import { defaultHyperparameters, fitModel, predict, type Dataset } from "../ml/fit.js";
+import { algorithmTasks, defaultHyperparameters, fitModel, predict, type Dataset } from "../ml/fit.js";
 import { classificationMetrics, confusionMatrix, regressionMetrics, rocCurve, argmax } from "../ml/metrics.js";
 import { algorithms, type Algorithm, type Task } from "../ml/model.js";
 import { bestTrial, runTrial, searchTrials, type SearchOptions, type TrialResult } from "../ml/search.js";
@@ -27,6 +27,7 @@ import { exportOnnx, onnxIrVersion, onnxOpset, signatureOf } from "../onnx/expor
 import { checkParity } from "../onnx/parity.js";
 import { openPlatformData, type PlatformData } from "../platform.js";
 import { renderReport } from "./report.js";
+import { heldOutJsonl } from "./held-out.js";
 import { buildTable } from "../data/table.js";
 
 /** Options of {@link trainModel}. */
@@ -41,6 +42,10 @@ export interface TrainOptions {
   algorithm?: Algorithm;
   label?: string;
   task?: Task;
+  /** Use exactly these feature columns (overrides the automatic exclusion of date/time and free-text columns). */
+  features?: string[];
+  /** Leave these columns out of the features. */
+  exclude?: string[];
   /** Hyperparameter search over the algorithm's space; default none (the defaults, fastest). */
   search?: "grid" | "random";
   /** Random-search trials (default 8). */
@@ -141,16 +146,25 @@ export async function trainCore(
   const table = buildTable(rows, datasetVersion.schema, {
     ...(o.label ? { label: o.label } : {}),
     ...(o.task ? { task: o.task } : {}),
+    ...(o.algorithm ? { algorithm: o.algorithm } : {}),
+    ...(o.features ? { features: o.features } : {}),
+    ...(o.exclude ? { exclude: o.exclude } : {}),
   });
   const { data: ds } = table;
   const algorithm: Algorithm = o.algorithm ?? (ds.task === "classification" ? "logistic" : "linear");
+  if (!algorithmTasks[algorithm].includes(ds.task))
+    throw new Error(
+      `--algorithm: ${algorithm} does not do ${ds.task}, and "${table.label}" means ${ds.task} (${table.decision.reason}); pass --task or another algorithm`,
+    );
   o.onLog?.({
     event: "data",
     dataset: o.dataset,
     version: datasetVersion.version,
     rows: ds.x.length,
-    features: table.featureNames.length,
+    features: table.features.map((f) => f.name),
     task: ds.task,
+    taskReason: table.decision.reason,
+    ...(table.notes.length ? { notes: table.notes } : {}),
   });
   const split = trainValidationTestSplit(ds.y, { stratify: ds.task === "classification", seed });
   let hp: Record<string, number> = { ...defaultHyperparameters[algorithm], ...o.hyperparameters };
@@ -176,7 +190,7 @@ export async function trainCore(
   const testX = split.test.map((i) => ds.x[i] ?? []);
   const testY = split.test.map((i) => ds.y[i] ?? 0);
   const out = predict(model, testX);
-  const labels = table.labels ?? [];
+  const labels = table.classes?.names ?? [];
   let metrics: Record<string, number>;
   let extras: Parameters<typeof renderReport>[0]["roc"];
   let confusion: { labels: string[]; matrix: number[][] } | undefined;
@@ -195,15 +209,18 @@ export async function trainCore(
   } else {
     metrics = { ...regressionMetrics(testY, out.values ?? []) };
   }
-  const bytes = exportOnnx(model, o.model);
-  const parity = await checkParity(model, bytes, testX); // throws ParityError: the job fails loudly
+  const meta = { features: table.features, ...(table.classes ? { classes: table.classes } : {}) };
+  const bytes = exportOnnx(model, o.model, meta);
+  const testRows = split.test.map((i) => table.values[i] ?? {});
+  const parity = await checkParity(model, bytes, testRows, meta); // throws ParityError: the job fails loudly
   metrics.parity_max_abs_diff = parity.maxAbsDiff;
   o.onLog?.({ event: "evaluated", algorithm, metrics });
   const artifact = await reg.artifacts.put(bytes, { contentType: "application/octet-stream", fileName: "model.onnx" });
-  const heldOut = new TextEncoder().encode(
-    split.test
-      .map((i) => JSON.stringify({ features: ds.x[i]?.map((v) => (Number.isNaN(v) ? null : v)), target: ds.y[i] }))
-      .join("\n"),
+  const heldOut = heldOutJsonl(
+    split.test.map((i) => ({
+      values: table.values[i] ?? {},
+      target: ds.task === "classification" ? (labels[ds.y[i] ?? 0] ?? "") : (ds.y[i] ?? NaN),
+    })),
   );
   const heldOutRef = await reg.artifacts.put(heldOut, {
     contentType: "application/x-ndjson",
@@ -226,6 +243,7 @@ export async function trainCore(
           : "MSE",
     ...(extras ? { roc: extras } : {}),
     ...(confusion ? { confusion } : {}),
+    notes: [`task: ${ds.task} (${table.decision.reason})`, ...table.notes],
   });
   const report = await reg.artifacts.put(new TextEncoder().encode(html), {
     contentType: "text/html",
@@ -242,9 +260,10 @@ export async function trainCore(
       opset: onnxOpset,
       irVersion: onnxIrVersion,
     },
-    signature: signatureOf(model),
+    signature: signatureOf(model, meta),
     task: ds.task,
-    ...(table.labels ? { labels: table.labels } : {}),
+    ...(table.classes ? { labels: table.classes.names } : {}),
+    ...(table.notes.length ? { notes: table.notes } : {}),
     algorithm,
     hyperparameters: { ...hp, seed, ...(o.search ? { search: o.search } : {}) },
     metrics,
@@ -256,9 +275,9 @@ export async function trainCore(
     },
     baseline: {
       features: featureBaselines(
-        table.featureNames,
+        table.encodedNames,
         split.train.map((i) => ds.x[i] ?? []),
-      ),
+      ).filter((f) => table.features.some((s) => s.kind === "number" && s.name === f.name)),
     },
     report: { uri: report.uri, sha256: report.sha256 },
     evaluation: { heldOutUri: heldOutRef.uri, heldOutSha256: heldOutRef.sha256, rows: split.test.length },
