@@ -130,11 +130,11 @@ export class LoadedVersion {
         execution: opts.config.execution,
         device: opts.device,
         maxBatchSize: opts.config.maxBatchSize,
-        onMoveToWorkers: (averageUs) => {
+        onMoveToWorkers: (medianUs) => {
           opts.metrics.executionInline.set(labels, 0);
           opts.metrics.executionMoved.inc(labels);
           opts.log.warn(
-            { ...labels, averageUs: Math.round(averageUs), budgetUs: budgetOf(opts.config) },
+            { ...labels, medianUs: Math.round(medianUs), budgetUs: budgetOf(opts.config) },
             "inline runs exceed the budget; the model version moves to the worker pool",
           );
         },

@@ -1,8 +1,10 @@
 /**
  * Adaptive execution for one model version: executions estimated under the time budget run inline on the event
  * loop (no thread hop), the rest on the worker pool. The estimate is linear in the input elements, fitted at
- * warmup on one row and on a full batch. If inline runs turn out slower than the budget in production (their
- * moving average crosses it), the version moves to the worker pool for good, and says so.
+ * warmup on one row and on a full batch. If inline runs turn out slower than the budget in production (the median of
+ * a window of runs is over it), the version moves to the worker pool for good, and says so. The median, not the
+ * mean: on a busy machine the OS preempts the event loop now and then, and a run it lands in looks milliseconds
+ * long; such runs are rare, while a model that outgrew its budget is over it on most runs.
  */
 import type { TensorData } from "../protocol/datatypes.js";
 import { InlineSession } from "./inline-session.js";
@@ -11,8 +13,8 @@ import type { RunCost, RunResult, SessionPool } from "./session-pool.js";
 /** Rows the cost is measured on besides one, when the model takes a batch dimension (at least). */
 const MEASURE_ROWS = 64;
 
-/** Weight of the newest inline run in the moving average (about the last 16 runs count). */
-const SMOOTHING = 1 / 16;
+/** Inline runs judged together: the version moves when more than half of them were over the budget. */
+const WINDOW = 16;
 
 /** What a version runs its executions with. */
 export interface ExecutionOptions {
@@ -24,8 +26,8 @@ export interface ExecutionOptions {
   readonly budgetUs: number | undefined;
   /** The run cost measured at warmup. */
   readonly cost: RunCost;
-  /** Called once when the version leaves the event loop, with the moving average that crossed the budget. */
-  readonly onMoveToWorkers: (averageUs: number) => void;
+  /** Called once when the version leaves the event loop, with the median run of the window that crossed the budget. */
+  readonly onMoveToWorkers: (medianUs: number) => void;
 }
 
 /** The estimated run cost of an execution with `elements` input elements, in microseconds. */
@@ -45,11 +47,10 @@ function elementsOf(feeds: Record<string, TensorData>): number {
 /** Runs each execution inline or on the workers, as the budget and the measurements say. */
 export class AdaptiveExecutor {
   private inline: InlineSession | undefined;
-  private averageUs: number;
+  private readonly window: number[] = [];
 
   constructor(private readonly opts: ExecutionOptions) {
     this.inline = opts.inline;
-    this.averageUs = opts.cost.oneUs;
   }
 
   /**
@@ -64,7 +65,7 @@ export class AdaptiveExecutor {
       { readonly mode: "auto"; readonly inlineBudgetUs: number } | { readonly mode: "inline" | "workers" };
     readonly device: "cpu" | "cuda";
     readonly maxBatchSize: number;
-    readonly onMoveToWorkers: (averageUs: number) => void;
+    readonly onMoveToWorkers: (medianUs: number) => void;
   }): Promise<AdaptiveExecutor> {
     const { pool, execution } = opts;
     const workersOnly = execution.mode === "workers" || opts.device === "cuda";
@@ -104,11 +105,15 @@ export class AdaptiveExecutor {
     fetches: readonly string[] | undefined,
   ): Promise<RunResult> {
     const result = await inline.run(feeds, fetches);
-    this.averageUs += (result.computeUs - this.averageUs) * SMOOTHING;
     const budget = this.opts.budgetUs;
-    if (budget !== undefined && this.averageUs > budget && this.inline) {
+    if (budget === undefined || !this.inline) return result;
+    this.window.push(result.computeUs);
+    if (this.window.length < WINDOW) return result;
+    const sorted = this.window.splice(0).sort((a, b) => a - b);
+    const medianUs = sorted[WINDOW / 2] as number;
+    if (medianUs > budget) {
       this.inline = undefined;
-      this.opts.onMoveToWorkers(this.averageUs);
+      this.opts.onMoveToWorkers(medianUs);
     }
     return result;
   }
