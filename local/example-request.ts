@@ -3,19 +3,9 @@
  * the served model's signature and a real row of its dataset, so it works as printed.
  */
 
-/** An input or output tensor of a model signature (as the registry records it). */
-export interface TensorSpec {
-  name: string;
-  /** OIP datatype, e.g. `FP32`, `INT64`, `BYTES`. */
-  datatype: string;
-  /** Dimensions; `-1` is dynamic (the first one is the batch). */
-  shape: number[];
-}
+import type { InferRequestBody, TensorSpec } from "@ai-platform/contracts";
 
-/** An OIP v2 infer request body. */
-export interface InferRequestBody {
-  inputs: { name: string; datatype: string; shape: number[]; data: (number | string | boolean)[] }[];
-}
+export type { InferRequestBody, TensorSpec } from "@ai-platform/contracts";
 
 /** The example: where to send it, what to send, and the same as one `curl` line. */
 export interface ExampleRequest {

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { modelRefProblem } from "../contracts";
 import { requireKubernetesProvider } from "./provider";
 import { type IndexedCompletion, type JobLimits, completionIndexEnv, jobSpec } from "./job-spec";
 import { recommendedLabels } from "./labels";
@@ -64,8 +65,8 @@ const DATASET = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 export function scoringArgs(
   a: Pick<BatchScoringJobArgs, "model" | "dataset" | "out" | "extraArgs" | "shards">,
 ): string[] {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*@[A-Za-z0-9._-]+$/.test(a.model))
-    throw new Error(`model (${JSON.stringify(a.model)}) must be name@ref, e.g. "iris@production"`);
+  const problem = modelRefProblem(a.model);
+  if (problem !== undefined) throw new Error(`model (${JSON.stringify(a.model)}) ${problem}`);
   if (!DATASET.test(a.dataset))
     throw new Error(`dataset (${JSON.stringify(a.dataset)}) is not a dataset name (1-63 letters, digits, "_" or "-")`);
   if (!DATASET.test(a.out))

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { inferenceEnv, servedModelProblem } from "../contracts";
 import { requireKubernetesProvider } from "./provider";
 import { assertDnsLabel, recommendedLabels, selectorLabels } from "./labels";
 import { ingressAllowSpec } from "./namespace";
@@ -92,6 +93,12 @@ export interface InferenceServiceArgs {
   rateLimitPerSecond?: number;
   /** How often the service re-resolves model aliases (INFERENCE_POLL_INTERVAL_MS). Defaults to the service's own default. */
   pollIntervalMs?: number;
+  /**
+   * With `models: ["*@production"]` (every model that has the alias): the most models and artifact bytes one pod
+   * serves (INFERENCE_MAX_MODELS, INFERENCE_MAX_MODEL_BYTES); a model beyond the cap answers 503 naming it.
+   * Defaults to no cap: size the pod's memory for every model the alias may cover.
+   */
+  servingCap?: { models?: number; bytes?: number };
   /** ServiceAccount name. Defaults to `"inference"`; the federated credential's subject names it. */
   serviceAccountName?: string;
   /** `app.kubernetes.io/version` label. Defaults to none. */
@@ -100,14 +107,12 @@ export interface InferenceServiceArgs {
   runAsUser?: number;
 }
 
-const MODEL_REF = /^[A-Za-z0-9][A-Za-z0-9._-]*@[A-Za-z0-9._-]+$/;
-
 /** Validates `models` and returns INFERENCE_MODELS (`name@ref,name2@ref`). */
 export function inferenceModelsEnv(models: readonly string[]): string {
   if (models.length === 0) throw new Error("models must name at least one model as name@ref");
   models.forEach((m, i) => {
-    if (!MODEL_REF.test(m))
-      throw new Error(`models[${i}] (${JSON.stringify(m)}) must be name@ref, e.g. "iris@production"`);
+    const problem = servedModelProblem(m);
+    if (problem !== undefined) throw new Error(`models[${i}] (${JSON.stringify(m)}) ${problem}`);
   });
   return models.join(",");
 }
@@ -157,34 +162,42 @@ export function planInferencePod(name: string, args: InferenceServiceArgs): Infe
   const saName = args.serviceAccountName ?? "inference";
   const env: k8s.types.input.core.v1.EnvVar[] = [
     ...platformEnv(args.connection),
-    { name: "PORT", value: String(INFERENCE_PORT) },
-    { name: "HOST", value: "0.0.0.0" },
-    { name: "INFERENCE_MODELS", value: inferenceModelsEnv(args.models) },
-    { name: "INFERENCE_DEVICE", value: args.gpu === undefined ? "cpu" : "cuda" },
+    { name: inferenceEnv.port, value: String(INFERENCE_PORT) },
+    { name: inferenceEnv.host, value: "0.0.0.0" },
+    { name: inferenceEnv.models, value: inferenceModelsEnv(args.models) },
+    { name: inferenceEnv.device, value: args.gpu === undefined ? "cpu" : "cuda" },
     // The service sizes its onnxruntime worker pool from this: the CPU limit in whole cores, rounded up.
     {
-      name: "INFERENCE_CPU_LIMIT",
+      name: inferenceEnv.cpuLimit,
       valueFrom: { resourceFieldRef: { containerName: "inference", resource: "limits.cpu", divisor: "1" } },
     },
   ];
   if (args.pollIntervalMs !== undefined) {
     if (!Number.isInteger(args.pollIntervalMs) || args.pollIntervalMs < 1000)
       throw new Error(`pollIntervalMs (${args.pollIntervalMs}) must be a whole number ≥ 1000`);
-    env.push({ name: "INFERENCE_POLL_INTERVAL_MS", value: String(args.pollIntervalMs) });
+    env.push({ name: inferenceEnv.pollIntervalMs, value: String(args.pollIntervalMs) });
+  }
+  for (const [key, value, name] of [
+    ["servingCap.models", args.servingCap?.models, inferenceEnv.maxModels],
+    ["servingCap.bytes", args.servingCap?.bytes, inferenceEnv.maxModelBytes],
+  ] as const) {
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${key} (${value}) must be a whole number ≥ 1`);
+    env.push({ name, value: String(value) });
   }
   if (args.jwtAudience !== undefined) {
     if (args.tenantId === undefined)
       throw new Error("tenantId is required with jwtAudience: tokens are checked against that tenant's issuer");
     if (args.jwtAudience.trim() === "") throw new Error("jwtAudience must not be empty");
     env.push(
-      { name: "INFERENCE_AUTH_JWT_TENANT_ID", value: args.tenantId },
-      { name: "INFERENCE_AUTH_JWT_AUDIENCE", value: args.jwtAudience },
+      { name: inferenceEnv.authJwtTenantId, value: args.tenantId },
+      { name: inferenceEnv.authJwtAudience, value: args.jwtAudience },
     );
   }
   if (args.rateLimitPerSecond !== undefined) {
     if (!Number.isInteger(args.rateLimitPerSecond) || args.rateLimitPerSecond < 1)
       throw new Error(`rateLimitPerSecond (${args.rateLimitPerSecond}) must be a whole number ≥ 1`);
-    env.push({ name: "INFERENCE_RATE_LIMIT_RPS", value: String(args.rateLimitPerSecond) });
+    env.push({ name: inferenceEnv.rateLimitRps, value: String(args.rateLimitPerSecond) });
   }
   const secretProviderClassName = `${name}-secrets`;
   let keyVaultObjects: KeyVaultObject[] | undefined;
@@ -196,7 +209,7 @@ export function planInferencePod(name: string, args: InferenceServiceArgs): Infe
       keyVaultObjects.push({ name: key });
     keyVaultObjectsParameter(keyVaultObjects);
     volumes.push(secretsStoreVolume(secretProviderClassName));
-    if (key !== undefined) env.push({ name: "INFERENCE_API_KEY_FILE", value: `${SECRETS_MOUNT_PATH}/${key}` });
+    if (key !== undefined) env.push({ name: inferenceEnv.apiKeyFile, value: `${SECRETS_MOUNT_PATH}/${key}` });
   }
   const spread = (topologyKey: string): k8s.types.input.core.v1.TopologySpreadConstraint => ({
     maxSkew: 1,
@@ -291,7 +304,9 @@ export class InferenceService extends pulumi.ComponentResource {
     const deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
-        metadata: { name, namespace: args.namespace, labels },
+        // Not awaited: pods become Ready only once the registry serves their models, which on a fresh platform
+        // happens after the first training run; an awaited rollout would time out the first `pulumi up`.
+        metadata: { name, namespace: args.namespace, labels, annotations: { "pulumi.com/skipAwait": "true" } },
         spec: {
           // The HPA owns the replica count; this is only the first rollout's size.
           replicas: minReplicas,

@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { platformDatabaseId } from "../data-layout";
+import { dataPlaneEnv, platformDatabaseId } from "../contracts";
 import { type ContainerResources, containerResources } from "./resources";
 
 type Container = k8s.types.input.core.v1.Container;
@@ -80,9 +80,11 @@ export function restrictedContainerSecurityContext(
 
 /**
  * Startup, readiness and liveness probes on the Open Inference Protocol health endpoints.
- * The startup probe waits on `/v2/health/ready`, so it covers the initial model download, verification and
- * session creation (up to `startupSeconds`, default 300) before liveness counts; readiness then follows
- * `/v2/health/ready` (every configured model loaded); liveness `/v2/health/live`.
+ * The startup probe waits on `/v2/health/live` (the server is up, up to `startupSeconds`, default 300), not on
+ * readiness: on a fresh platform the registry holds no model yet, and a startup probe on `/v2/health/ready`
+ * would kill the container into CrashLoopBackOff instead of letting it pick the model up when it is promoted.
+ * Readiness follows `/v2/health/ready` (every configured model loaded), so no traffic reaches a pod before
+ * its models; liveness `/v2/health/live`.
  */
 export function oipProbes(
   port: number,
@@ -91,7 +93,7 @@ export function oipProbes(
   const get = (path: string) => ({ httpGet: { path, port, scheme: "HTTP" } });
   return {
     startupProbe: {
-      ...get("/v2/health/ready"),
+      ...get("/v2/health/live"),
       periodSeconds: 5,
       failureThreshold: Math.max(1, Math.ceil(startupSeconds / 5)),
       timeoutSeconds: 2,
@@ -125,7 +127,7 @@ export function gpuScheduling(gpu: GpuPlacement | undefined): Pick<PodSpec, "tol
 export interface PlatformConnectionArgs {
   /** Cosmos DB account endpoint, e.g. `https://<account>.documents.azure.com:443/`. */
   readonly cosmosEndpoint: pulumi.Input<string>;
-  /** Cosmos DB database. Defaults to `platformDatabaseId` from components/data-layout.ts. */
+  /** Cosmos DB database. Defaults to `platformDatabaseId` of the data layout (`ai-platform`). */
   readonly cosmosDatabase?: pulumi.Input<string>;
   /** Blob endpoint of the model store, e.g. `https://<account>.blob.core.windows.net/`. */
   readonly blobEndpoint: pulumi.Input<string>;
@@ -133,15 +135,18 @@ export interface PlatformConnectionArgs {
   readonly applicationInsightsConnectionString?: pulumi.Input<string>;
 }
 
-/** The service environment of the cross-area contract: COSMOS_ENDPOINT, COSMOS_DATABASE, STORAGE_BLOB_ENDPOINT[, APPLICATIONINSIGHTS_CONNECTION_STRING]. */
+/** The data-plane environment both services read (`dataPlaneEnv` of the contracts): Cosmos DB, blob storage, telemetry. */
 export function platformEnv(conn: PlatformConnectionArgs): EnvVar[] {
   const env: EnvVar[] = [
-    { name: "COSMOS_ENDPOINT", value: conn.cosmosEndpoint },
-    { name: "COSMOS_DATABASE", value: conn.cosmosDatabase ?? platformDatabaseId },
-    { name: "STORAGE_BLOB_ENDPOINT", value: conn.blobEndpoint },
+    { name: dataPlaneEnv.cosmosEndpoint, value: conn.cosmosEndpoint },
+    { name: dataPlaneEnv.cosmosDatabase, value: conn.cosmosDatabase ?? platformDatabaseId },
+    { name: dataPlaneEnv.blobEndpoint, value: conn.blobEndpoint },
   ];
   if (conn.applicationInsightsConnectionString !== undefined) {
-    env.push({ name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: conn.applicationInsightsConnectionString });
+    env.push({
+      name: dataPlaneEnv.applicationInsightsConnectionString,
+      value: conn.applicationInsightsConnectionString,
+    });
   }
   return env;
 }
@@ -189,7 +194,9 @@ export interface WorkloadPodArgs {
   /** Size limit of the scratch `emptyDir` at `/tmp`. Defaults to `"1Gi"`. */
   readonly scratchSizeLimit?: string;
   /** Extra container fields (ports, probes). */
-  readonly container?: Partial<Pick<Container, "ports" | "startupProbe" | "readinessProbe" | "livenessProbe">>;
+  readonly container?: Partial<
+    Pick<Container, "command" | "ports" | "startupProbe" | "readinessProbe" | "livenessProbe">
+  >;
   /** Extra volumes and their mounts (the Key Vault CSI volume). */
   readonly volumes?: { volume: k8s.types.input.core.v1.Volume; mount: k8s.types.input.core.v1.VolumeMount }[];
   /** Pod fields the caller owns: `restartPolicy`, `topologySpreadConstraints`, `terminationGracePeriodSeconds`. */

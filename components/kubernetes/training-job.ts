@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { DEFAULT_TRAINING_SCHEDULE, assertSchedule } from "../contracts";
 import { requireKubernetesProvider } from "./provider";
 import { type IndexedCompletion, type JobLimits, assertCommandArgs, completionIndexEnv, jobSpec } from "./job-spec";
 import { assertDnsLabel, recommendedLabels } from "./labels";
@@ -72,19 +73,8 @@ export interface TrainingJobArgs extends JobLimits {
   runAsUser?: number;
 }
 
-const CRON_MACROS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]);
-
-/** Throws unless `schedule` is a five-field cron expression or a macro such as `@daily`. */
-export function assertSchedule(schedule: string): string {
-  const fields = schedule.trim().split(/\s+/);
-  const ok =
-    CRON_MACROS.has(schedule.trim()) || (fields.length === 5 && fields.every((f) => /^[0-9A-Za-z*/,?-]+$/.test(f)));
-  if (!ok)
-    throw new Error(
-      `schedule (${JSON.stringify(schedule)}) must be a five-field cron expression such as "0 3 * * *" or a macro such as "@daily"`,
-    );
-  return schedule.trim();
-}
+/** Throws unless `schedule` is a five-field cron expression or a macro such as `@daily` (the contracts' rule). */
+export { assertSchedule };
 
 /**
  * The arguments that make `train` one shard of a search: validates that `args` is a `train` command with
@@ -119,7 +109,7 @@ export class TrainingJob extends pulumi.ComponentResource {
       cliArgs.push(...trialShardArgs(cliArgs, args.trialShards.completions));
       env.push(completionIndexEnv());
     }
-    const schedule = assertSchedule(args.schedule ?? "0 3 * * *");
+    const schedule = assertSchedule(args.schedule ?? DEFAULT_TRAINING_SCHEDULE);
     const image = pinnedImage("image", args.image);
     const labels = recommendedLabels({
       name: "training",

@@ -3,6 +3,7 @@
  * means. `Pulumi.yaml` declares exactly these keys (a test keeps the two in step); the resolver in
  * `resolve.ts` parses them, applies the environment's defaults and checks them together.
  */
+import { modelRefProblem, scheduleProblem, servedModelProblem } from "@ai-platform/contracts";
 import { z } from "zod";
 
 /** The environments whose defaults differ (see `defaults.ts`). */
@@ -16,9 +17,18 @@ const cidr = z
 const guid = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "expected an object id (GUID)");
-const modelRef = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]*@[A-Za-z0-9-]+$/, 'expected "name@ref", for example "iris@production"');
+const modelRef = z.string().superRefine((value, ctx) => {
+  const problem = modelRefProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+});
+const servedModel = z.string().superRefine((value, ctx) => {
+  const problem = servedModelProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+});
+const schedule = z.string().superRefine((value, ctx) => {
+  const problem = value === "" ? undefined : scheduleProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /** One key: its Pulumi config type (how the CLI validates it), its schema and its description. */
 export interface KeySpec {
@@ -71,6 +81,12 @@ export const configKeys = {
     type: "array",
     schema: z.array(z.email()),
     description: "Addresses the monitoring action group notifies; empty creates no e-mail receiver.",
+  },
+  cosmosZoneRedundant: {
+    type: "boolean",
+    schema: z.boolean(),
+    description:
+      "Zone-redundant Cosmos DB account. Zonal accounts are capacity-restricted in several regions (ServiceUnavailable until access is granted); turn on once the region has granted it.",
   },
   cosmosBackupTier: {
     type: "string",
@@ -125,6 +141,12 @@ export const configKeys = {
     description:
       "Project the API server into a delegated subnet (API-server VNet integration); nodes talk to it privately.",
   },
+  deployerPrincipalType: {
+    type: "string",
+    schema: z.enum(["auto", "User", "ServicePrincipal"]),
+    description:
+      "Kind of the principal running `pulumi up`, for its grants (AKS RBAC Cluster Admin, AcrPush); auto reads it from the deployer's access token (a user on a laptop, a service principal in CI).",
+  },
   clusterAdminGroupObjectIds: {
     type: "array",
     schema: z.array(guid),
@@ -170,7 +192,7 @@ export const configKeys = {
     type: "string",
     schema: z.string(),
     description:
-      'acr-tasks only: build context ACR Tasks fetches, a git URL with a ref such as "https://github.com/org/ai-platform.git#<commit>". Empty with docker.',
+      'acr-tasks only: build context ACR Tasks fetches, a git URL pinned to a commit, "https://github.com/org/ai-platform.git#<commit sha>" (a branch never triggers a rebuild). Empty with docker.',
   },
   imageTag: {
     type: "string",
@@ -188,6 +210,12 @@ export const configKeys = {
     schema: z.boolean(),
     description: "Deploy the inference service and training job onto the cluster.",
   },
+  demoBootstrap: {
+    type: "boolean",
+    schema: z.boolean(),
+    description:
+      "Run a one-off Job at deploy time that ingests the bundled iris dataset, trains and promotes the first served model, so a fresh platform answers.",
+  },
   inferenceDevice: {
     type: "string",
     schema: z.enum(["cpu", "cuda"]),
@@ -195,8 +223,9 @@ export const configKeys = {
   },
   inferenceModels: {
     type: "array",
-    schema: z.array(modelRef),
-    description: 'Models the inference service loads, as "name@ref" (ref: version, alias or latest).',
+    schema: z.array(servedModel),
+    description:
+      'Models the inference service loads, as "name@ref" (ref: version, alias or latest), or "*@production" for every model with that alias.',
   },
   inferenceMinReplicas: {
     type: "integer",
@@ -210,7 +239,7 @@ export const configKeys = {
   },
   trainingSchedule: {
     type: "string",
-    schema: z.string(),
+    schema: schedule,
     description: "Cron schedule (UTC) of the training job; empty uses the daily 03:00 default.",
   },
 } as const satisfies Record<string, KeySpec>;

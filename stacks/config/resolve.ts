@@ -3,6 +3,7 @@
  * a deeply frozen {@link PlatformConfig}. Every problem is collected and reported at once, each
  * naming its key, so one `pulumi up` shows everything there is to fix.
  */
+import { servingCapacity } from "../../components/gpu-sizes";
 import { sharedDefaults, environmentDefaults } from "./defaults";
 import { configKeys, environments, requiredKeys, type ConfigKey, type ConfigValues, type Environment } from "./keys";
 
@@ -105,6 +106,26 @@ export function crossFieldProblems(c: ConfigValues): string[] {
   }
   if (c.imageBuildMode === "acr-tasks" && c.imageSourceUrl !== "" && !/^https:\/\/\S+$/.test(c.imageSourceUrl)) {
     problems.push(`imageSourceUrl: expected an https URL, got "${c.imageSourceUrl}"`);
+  } else if (
+    c.imageBuildMode === "acr-tasks" &&
+    c.imageSourceUrl !== "" &&
+    !/#[0-9a-f]{7,40}$/.test(c.imageSourceUrl)
+  ) {
+    problems.push(
+      `imageSourceUrl: pin the build context to a commit ("…#<commit sha>"), got "${c.imageSourceUrl}": a branch ref never changes the build's forceUpdateTag, so \`pulumi up\` would not rebuild`,
+    );
+  }
+  if (c.environment !== "dev" && c.alertEmails.length === 0) {
+    problems.push(
+      `alertEmails: ${c.environment} alerts must reach someone; list at least one address (the action group has no other receiver)`,
+    );
+  }
+  if (c.inferenceDevice === "cuda" && c.gpuEnabled) {
+    const capacity = servingCapacity(c.gpuVmSize, c.gpuMaxNodes);
+    if (c.inferenceMaxReplicas > capacity)
+      problems.push(
+        `inferenceMaxReplicas (${c.inferenceMaxReplicas}) exceeds what gpuMaxNodes (${c.gpuMaxNodes}) × ${c.gpuVmSize} GPUs can run with one surge pod during a rollout (${capacity}); lower inferenceMaxReplicas or raise gpuMaxNodes`,
+      );
   }
   if (c.gpuMigProfile !== "None" && !/A100|H100|H200/.test(c.gpuVmSize)) {
     problems.push(`gpuMigProfile=${c.gpuMigProfile} needs an A100, H100 or H200 VM size; gpuVmSize is ${c.gpuVmSize}`);
@@ -119,9 +140,6 @@ export function crossFieldProblems(c: ConfigValues): string[] {
   }
   if (c.workloadsEnabled && c.inferenceModels.length === 0) {
     problems.push('inferenceModels: list at least one "name@ref" when workloadsEnabled=true');
-  }
-  if (c.trainingSchedule !== "" && c.trainingSchedule.trim().split(/\s+/).length !== 5) {
-    problems.push(`trainingSchedule: expected a five-field cron expression, got "${c.trainingSchedule}"`);
   }
   return problems;
 }

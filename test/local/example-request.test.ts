@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { exampleRequest, shellQuote } from "../../local/example-request";
+import { exampleRequest, shellQuote, type TensorSpec } from "../../local/example-request";
 
 describe("exampleRequest", () => {
   it("builds an OIP infer call from a single [-1, n] input and a row", () => {
@@ -20,7 +20,7 @@ describe("exampleRequest", () => {
     );
   });
 
-  it.each([
+  it.each<[string, TensorSpec, (number | string)[], number[], unknown[]]>([
     ["INT64 truncates", { name: "x", datatype: "INT64", shape: [-1, 2] }, ["3", 4.7], [1, 2], [3, 4]],
     ["dynamic feature dim", { name: "x", datatype: "FP64", shape: [-1, -1] }, [1, 2, 3], [1, 3], [1, 2, 3]],
     ["BYTES as strings", { name: "x", datatype: "BYTES", shape: [-1, 1] }, [7], [1, 1], ["7"]],
@@ -69,7 +69,7 @@ describe("exampleRequest", () => {
       "input b: the sample row has no value for it",
     ],
   ])("rejects %s", (_name, inputs, row, message) => {
-    expect(() => exampleRequest("http://h", "m", inputs, row as never)).toThrow(message);
+    expect(() => exampleRequest("http://h", "m", inputs as TensorSpec[], row as never)).toThrow(message);
   });
 });
 

@@ -8,7 +8,7 @@ import { ConfigError, resolvePlatformConfig } from "../../stacks/config/resolve"
 import { loadProject, loadStackConfig } from "../../tools/plan/project";
 
 const root = path.join(__dirname, "..", "..");
-const acrTasks = { imageBuildMode: "acr-tasks", imageSourceUrl: "https://example.test/r.git#abc" };
+const acrTasks = { imageBuildMode: "acr-tasks", imageSourceUrl: "https://example.test/r.git#abc1234" };
 const base = { environment: "dev", location: "westeurope", clusterAuthorizedIpRanges: '["198.51.100.7/32"]' };
 
 function problems(raw: Record<string, string | undefined>): readonly string[] {
@@ -45,7 +45,8 @@ describe("resolvePlatformConfig", () => {
       inferenceDevice: "cpu",
       resourceLocks: "false",
       inferenceMinReplicas: "1",
-      imageSourceUrl: "https://example.test/r.git#abc",
+      imageSourceUrl: "https://example.test/r.git#abc1234",
+      alertEmails: '["oncall@example.com"]',
     });
     expect([c.gpuEnabled, c.resourceLocks, c.inferenceMinReplicas]).toEqual([false, false, 1]);
   });
@@ -121,10 +122,32 @@ describe("resolvePlatformConfig", () => {
     ],
     [
       "CUDA inference on a spot GPU pool",
-      { inferenceDevice: "cuda", gpuSpot: "true" },
+      { inferenceDevice: "cuda", gpuEnabled: "true", gpuSpot: "true", gpuMaxNodes: "4" },
       /^inferenceDevice=cuda with gpuSpot=true: serving does not tolerate spot eviction/,
     ],
-    ["a malformed cron", { trainingSchedule: "daily" }, /^trainingSchedule: expected a five-field cron expression/],
+    ["a malformed cron", { trainingSchedule: "daily" }, /^trainingSchedule: must be a five-field cron expression/],
+    [
+      "an ACR Tasks context on a branch, which never rebuilds",
+      { ...acrTasks, imageSourceUrl: "https://example.test/r.git#main" },
+      /^imageSourceUrl: pin the build context to a commit/,
+    ],
+    [
+      "staging alerts that reach nobody",
+      { environment: "staging", ...acrTasks },
+      /^alertEmails: staging alerts must reach someone/,
+    ],
+    [
+      "more CUDA replicas than GPUs for a surge rollout",
+      {
+        inferenceDevice: "cuda",
+        gpuEnabled: "true",
+        gpuSpot: "false",
+        gpuVmSize: "Standard_NC24ads_A100_v4",
+        gpuMaxNodes: "4",
+        inferenceMaxReplicas: "4",
+      },
+      /^inferenceMaxReplicas \(4\) exceeds what gpuMaxNodes \(4\) × Standard_NC24ads_A100_v4 GPUs can run with one surge pod during a rollout \(3\)/,
+    ],
   ])("rejects %s, naming the settings", (_, raw, expected) => {
     const found = problems({ ...base, ...raw });
     expect(found).toHaveLength(1);

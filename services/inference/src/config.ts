@@ -2,6 +2,7 @@
  * The inference service's configuration: a pure, frozen function of the environment.
  * Every problem is reported at once, each naming its variable.
  */
+import { inferenceEnv as E, isModelRef, parseModelRef, servedModelProblem } from "@ai-platform/contracts";
 
 /** One registry model: `name@ref`, optionally with a canary (`ref` + traffic weight) and a shadow ref. */
 export interface RegistryModel {
@@ -19,6 +20,8 @@ export type ModelSource =
       models: readonly RegistryModel[];
       /** Batching and instances for every registry model (the registry record carries no serving config). */
       serving: { readonly maxBatchSize: number; readonly maxQueueDelayUs: number; readonly instances: number };
+      /** Per-pod cap for `*@alias` (INFERENCE_MAX_MODELS, INFERENCE_MAX_MODEL_BYTES); `0` = none. */
+      limits: { readonly maxModels: number; readonly maxBytes: number };
     };
 
 /** The service configuration (see docs/inference.md for every variable). */
@@ -70,19 +73,25 @@ function intVar(env: NodeJS.ProcessEnv, key: string, def: number, min: number, p
   return n;
 }
 
-/** Parses `name@ref,name2@ref2` (ref defaults to `production`). */
+/** `name` alone means `name@production`. */
+function withDefaultRef(entry: string): string {
+  return entry.includes("@") ? entry : `${entry}@production`;
+}
+
+/** Parses `name@ref,name2@ref2` (ref defaults to `production`; `*@alias` means every model with the alias). */
 export function parseModelRefs(raw: string, problems: string[]): { name: string; ref: string }[] {
   const out: { name: string; ref: string }[] = [];
   for (const part of raw
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "")) {
-    const [name, ref = "production", extra] = part.split("@");
-    if (!name || extra !== undefined || !/^[A-Za-z0-9._-]+$/.test(name) || !/^[A-Za-z0-9._-]+$/.test(ref)) {
-      problems.push(`INFERENCE_MODELS entry "${part}" must look like name@ref`);
+    const problem = servedModelProblem(withDefaultRef(part));
+    if (problem !== undefined) {
+      problems.push(`INFERENCE_MODELS entry "${part}" must look like name@ref: ${problem}`);
       continue;
     }
-    out.push({ name, ref });
+    // `*@alias` (every registered model that has the alias) keeps `*` as its name.
+    out.push(part.startsWith("*@") ? { name: "*", ref: part.slice(2) } : parseModelRef(withDefaultRef(part)));
   }
   if (out.length === 0 && problems.length === 0) problems.push("INFERENCE_MODELS names no model");
   return out;
@@ -91,22 +100,23 @@ export function parseModelRefs(raw: string, problems: string[]): { name: string;
 /** Builds the frozen configuration from an environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): InferenceConfig {
   const problems: string[] = [];
-  const repo = env.INFERENCE_MODEL_REPOSITORY;
-  const models = env.INFERENCE_MODELS;
+  const repo = env[E.modelRepository];
+  const models = env[E.models];
   let source: ModelSource = { kind: "repository", path: "" };
   if (repo && models) problems.push("set only one of INFERENCE_MODEL_REPOSITORY and INFERENCE_MODELS");
   else if (repo) source = { kind: "repository", path: repo };
   else if (models) {
     const refs: RegistryModel[] = parseModelRefs(models, problems);
     const byName = new Map(refs.map((r, i) => [r.name, i]));
-    const attach = (key: "INFERENCE_CANARY" | "INFERENCE_SHADOW") => {
+    const attach = (key: typeof E.canary | typeof E.shadow) => {
       for (const part of (env[key] ?? "")
         .split(",")
         .map((p) => p.trim())
         .filter((p) => p !== "")) {
-        const m = /^([A-Za-z0-9._-]+)@([A-Za-z0-9._-]+)(?:=([0-9.]+))?$/.exec(part);
-        const weight = m?.[3] === undefined ? undefined : Number(m[3]);
-        const i = m ? byName.get(m[1] as string) : undefined;
+        const [refText = "", weightText, extra] = part.split("=");
+        const m = extra === undefined && isModelRef(refText) ? parseModelRef(refText) : undefined;
+        const weight = weightText === undefined ? undefined : Number(weightText);
+        const i = m ? byName.get(m.name) : undefined;
         if (!m || i === undefined)
           problems.push(
             `${key} entry "${part}" must be name@ref${key === "INFERENCE_CANARY" ? "=weight" : ""} for a model in INFERENCE_MODELS`,
@@ -114,12 +124,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): InferenceConfig {
         else if (key === "INFERENCE_CANARY" && (weight === undefined || !(weight >= 0 && weight <= 1)))
           problems.push(`${key} entry "${part}" needs a weight in [0, 1]`);
         else if (key === "INFERENCE_CANARY")
-          refs[i] = { ...(refs[i] as RegistryModel), canary: { ref: m[2] as string, weight: weight as number } };
-        else refs[i] = { ...(refs[i] as RegistryModel), shadow: { ref: m[2] as string } };
+          refs[i] = { ...(refs[i] as RegistryModel), canary: { ref: m.ref, weight: weight as number } };
+        else refs[i] = { ...(refs[i] as RegistryModel), shadow: { ref: m.ref } };
       }
     };
-    attach("INFERENCE_CANARY");
-    attach("INFERENCE_SHADOW");
+    attach(E.canary);
+    attach(E.shadow);
     source = {
       kind: "registry",
       models: Object.freeze(refs),
@@ -128,36 +138,40 @@ export function loadConfig(env: NodeJS.ProcessEnv): InferenceConfig {
         maxQueueDelayUs: intVar(env, "INFERENCE_MAX_QUEUE_DELAY_US", 0, 0, problems),
         instances: intVar(env, "INFERENCE_INSTANCES", 1, 1, problems),
       }),
+      limits: Object.freeze({
+        maxModels: intVar(env, E.maxModels, 0, 0, problems),
+        maxBytes: intVar(env, E.maxModelBytes, 0, 0, problems),
+      }),
     };
   } else problems.push("set INFERENCE_MODEL_REPOSITORY (a Triton-layout directory) or INFERENCE_MODELS (name@ref,...)");
 
-  const device = env.INFERENCE_DEVICE ?? "cpu";
+  const device = env[E.device] ?? "cpu";
   if (device !== "cpu" && device !== "cuda")
     problems.push(`INFERENCE_DEVICE must be "cpu" or "cuda" (got "${device}")`);
 
   let cpuLimit: number | undefined;
-  if (env.INFERENCE_CPU_LIMIT) {
-    const n = Number(env.INFERENCE_CPU_LIMIT);
+  if (env[E.cpuLimit]) {
+    const n = Number(env[E.cpuLimit]);
     if (!Number.isFinite(n) || n <= 0)
-      problems.push(`INFERENCE_CPU_LIMIT must be a positive number (got "${env.INFERENCE_CPU_LIMIT}")`);
+      problems.push(`INFERENCE_CPU_LIMIT must be a positive number (got "${env[E.cpuLimit]}")`);
     else cpuLimit = n;
   }
 
-  const tenantId = env.INFERENCE_AUTH_JWT_TENANT_ID;
-  const audience = env.INFERENCE_AUTH_JWT_AUDIENCE;
+  const tenantId = env[E.authJwtTenantId];
+  const audience = env[E.authJwtAudience];
   if (Boolean(tenantId) !== Boolean(audience))
     problems.push("set both INFERENCE_AUTH_JWT_TENANT_ID and INFERENCE_AUTH_JWT_AUDIENCE, or neither");
-  const rate = intVar(env, "INFERENCE_RATE_LIMIT_RPS", 0, 0, problems);
+  const rate = intVar(env, E.rateLimitRps, 0, 0, problems);
 
   const config: InferenceConfig = {
-    host: env.HOST || "0.0.0.0",
-    port: intVar(env, "PORT", 8080, 0, problems),
+    host: env[E.host] || "0.0.0.0",
+    port: intVar(env, E.port, 8080, 0, problems),
     source,
     device: device === "cuda" ? "cuda" : "cpu",
     cpuLimit,
-    pollIntervalMs: intVar(env, "INFERENCE_POLL_INTERVAL_MS", 5000, 100, problems),
+    pollIntervalMs: intVar(env, E.pollIntervalMs, 5000, 100, problems),
     bodyLimitBytes: intVar(env, "INFERENCE_BODY_LIMIT_BYTES", 64 * 1024 * 1024, 1024, problems),
-    apiKeyFile: env.INFERENCE_API_KEY_FILE || undefined,
+    apiKeyFile: env[E.apiKeyFile] || undefined,
     jwt: tenantId && audience ? Object.freeze({ tenantId, audience }) : undefined,
     rateLimitPerSecond: rate > 0 ? rate : undefined,
     drainTimeoutMs: intVar(env, "INFERENCE_DRAIN_TIMEOUT_MS", 25_000, 0, problems),

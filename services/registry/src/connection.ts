@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { CosmosClient } from "@azure/cosmos";
 import { DefaultAzureCredential } from "@azure/identity";
 import { BlobServiceClient } from "@azure/storage-blob";
+import { dataPlaneEnv as E } from "@ai-platform/contracts";
 import { defaultDatabaseId } from "./layout.js";
 
 /** Explicit endpoints; a missing key/connection string means Entra ID auth. */
@@ -35,14 +36,16 @@ export class ConnectionConfigError extends Error {
  * STORAGE_CONNECTION_STRING. Throws naming every missing variable at once.
  */
 export function connectionFromEnv(env: NodeJS.ProcessEnv): PlatformConnection {
-  const missing = ["COSMOS_ENDPOINT", "STORAGE_BLOB_ENDPOINT"].filter((k) => !env[k]);
+  const missing = [E.cosmosEndpoint, E.blobEndpoint].filter((k) => !env[k]);
   if (missing.length > 0) throw new ConnectionConfigError(`missing environment variable(s): ${missing.join(", ")}`);
   const conn: PlatformConnection = {
-    cosmos: { endpoint: env.COSMOS_ENDPOINT as string, database: env.COSMOS_DATABASE || defaultDatabaseId },
-    storage: { blobEndpoint: env.STORAGE_BLOB_ENDPOINT as string },
+    cosmos: { endpoint: env[E.cosmosEndpoint] as string, database: env[E.cosmosDatabase] || defaultDatabaseId },
+    storage: { blobEndpoint: env[E.blobEndpoint] as string },
   };
-  if (env.COSMOS_KEY) conn.cosmos.key = env.COSMOS_KEY;
-  if (env.STORAGE_CONNECTION_STRING) conn.storage.connectionString = env.STORAGE_CONNECTION_STRING;
+  const key = env[E.cosmosKey];
+  const connectionString = env[E.storageConnectionString];
+  if (key) conn.cosmos.key = key;
+  if (connectionString) conn.storage.connectionString = connectionString;
   return conn;
 }
 

@@ -1,22 +1,14 @@
 /**
- * The data layout the services use by default. These repeat `components/data-layout.ts` (services never import
- * root code: their images carry only their workspace); a test asserts the two stay equal.
+ * The data layout the services use by default, under the names the services address it by. Defined once in
+ * `@ai-platform/contracts`, which the Azure components and the local platform also create it from.
  */
+import { containerIds, platformBlobContainers, platformDatabaseId } from "@ai-platform/contracts";
 
 /** Default Cosmos DB database id. */
-export const defaultDatabaseId = "ai-platform";
+export const defaultDatabaseId = platformDatabaseId;
 
 /** Cosmos DB container ids. */
-export const containerIds = {
-  datasets: "datasets",
-  datasetVersions: "dataset-versions",
-  models: "models",
-  scoringRuns: "scoring-runs",
-} as const;
+export { containerIds };
 
 /** Blob container names. */
-export const blobContainers = {
-  datasets: "datasets",
-  models: "models",
-  reports: "reports",
-} as const;
+export const blobContainers = platformBlobContainers;

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Container } from "@azure/cosmos";
+import { MODEL_ALIAS, MODEL_NAME } from "@ai-platform/contracts";
 import {
   RegistryConflictError,
   RegistryNotFoundError,
@@ -125,7 +126,7 @@ export class CosmosModelRegistry implements ModelRegistry {
   }
 
   async register(input: NewModelVersion): Promise<ModelVersion> {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(input.name)) {
+    if (!MODEL_NAME.test(input.name)) {
       throw new Error(`name: "${input.name}" must be 1-128 characters of letters, digits, '.', '_' or '-'`);
     }
     const counter = await this.readCounter(input.name);
@@ -161,7 +162,7 @@ export class CosmosModelRegistry implements ModelRegistry {
     version: number,
     opts: { actor: string; reason?: string; ifMatch?: string },
   ): Promise<void> {
-    if (!/^[a-z][a-z0-9-]{0,62}$/.test(alias) || alias === "latest") {
+    if (!MODEL_ALIAS.test(alias) || alias === "latest") {
       throw new Error(
         `alias: "${alias}" must be lowercase letters, digits or '-', start with a letter, and not be "latest"`,
       );

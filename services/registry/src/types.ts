@@ -26,6 +26,8 @@ export interface NewModelVersion {
   description?: string;
   /** Data decisions training made: columns left out and why. */
   notes?: string[];
+  /** Numeric inputs take NaN (JSON `null` over the inference protocol) as a missing value the model imputes. */
+  acceptsMissing?: boolean;
   algorithm: string;
   hyperparameters: Record<string, number | string | boolean>;
   /** Metrics on the untouched test split (e.g. accuracy, f1_macro, log_loss, roc_auc; mse, mae, r2). */

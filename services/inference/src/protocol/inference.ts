@@ -2,19 +2,13 @@
  * Inference request → tensors, checked against the model's signature; outputs → inference response
  * (JSON or the binary tensor data extension). Every rejection names the input or output at fault.
  */
+import type { InferRequestBody } from "@ai-platform/contracts";
 import { badRequest } from "../errors.js";
 import { checkFinite, decodeBinary, decodeJson, encodeBinary, encodeJson } from "./codec.js";
 import { type Datatype, type TensorData, type TensorMeta, datatypeOfOrt, isDatatype } from "./datatypes.js";
 
-type Parameters = Record<string, string | number | boolean>;
-
-/** The request body after schema validation (the JSON part, for binary requests). */
-export interface InferRequestBody {
-  id?: string;
-  parameters?: Parameters;
-  inputs: { name: string; shape: number[]; datatype: string; parameters?: Parameters; data?: unknown }[];
-  outputs?: { name: string; parameters?: Parameters }[];
-}
+/** The request body after schema validation (the JSON part, for binary requests): a wire type of the contracts. */
+export type { InferRequestBody } from "@ai-platform/contracts";
 
 /** What the model signature and config contribute to validation. */
 export interface ModelView {

@@ -2,18 +2,11 @@
  * What a model source tells the served models (ServedModels): the models to serve, their versions and where the bytes are.
  * Sources: a Triton-layout directory (repository-source.ts) and the model registry (registry-source.ts).
  */
+import type { FeatureBaseline } from "@ai-platform/contracts";
 import type { ModelConfig } from "./model-config.js";
 
-/** Training's per-feature baseline, stored with the model for drift detection. */
-export interface FeatureBaseline {
-  readonly name: string;
-  readonly mean: number;
-  readonly std: number;
-  /** Bin edges (ascending, length = bins + 1). */
-  readonly binEdges: readonly number[];
-  /** Share of training rows in each bin (sums to 1). */
-  readonly binFractions: readonly number[];
-}
+/** Training's per-feature baseline, stored with the model for drift detection (a wire type of the contracts). */
+export type { FeatureBaseline } from "@ai-platform/contracts";
 
 /** The model file for a session pool: a path to read in each worker, or already-verified bytes. */
 export type ModelArtifact = { readonly path: string } | { readonly bytes: Uint8Array };
