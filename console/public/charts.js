@@ -20,7 +20,7 @@
           return s.values;
         }),
       );
-      new uPlot({ width: Math.min(640, el.clientWidth || 640), height: 240, series: series }, data, el);
+      new uPlot({ width: 560, height: 240, series: series, scales: { x: { time: true } } }, data, el);
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);

@@ -27,7 +27,7 @@ export interface MetricsSample {
 
 interface PromFamily {
   name: string;
-  metrics: { value?: string; labels?: Record<string, string>; count?: string; sum?: string }[];
+  metrics: { value?: string; labels?: Record<string, string> }[];
 }
 
 // The package ships no types; its one export parses the text format into prom2json-shaped families.
@@ -53,7 +53,11 @@ export function sampleFromText(text: string, at: number): MetricsSample {
       shadow: {},
     });
   };
-  for (const family of parsePrometheusTextFormat(text)) {
+  // The parser folds a labelled histogram into one unlabelled series, so histograms are read as their plain
+  // `_sum`/`_count` series: without their HELP/TYPE lines every sample line keeps its labels.
+  const histograms = new Set([...text.matchAll(/^# TYPE (\S+) histogram$/gm)].map((m) => m[1]));
+  const plain = text.replace(/^# (?:HELP|TYPE) (\S+).*$/gm, (line, name: string) => (histograms.has(name) ? "" : line));
+  for (const family of parsePrometheusTextFormat(plain)) {
     for (const m of family.metrics) {
       const e = entry(m.labels);
       if (!e) continue;
@@ -68,9 +72,11 @@ export function sampleFromText(text: string, at: number): MetricsSample {
         case "nv_inference_request_failure":
           e.failure += value;
           break;
-        case "nv_inference_request_duration_us":
-          e.durationSumUs += Number(m.sum ?? 0);
-          e.durationCount += Number(m.count ?? 0);
+        case "nv_inference_request_duration_us_sum":
+          e.durationSumUs += value;
+          break;
+        case "nv_inference_request_duration_us_count":
+          e.durationCount += value;
           break;
         case "inference_feature_psi":
           if (m.labels?.feature !== undefined) e.psi[m.labels.feature] = value;

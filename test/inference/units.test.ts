@@ -129,30 +129,8 @@ describe("parseModelConfig", () => {
       canary: { version: 3, weight: 0.1 },
       shadow: undefined,
       maxQueueSize: 1024,
-      execution: { mode: "auto", inlineBudgetUs: 100 },
     });
   });
-
-  it.each([
-    [
-      { mode: "auto", inline_budget_us: 250 },
-      { mode: "auto", inlineBudgetUs: 250 },
-    ],
-    [{ inline_budget_us: 50 }, { mode: "auto", inlineBudgetUs: 50 }],
-    [{ mode: "inline" }, { mode: "inline" }],
-    [{ mode: "workers" }, { mode: "workers" }],
-  ])("reads execution %j", (execution, expected) =>
-    expect(parseModelConfig("m", { execution }).execution).toEqual(expected),
-  );
-
-  it.each([
-    [{ mode: "gpu" }, 'execution must be {mode: "auto" | "inline" | "workers", inline_budget_us?: integer}'],
-    [{ mode: "workers", inline_budget_us: 10 }, 'execution.inline_budget_us applies to mode "auto" only'],
-    [{ inline_budget_us: 0 }, "execution.inline_budget_us must be an integer >= 1"],
-    [{ mode: "auto", budget: 1 }, 'unknown field "execution.budget"'],
-  ])("rejects execution %j", (execution, message) =>
-    expect(() => parseModelConfig("m", { execution })).toThrow(`m/config.json: ${message}`),
-  );
 
   it("names every bad field", () => {
     expect(() =>

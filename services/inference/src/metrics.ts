@@ -56,10 +56,6 @@ export interface InferenceMetrics {
   readonly modelReady: Gauge<"model" | "version">;
   readonly featurePsi: Gauge<"model" | "version" | "feature">;
   readonly shadow: Counter<"model" | "version" | "challenger" | "result">;
-  /** 1 while the version runs its executions inline on the event loop, 0 on the worker pool. */
-  readonly executionInline: Gauge<"model" | "version">;
-  /** Versions moved from the event loop to the worker pool because inline runs exceeded the budget. */
-  readonly executionMoved: Counter<"model" | "version">;
   /** The per-request series of `success`, `inferenceCount`, `execCount` or `pending` for one version (one per labels). */
   local(metric: "success" | "inferenceCount" | "execCount" | "pending", model: string, version: string): LocalSeries;
 }
@@ -133,17 +129,6 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}): Inferenc
       "inference_shadow_comparisons_total",
       "Shadow requests by agreement with the primary (agree, disagree, error).",
       ["model", "version", "challenger", "result"],
-    ),
-    executionInline: new Gauge({
-      name: "inference_execution_inline",
-      help: "1 while the model version runs inline on the event loop, 0 while it runs on the worker pool.",
-      labelNames: mv,
-      registers: [registry],
-    }),
-    executionMoved: counter(
-      "inference_execution_moved_to_workers_total",
-      "Model versions moved from the event loop to the worker pool because inline runs exceeded their budget.",
-      mv,
     ),
   };
   const local = (

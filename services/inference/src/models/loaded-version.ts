@@ -5,7 +5,6 @@
  */
 import type { InferenceMetrics } from "../metrics.js";
 import { type TensorData, type TensorMeta, datatypeOfOrt } from "../protocol/datatypes.js";
-import { AdaptiveExecutor } from "../runtime/adaptive-executor.js";
 import { DynamicBatcher } from "../runtime/batcher.js";
 import { type RunResult, SessionPool, type SessionInfo } from "../runtime/session-pool.js";
 import type { ModelArtifact, VersionSpec } from "../sources/types.js";
@@ -48,8 +47,6 @@ export interface LoadOptions {
   /** CPU cores for this pod; divided among the instances for onnxruntime's intra-op threads. */
   readonly cpuLimit: number;
   readonly metrics: InferenceMetrics;
-  /** Told when the version leaves the event loop for the worker pool (inline runs over budget). */
-  readonly log: { warn(obj: object, msg: string): void };
 }
 
 function toMeta(m: SessionInfo["inputs"][number]): TensorMeta | undefined {
@@ -65,10 +62,6 @@ function toMeta(m: SessionInfo["inputs"][number]): TensorMeta | undefined {
 export function intraOpThreads(cpuLimit: number, instances: number): number {
   const forInference = cpuLimit >= 2 ? cpuLimit - 1 : cpuLimit;
   return Math.max(1, Math.floor(forInference / instances));
-}
-
-function budgetOf(config: ModelConfig): number | undefined {
-  return config.execution.mode === "auto" ? config.execution.inlineBudgetUs : undefined;
 }
 
 /** A model version that serves requests. */
@@ -92,7 +85,6 @@ export class LoadedVersion {
     readonly outputs: readonly TensorMeta[],
     readonly info: SessionInfo,
     private readonly pool: SessionPool,
-    private readonly executor: AdaptiveExecutor,
     private readonly batcher: DynamicBatcher | undefined,
     private readonly metrics: InferenceMetrics,
     drift: DriftTracker | undefined,
@@ -121,29 +113,6 @@ export class LoadedVersion {
       );
     }
     const meters = bindMeters(opts.metrics, opts.name, String(opts.spec.version));
-    const labels = { model: opts.name, version: String(opts.spec.version) };
-    let executor: AdaptiveExecutor;
-    try {
-      executor = await AdaptiveExecutor.open({
-        pool,
-        model: artifact,
-        execution: opts.config.execution,
-        device: opts.device,
-        maxBatchSize: opts.config.maxBatchSize,
-        onMoveToWorkers: (medianUs) => {
-          opts.metrics.executionInline.set(labels, 0);
-          opts.metrics.executionMoved.inc(labels);
-          opts.log.warn(
-            { ...labels, medianUs: Math.round(medianUs), budgetUs: budgetOf(opts.config) },
-            "inline runs exceed the budget; the model version moves to the worker pool",
-          );
-        },
-      });
-    } catch (error) {
-      await pool.close();
-      throw error;
-    }
-    opts.metrics.executionInline.set(labels, executor.mode === "inline" ? 1 : 0);
     const db = opts.config.dynamicBatching;
     const batcher = db
       ? new DynamicBatcher(
@@ -155,7 +124,7 @@ export class LoadedVersion {
             concurrency: instances,
           },
           (feeds) =>
-            executor.run(
+            pool.run(
               feeds,
               outputs.map((o) => o.name),
             ),
@@ -177,16 +146,10 @@ export class LoadedVersion {
       outputs,
       info,
       pool,
-      executor,
       batcher,
       opts.metrics,
       drift,
     );
-  }
-
-  /** Where executions run now, and the run cost measured at warmup (one row, in microseconds). */
-  get execution(): { readonly mode: "inline" | "workers"; readonly runUs: number } {
-    return { mode: this.executor.mode, runUs: this.executor.cost.oneUs };
   }
 
   /** True until the version is retired (swapped out or removed). */
@@ -205,7 +168,7 @@ export class LoadedVersion {
       this.observeDrift(feeds);
       if (this.batcher) return await this.batcher.submit(feeds, rows);
       const started = performance.now();
-      const result = await this.executor.run(feeds, fetches ?? this.outputs.map((o) => o.name));
+      const result = await this.pool.run(feeds, fetches ?? this.outputs.map((o) => o.name));
       this.meters.execCount.inc();
       this.meters.batchSize.observe(rows);
       this.meters.computeDuration.observe(result.computeUs);
@@ -235,7 +198,7 @@ export class LoadedVersion {
   private close(): Promise<void> {
     this.closing ??= (async () => {
       this.batcher?.drain(new Error(`model ${this.name} version ${this.version} unloaded`));
-      await Promise.all([this.pool.close(), this.executor.close()]);
+      await this.pool.close();
       this.markClosed();
     })();
     return this.closing;
