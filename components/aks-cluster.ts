@@ -23,10 +23,12 @@ import {
   type NodePoolScale,
 } from "./aks-profiles";
 import { AksMonitoring } from "./aks-monitoring";
+import { GpuNodePool, type GpuNodePoolArgs } from "./gpu-node-pool";
 import { nonInteractiveKubeconfig, type KubeloginMode } from "./platform-kubeconfig";
 import { addDiagnosticSetting, type DiagnosticSettings } from "./shared/diagnostic-settings";
 import { addLock, type Lock } from "./shared/lock";
 import type { PlacementArgs } from "./shared/placement";
+import { PropagationWait } from "./shared/propagation-wait";
 import { assignRoles, grantRoles, type RoleAssignment } from "./shared/role-assignments";
 
 /** Arguments of {@link AksCluster}. */
@@ -39,7 +41,24 @@ export interface AksClusterArgs extends PlacementArgs {
   cpuSubnetId: pulumi.Input<string>;
   /** Delegated subnet for API-server VNet integration (`Network.subnetIds.apiServer`). Required unless `apiServer.vnetIntegration` is `false`. */
   apiServerSubnetId?: pulumi.Input<string>;
-  /** Log Analytics workspace for Container Insights and Defender (`Monitoring.workspaceId`). */
+  /**
+   * GPU user pool, created after the CPU pool (AKS rejects concurrent agent-pool operations with
+   * `OperationNotAllowed`); its subnet is granted to the control plane like the others. Defaults to none.
+   */
+  gpuPool?: Omit<GpuNodePoolArgs, "resourceGroupName" | "clusterName">;
+  /**
+   * Public egress IP of the node subnets (`Network.egressIpAddress`). With a public API server without VNet
+   * integration, nodes reach the API server from this address, so it is added to the authorized ranges
+   * (AKS adds only its own load-balancer IP). Defaults to none.
+   */
+  nodeEgressIpAddress?: pulumi.Input<string>;
+  /** Seconds between a grant and its first use (RBAC propagation). Defaults to `DEFAULT_PROPAGATION_SECONDS`. */
+  rbacPropagationSeconds?: number;
+  /**
+   * Log Analytics workspace for Container Insights (`Monitoring.workspaceId`). Defender for Containers is
+   * not pointed here: its publisher pods authenticate with workspace keys only and crash-loop against a
+   * workspace with local auth disabled, so Defender uses its default workspace.
+   */
   workspaceId: pulumi.Input<string>;
   /** Kubernetes version, for example `1.33`. Defaults to AKS's default for the region. */
   kubernetesVersion?: string;
@@ -106,6 +125,13 @@ export class AksCluster extends pulumi.ComponentResource {
   readonly apiServerFqdn: pulumi.Output<string>;
   /** Azure Monitor workspace holding the Prometheus metrics. */
   readonly azureMonitorWorkspaceId: pulumi.Output<string>;
+  /** The GPU pool, when `gpuPool` was given. */
+  readonly gpuPool?: GpuNodePool;
+  /**
+   * Depend on this before the first Kubernetes call: it completes after the cluster-scoped grants
+   * (`roleAssignments`, `adminGroupObjectIds`) have had time to propagate.
+   */
+  readonly accessReady: pulumi.Resource;
 
   constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ai-platform:compute:AksCluster", name, {}, opts);
@@ -138,6 +164,7 @@ export class AksCluster extends pulumi.ComponentResource {
         args.systemSubnetId,
         args.cpuSubnetId,
         ...(vnetIntegration && args.apiServerSubnetId !== undefined ? [args.apiServerSubnetId] : []),
+        ...(args.gpuPool === undefined ? [] : [args.gpuPool.subnetId]),
       ].map((scope) => ({
         scope,
         roleDefinitionIdOrName: "Network Contributor" as const,
@@ -145,6 +172,16 @@ export class AksCluster extends pulumi.ComponentResource {
       })),
       this,
     );
+    const subnetGrantsReady = new PropagationWait(
+      `${name}-subnet-grants-wait`,
+      { seconds: args.rbacPropagationSeconds, triggers: [controlPlane.principalId] },
+      { parent: this, dependsOn: subnetGrants },
+    );
+    const publicWithoutIntegration = args.apiServer.mode === "public" && !vnetIntegration;
+    const nodeEgressCidr =
+      publicWithoutIntegration && args.nodeEgressIpAddress !== undefined
+        ? pulumi.interpolate`${args.nodeEgressIpAddress}/32`
+        : undefined;
 
     const cluster = new containerservice.ManagedCluster(
       `${name}-aks`,
@@ -163,7 +200,8 @@ export class AksCluster extends pulumi.ComponentResource {
         oidcIssuerProfile: { enabled: true },
         securityProfile: {
           workloadIdentity: { enabled: true },
-          defender: { logAnalyticsWorkspaceResourceId: args.workspaceId, securityMonitoring: { enabled: true } },
+          // No workspace id: Defender then uses its default workspace (see `workspaceId`).
+          defender: { securityMonitoring: { enabled: true } },
           imageCleaner: { enabled: true, intervalHours: 168 },
         },
         podIdentityProfile: { enabled: false },
@@ -176,6 +214,7 @@ export class AksCluster extends pulumi.ComponentResource {
           args.apiServer,
           args.apiServerSubnetId,
           args.allowRunCommand === true,
+          nodeEgressCidr,
         ),
         publicNetworkAccess: args.apiServer.mode === "private" ? "Disabled" : "Enabled",
         networkProfile: {
@@ -211,10 +250,10 @@ export class AksCluster extends pulumi.ComponentResource {
           },
         ],
       },
-      { parent: this, dependsOn: subnetGrants, ignoreChanges: ["agentPoolProfiles[0].count"] },
+      { parent: this, dependsOn: [subnetGrantsReady], ignoreChanges: ["agentPoolProfiles[0].count"] },
     );
 
-    new containerservice.AgentPool(
+    const cpu = new containerservice.AgentPool(
       `${name}-cpu`,
       {
         resourceGroupName: args.resourceGroupName,
@@ -239,7 +278,18 @@ export class AksCluster extends pulumi.ComponentResource {
       // The autoscaler owns the node count.
       { parent: this, ignoreChanges: ["count"] },
     );
+    // One agent-pool operation per cluster at a time: the GPU pool after the CPU pool.
+    const gpuPool =
+      args.gpuPool === undefined
+        ? undefined
+        : new GpuNodePool(
+            `${name}-gpu`,
+            { ...args.gpuPool, resourceGroupName: args.resourceGroupName, clusterName: cluster.name },
+            { parent: this, dependsOn: [cpu] },
+          );
+    const pools: pulumi.Resource[] = gpuPool === undefined ? [cpu] : [cpu, gpuPool];
 
+    // Maintenance configurations are cluster writes too: after the pools.
     for (const configName of ["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]) {
       new containerservice.MaintenanceConfiguration(
         `${name}-${configName}`,
@@ -249,7 +299,7 @@ export class AksCluster extends pulumi.ComponentResource {
           configName,
           maintenanceWindow: maintenanceWindowInput(window),
         },
-        { parent: this },
+        { parent: this, dependsOn: pools },
       );
     }
 
@@ -276,7 +326,7 @@ export class AksCluster extends pulumi.ComponentResource {
         this,
       );
     }
-    assignRoles(
+    const admins = assignRoles(
       `${name}-admins`,
       cluster.id,
       (args.adminGroupObjectIds ?? []).map((principalId) => ({
@@ -294,7 +344,12 @@ export class AksCluster extends pulumi.ComponentResource {
       this,
     );
     addLock(name, cluster.id, args.lock, this);
-    assignRoles(name, cluster.id, args.roleAssignments, this);
+    const clusterGrants = assignRoles(name, cluster.id, args.roleAssignments, this);
+    this.accessReady = new PropagationWait(
+      `${name}-access-wait`,
+      { seconds: args.rbacPropagationSeconds, triggers: [cluster.id] },
+      { parent: this, dependsOn: [...admins, ...clusterGrants] },
+    );
 
     const credentials = containerservice.listManagedClusterUserCredentialsOutput(
       { resourceGroupName: args.resourceGroupName, resourceName: cluster.name, format: "exec" },
@@ -317,6 +372,7 @@ export class AksCluster extends pulumi.ComponentResource {
     this.nodeResourceGroup = cluster.nodeResourceGroup.apply((rg) => rg ?? "");
     this.apiServerFqdn = args.apiServer.mode === "private" ? cluster.privateFQDN : cluster.fqdn;
     this.azureMonitorWorkspaceId = monitoring.azureMonitorWorkspaceId;
+    if (gpuPool !== undefined) this.gpuPool = gpuPool;
     this.registerOutputs({
       clusterId: this.clusterId,
       clusterName: this.clusterName,

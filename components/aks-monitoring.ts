@@ -21,6 +21,17 @@ export const containerInsightsStreams: readonly string[] = [
   "Microsoft-Perf",
 ];
 
+/**
+ * Longest data collection endpoint name Azure accepts (ARM's API contract does not say; the service rejects
+ * longer ones, Azure/ARO-HCP#457). The Azure Monitor workspace is kept to the same length for safety.
+ */
+export const MONITOR_NAME_MAX = 44;
+
+/** `base` cut to `max` characters without a trailing hyphen. Pure. */
+export function boundedName(base: string, max: number = MONITOR_NAME_MAX): string {
+  return base.slice(0, max).replace(/-+$/, "");
+}
+
 /** Namespaces whose container logs are not collected (aks-baseline): platform noise, not workload evidence. */
 export const excludedLogNamespaces: readonly string[] = ["kube-system", "gatekeeper-system"];
 
@@ -45,15 +56,26 @@ export class AksMonitoring extends pulumi.ComponentResource {
     const placement = { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags };
 
     // Closing these endpoints needs an Azure Monitor Private Link Scope, which the platform does not create.
+    // Explicit names (resource-group scoped, no suffix needed): an auto-name adds 8 characters and broke the
+    // 44-character endpoint limit for every stack.
     const metricsWorkspace = new monitor.AzureMonitorWorkspace(
       `${name}-prometheus`,
-      { ...placement, publicNetworkAccess: "Enabled" },
-      { parent: this },
+      {
+        ...placement,
+        azureMonitorWorkspaceName: boundedName(`${name}-amw`),
+        publicNetworkAccess: "Enabled",
+      },
+      { parent: this, deleteBeforeReplace: true },
     );
     const endpoint = new monitor.DataCollectionEndpoint(
       `${name}-prometheus-dce`,
-      { ...placement, kind: "Linux", networkAcls: { publicNetworkAccess: "Enabled" } },
-      { parent: this },
+      {
+        ...placement,
+        dataCollectionEndpointName: boundedName(`${name}-dce`),
+        kind: "Linux",
+        networkAcls: { publicNetworkAccess: "Enabled" },
+      },
+      { parent: this, deleteBeforeReplace: true },
     );
     const prometheusRule = new monitor.DataCollectionRule(
       `${name}-prometheus-dcr`,

@@ -150,8 +150,16 @@ export function validateAksArgs(name: string, input: AksValidationInput): void {
   if (errors.length > 0) throw new Error(`AksCluster ${name}: ${errors.join("; ")}`);
 }
 
-/** `apiServerAccessProfile` of the cluster. Run command stays off unless allowed: it bypasses the API-server exposure. */
-export function apiServerAccessProfile<S>(access: ApiServerAccess, apiServerSubnetId: S, allowRunCommand: boolean) {
+/**
+ * `apiServerAccessProfile` of the cluster. Run command stays off unless allowed: it bypasses the API-server
+ * exposure. `nodeEgressCidr` (the NAT egress of the nodes) joins the authorized ranges of a public API server.
+ */
+export function apiServerAccessProfile<S, E = string>(
+  access: ApiServerAccess,
+  apiServerSubnetId: S,
+  allowRunCommand: boolean,
+  nodeEgressCidr?: E,
+) {
   const vnetIntegration = access.vnetIntegration ?? true;
   const isPrivate = access.mode === "private";
   return {
@@ -159,7 +167,12 @@ export function apiServerAccessProfile<S>(access: ApiServerAccess, apiServerSubn
     // AKS creates and links privatelink.<region>.azmk8s.io in the node resource group.
     ...(isPrivate
       ? { privateDNSZone: "system", enablePrivateClusterPublicFQDN: false }
-      : { authorizedIPRanges: [...(access.authorizedIpRanges ?? [])] }),
+      : {
+          authorizedIPRanges: [
+            ...(access.authorizedIpRanges ?? []),
+            ...(nodeEgressCidr === undefined ? [] : [nodeEgressCidr]),
+          ],
+        }),
     enableVnetIntegration: vnetIntegration,
     ...(vnetIntegration ? { subnetId: apiServerSubnetId } : {}),
     disableRunCommand: !allowRunCommand,

@@ -49,6 +49,13 @@ export interface ContainerImageArgs {
   tenantId?: pulumi.Input<string>;
   /** `docker` mode: the token exchange. Defaults to a real `fetch`; tests inject a fake. */
   tokenExchange?: AcrTokenExchange;
+  /**
+   * `docker` mode: also export the build cache to the registry (`<repository>:buildcache`). Defaults to
+   * `false`: Docker's default `docker` driver on the classic image store refuses cache export ("Cache export is
+   * not supported for the docker driver"); turn it on with a `docker-container` builder or the containerd
+   * image store. The cache is imported either way.
+   */
+  exportCache?: boolean;
   /** Build arguments (`--build-arg`). Defaults to none. */
   buildArgs?: Record<string, string>;
 }
@@ -105,14 +112,17 @@ export class ContainerImage extends pulumi.ComponentResource {
           buildArgs: args.buildArgs ?? {},
           registries: [{ address: loginServer, username: ACR_REFRESH_TOKEN_USER, password }],
           cacheFrom: [{ registry: { ref: pulumi.interpolate`${loginServer}/${args.repository}:buildcache` } }],
-          cacheTo: [
-            {
-              registry: {
-                ref: pulumi.interpolate`${loginServer}/${args.repository}:buildcache`,
-                mode: dockerbuild.CacheMode.Max,
-              },
-            },
-          ],
+          cacheTo:
+            args.exportCache === true
+              ? [
+                  {
+                    registry: {
+                      ref: pulumi.interpolate`${loginServer}/${args.repository}:buildcache`,
+                      mode: dockerbuild.CacheMode.Max,
+                    },
+                  },
+                ]
+              : [],
         },
         { parent: this },
       );

@@ -169,8 +169,13 @@ export class CosmosDb extends pulumi.ComponentResource {
               uuidV5(`${scope.toLowerCase()}|${principal.toLowerCase()}|${role.toLowerCase()}`),
             ),
         },
-        // principalId and scope cannot change in place (pulumi-azure-native#2253).
-        { parent: this, deleteBeforeReplace: true },
+        // principalId and scope cannot change in place (pulumi-azure-native#2253), so a new principal replaces the
+        // grant. A CanNotDelete lock on the account also covers its sqlRoleAssignments, so a locked account keeps
+        // the old grant (its id differs, so the new one is created first) instead of failing the replacement:
+        // remove stale grants with `az cosmosdb sql role assignment delete` while the lock is lifted.
+        args.lock === undefined
+          ? { parent: this, deleteBeforeReplace: true }
+          : { parent: this, deleteBeforeReplace: false, retainOnDelete: true },
       );
     });
 

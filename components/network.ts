@@ -21,6 +21,12 @@ export interface NetworkArgs extends PlacementArgs {
    * than a /20 needs every prefix given.
    */
   subnetPrefixes?: Partial<Record<SubnetRole, string>>;
+  /**
+   * Availability zone of the NAT gateway and its public IP. A Standard NAT gateway is zonal: it survives only
+   * the loss of other zones (zone-redundant NAT needs the StandardV2 SKU, not in this provider's network API).
+   * Defaults to none: Azure places a "no-zone" gateway, whose zone nobody can tell.
+   */
+  natGatewayZone?: "1" | "2" | "3";
   /** NAT gateway idle timeout in minutes. Defaults to 4 (Azure's default); raise it for long idle connections. */
   natIdleTimeoutMinutes?: number;
   /** Diagnostic settings on the VNet (`allLogs` + `AllMetrics`). Defaults to none. */
@@ -71,6 +77,7 @@ export class Network extends pulumi.ComponentResource {
         sku: { name: "Standard", tier: "Regional" },
         publicIPAllocationMethod: "Static",
         publicIPAddressVersion: "IPv4",
+        ...(args.natGatewayZone === undefined ? {} : { zones: [args.natGatewayZone] }),
       },
       { parent: this },
     );
@@ -80,6 +87,7 @@ export class Network extends pulumi.ComponentResource {
         ...placement,
         sku: { name: "Standard" },
         idleTimeoutInMinutes: args.natIdleTimeoutMinutes ?? 4,
+        ...(args.natGatewayZone === undefined ? {} : { zones: [args.natGatewayZone] }),
         publicIpAddresses: [{ id: egressIp.id }],
       },
       { parent: this },

@@ -5,16 +5,34 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { DemoBootstrap } from "./kubernetes/demo-bootstrap";
+import { PlatformConsole, type PlatformConsoleArgs } from "./kubernetes/console";
 import { GpuEnablement } from "./kubernetes/gpu-enablement";
-import { InferenceService } from "./kubernetes/inference-service";
+import { INFERENCE_PORT, InferenceService } from "./kubernetes/inference-service";
+import { selectorLabels } from "./kubernetes/labels";
 import { PlatformNamespace } from "./kubernetes/namespace";
 import type { PlatformConnectionArgs } from "./kubernetes/pod-spec";
+import { PrometheusScraping } from "./kubernetes/prometheus-scraping";
 import { TrainingJob } from "./kubernetes/training-job";
 
 /** Namespace of the platform's workloads; the workload identities' federation subjects name it. */
 export const WORKLOAD_NAMESPACE = "ai-platform";
 /** Service accounts of the workloads (their federated credentials' subjects). */
-export const WORKLOAD_SERVICE_ACCOUNTS = { inference: "inference", training: "training" } as const;
+export const WORKLOAD_SERVICE_ACCOUNTS = { inference: "inference", training: "training", console: "console" } as const;
+
+/** The console's settings: its images, sign-in app, who may act, and how it is exposed. */
+export type ConsoleSettings = Pick<
+  PlatformConsoleArgs,
+  | "image"
+  | "proxyImage"
+  | "signInClientId"
+  | "operatorGroupId"
+  | "viewerGroupId"
+  | "url"
+  | "serviceType"
+  | "allowFromCidrs"
+  | "allowFromNamespaces"
+>;
 
 /** Arguments of {@link PlatformWorkloads}. */
 export interface PlatformWorkloadsArgs {
@@ -40,6 +58,13 @@ export interface PlatformWorkloadsArgs {
   trainingSchedule?: string;
   /** Dataset and model the scheduled training job trains. Defaults to the first served model's name for both. */
   training?: { dataset: string; model: string };
+  /**
+   * Run the demo bootstrap once (ingest the bundled dataset, train, promote the first served model's alias), so a
+   * fresh platform answers. Defaults to `false`.
+   */
+  demoBootstrap?: boolean;
+  /** The platform console, with the client id of its workload identity. Defaults to none. */
+  console?: ConsoleSettings & { identityClientId: pulumi.Input<string> };
 }
 
 /** The workloads on the platform's cluster. */
@@ -62,6 +87,7 @@ export class PlatformWorkloads extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider };
 
     const ns = new PlatformNamespace(`${name}-ns`, { namespaceName: WORKLOAD_NAMESPACE }, k8sOpts);
+    new PrometheusScraping(`${name}-scraping`, { namespaces: [WORKLOAD_NAMESPACE] }, k8sOpts);
     const gpuNodeSelector = args.gpuNodeSelector === undefined ? undefined : { ...args.gpuNodeSelector };
     const gpu =
       gpuNodeSelector === undefined
@@ -89,7 +115,7 @@ export class PlatformWorkloads extends pulumi.ComponentResource {
     );
 
     const training = args.training ?? { dataset: firstModel, model: firstModel };
-    new TrainingJob(
+    const trainingJob = new TrainingJob(
       `${name}-training`,
       {
         namespace: ns.namespaceName,
@@ -105,6 +131,42 @@ export class PlatformWorkloads extends pulumi.ComponentResource {
       },
       afterGpu,
     );
+
+    if (args.demoBootstrap === true) {
+      const [served = firstModel, alias = "production"] = (args.inferenceModels[0] ?? "").split("@");
+      // "*@<alias>" serves every model with the alias: the demo then trains the bundled dataset's own model.
+      const model = /^[a-z0-9][a-z0-9-]*$/.test(served) ? served : "iris";
+      new DemoBootstrap(
+        `${name}-bootstrap`,
+        {
+          namespace: ns.namespaceName,
+          image: args.images.training,
+          serviceAccountName: WORKLOAD_SERVICE_ACCOUNTS.training,
+          connection: args.connection,
+          model,
+          // A version number or `latest` is not an alias to promote to; the demo then promotes `production`.
+          alias: /^\d+$|^latest$/.test(alias) ? "production" : alias,
+        },
+        { ...k8sOpts, dependsOn: [trainingJob] },
+      );
+    }
+
+    if (args.console !== undefined) {
+      new PlatformConsole(
+        `${name}-console`,
+        {
+          ...args.console,
+          namespace: ns.namespaceName,
+          tenantId: args.tenantId,
+          connection: args.connection,
+          inferenceUrl: inference.url,
+          inferencePodLabels: selectorLabels({ name: "inference", instance: `${name}-inference` }),
+          inferencePort: INFERENCE_PORT,
+          serviceAccountName: WORKLOAD_SERVICE_ACCOUNTS.console,
+        },
+        { ...k8sOpts, dependsOn: [ns] },
+      );
+    }
 
     this.inferenceUrl = inference.url;
     this.namespace = ns.namespaceName;

@@ -12,16 +12,22 @@ import type { ApiServerAccess } from "./aks-profiles";
 import { ContainerRegistry } from "./container-registry";
 import { CosmosDb } from "./cosmos-db";
 import { PlatformImages, type PlatformImagesArgs } from "./images";
-import { GpuNodePool } from "./gpu-node-pool";
 import { KeyVault } from "./key-vault";
 import { BaselineAlerts } from "./baseline-alerts";
 import { ModelStore } from "./model-store";
 import { Monitoring } from "./monitoring";
 import { Network } from "./network";
-import { PlatformWorkloads, WORKLOAD_NAMESPACE, WORKLOAD_SERVICE_ACCOUNTS } from "./platform-workloads";
+import {
+  type ConsoleSettings,
+  PlatformWorkloads,
+  WORKLOAD_NAMESPACE,
+  WORKLOAD_SERVICE_ACCOUNTS,
+} from "./platform-workloads";
 import { PrivateDnsZones } from "./private-dns-zones";
 import { WorkloadIdentity } from "./workload-identity";
 import type { Lock } from "./shared/lock";
+import { principalTypeOfToken } from "./shared/principal-type";
+import { PropagationWait } from "./shared/propagation-wait";
 
 /** The GPU node pool. */
 export interface GpuPoolSettings {
@@ -47,6 +53,13 @@ export interface WorkloadSettings {
   inferenceReplicas: { min: number; max: number };
   /** Cron schedule of the training job; unset runs it once per deployment. */
   trainingSchedule?: string;
+  /**
+   * Run a one-off demo bootstrap at deploy time: ingest the bundled dataset, train and promote the first
+   * served model, so the endpoint answers after the first `pulumi up`. Defaults to `false`.
+   */
+  demoBootstrap?: boolean;
+  /** The platform console (Entra sign-in; only `operatorGroupId` members act). Defaults to none. */
+  console?: ConsoleSettings;
 }
 
 /** Arguments of {@link AiPlatform}. */
@@ -67,6 +80,19 @@ export interface AiPlatformArgs {
   logRetentionDays?: number;
   /** Addresses the alert action group e-mails. Defaults to none. */
   alertEmails?: string[];
+  /**
+   * Zone-redundant Cosmos DB account. Defaults to `false`: zonal accounts are capacity-restricted in several
+   * regions and fail with `ServiceUnavailable` until the subscription is granted access (aka.ms/cosmosdbquota).
+   */
+  cosmosZoneRedundant?: boolean;
+  /**
+   * Kind of the principal running `pulumi up`, for its grants (AKS RBAC Cluster Admin, AcrPush). Defaults to
+   * `auto`: read from the deployer's own access token (delegated → `User`, app-only → `ServicePrincipal`), right
+   * for a user on a laptop and a service principal in CI alike.
+   */
+  deployerPrincipalType?: "User" | "ServicePrincipal" | "auto";
+  /** Seconds between an RBAC grant and its first use. Defaults to `DEFAULT_PROPAGATION_SECONDS`. */
+  rbacPropagationSeconds?: number;
   /** Cosmos DB point-in-time restore window. Defaults to `Continuous30Days`. */
   cosmosBackupTier?: "Continuous7Days" | "Continuous30Days";
   /**
@@ -145,6 +171,10 @@ export class AiPlatform extends pulumi.ComponentResource {
     );
     const placement = { resourceGroupName: rg.name, location: args.location, tags };
     const deployer = authorization.getClientConfigOutput(child);
+    const deployerPrincipalType =
+      (args.deployerPrincipalType ?? "auto") === "auto"
+        ? authorization.getClientTokenOutput({}, child).token.apply(principalTypeOfToken)
+        : (args.deployerPrincipalType as "User" | "ServicePrincipal");
 
     const monitoring = new Monitoring(
       `${name}-mon`,
@@ -164,6 +194,8 @@ export class AiPlatform extends pulumi.ComponentResource {
       {
         ...placement,
         diagnosticSettings,
+        // A Standard NAT gateway lives in one zone: pin it (and say so) rather than let Azure pick none.
+        ...(zoneRedundant ? { natGatewayZone: "1" as const } : {}),
         ...(args.addressSpace === undefined ? {} : { addressSpace: args.addressSpace }),
       },
       child,
@@ -193,7 +225,15 @@ export class AiPlatform extends pulumi.ComponentResource {
         privateEndpoint: endpoint("registry"),
         // The deployer pushes with Entra (docker mode); ACR Tasks push with the registry's own token.
         ...(args.images?.mode === "docker"
-          ? { roleAssignments: [{ roleDefinitionIdOrName: "AcrPush", principalId: deployer.objectId }] }
+          ? {
+              roleAssignments: [
+                {
+                  roleDefinitionIdOrName: "AcrPush",
+                  principalId: deployer.objectId,
+                  principalType: deployerPrincipalType,
+                },
+              ],
+            }
           : {}),
       },
       child,
@@ -219,6 +259,21 @@ export class AiPlatform extends pulumi.ComponentResource {
         apiServer: args.cluster.apiServer,
         systemSubnetId: net.subnetIds.system,
         cpuSubnetId: net.subnetIds.cpu,
+        nodeEgressIpAddress: net.egressIpAddress,
+        ...(args.rbacPropagationSeconds === undefined ? {} : { rbacPropagationSeconds: args.rbacPropagationSeconds }),
+        ...(args.gpu === undefined
+          ? {}
+          : {
+              gpuPool: {
+                vmSize: args.gpu.vmSize,
+                subnetId: net.subnetIds.gpu,
+                minCount: args.gpu.minNodes,
+                maxCount: args.gpu.maxNodes,
+                spot: args.gpu.spot ?? false,
+                tags,
+                ...(args.gpu.migProfile === undefined ? {} : { migProfile: args.gpu.migProfile }),
+              },
+            }),
         ...(vnetIntegration ? { apiServerSubnetId: net.subnetIds.apiServer } : {}),
         workspaceId: monitoring.workspaceId,
         containerRegistryId: registry.registryId,
@@ -239,6 +294,7 @@ export class AiPlatform extends pulumi.ComponentResource {
                 {
                   roleDefinitionIdOrName: "Azure Kubernetes Service RBAC Cluster Admin",
                   principalId: deployer.objectId,
+                  principalType: deployerPrincipalType,
                 },
               ],
             }),
@@ -246,24 +302,7 @@ export class AiPlatform extends pulumi.ComponentResource {
       child,
     );
 
-    const gpuPool =
-      args.gpu === undefined
-        ? undefined
-        : new GpuNodePool(
-            `${name}-gpu`,
-            {
-              resourceGroupName: rg.name,
-              clusterName: cluster.clusterName,
-              vmSize: args.gpu.vmSize,
-              subnetId: net.subnetIds.gpu,
-              minCount: args.gpu.minNodes,
-              maxCount: args.gpu.maxNodes,
-              spot: args.gpu.spot ?? false,
-              tags,
-              ...(args.gpu.migProfile === undefined ? {} : { migProfile: args.gpu.migProfile }),
-            },
-            child,
-          );
+    const gpuPool = cluster.gpuPool;
 
     // One federated identity per workload, granted exactly the data it uses.
     const identity = (workload: keyof typeof WORKLOAD_SERVICE_ACCOUNTS) =>
@@ -287,14 +326,20 @@ export class AiPlatform extends pulumi.ComponentResource {
         child,
       );
     const identities =
-      args.workloads === undefined ? undefined : { inference: identity("inference"), training: identity("training") };
+      args.workloads === undefined
+        ? undefined
+        : {
+            inference: identity("inference"),
+            training: identity("training"),
+            ...(args.workloads.console === undefined ? {} : { console: identity("console") }),
+          };
 
     const cosmos = new CosmosDb(
       `${name}-cosmos`,
       {
         ...placement,
         ...stateful,
-        zoneRedundant,
+        zoneRedundant: args.cosmosZoneRedundant ?? false,
         backupTier: args.cosmosBackupTier ?? "Continuous30Days",
         privateEndpoint: endpoint("cosmos"),
         // The registry (models container) is written by inference too (alias reads, audit), so both contribute.
@@ -304,6 +349,10 @@ export class AiPlatform extends pulumi.ComponentResource {
             : [
                 { principalId: identities.inference.principalId, role: "contributor" },
                 { principalId: identities.training.principalId, role: "contributor" },
+                // The console moves aliases for operators (gated promotion, rollback) and records them in the audit.
+                ...(identities.console === undefined
+                  ? []
+                  : [{ principalId: identities.console.principalId, role: "contributor" as const }]),
               ],
       },
       child,
@@ -324,6 +373,17 @@ export class AiPlatform extends pulumi.ComponentResource {
 
     let images: PlatformImages | undefined;
     if (args.images !== undefined) {
+      // docker mode pushes with the deployer's fresh AcrPush grant: let it propagate first.
+      const pushReady =
+        args.images.mode === "docker"
+          ? [
+              new PropagationWait(
+                `${name}-push-grant-wait`,
+                { seconds: args.rbacPropagationSeconds, triggers: [registry.registryId] },
+                { parent: this, dependsOn: [registry] },
+              ),
+            ]
+          : [];
       images = new PlatformImages(
         `${name}-images`,
         {
@@ -335,7 +395,7 @@ export class AiPlatform extends pulumi.ComponentResource {
             ? { agentPool: { subnetId: net.subnetIds.agents, location: args.location } }
             : {}),
         },
-        { parent: this, dependsOn: [registry] },
+        { parent: this, dependsOn: [registry, ...pushReady] },
       );
     }
 
@@ -360,8 +420,16 @@ export class AiPlatform extends pulumi.ComponentResource {
           ...(args.workloads.trainingSchedule === undefined
             ? {}
             : { trainingSchedule: args.workloads.trainingSchedule }),
+          demoBootstrap: args.workloads.demoBootstrap ?? false,
+          ...(args.workloads.console === undefined || identities.console === undefined
+            ? {}
+            : { console: { ...args.workloads.console, identityClientId: identities.console.clientId } }),
         },
-        { parent: this, dependsOn: gpuPool === undefined ? [cluster] : [cluster, gpuPool] },
+        // The deployer's cluster-admin grant must have propagated before the first Kubernetes call.
+        {
+          parent: this,
+          dependsOn: gpuPool === undefined ? [cluster, cluster.accessReady] : [cluster, cluster.accessReady, gpuPool],
+        },
       );
     }
 

@@ -30,6 +30,8 @@ export function platformArgs(c: PlatformConfig, ctx: ProgramContext): AiPlatform
     logRetentionDays: c.logRetentionDays,
     alertEmails: [...c.alertEmails],
     cosmosBackupTier: c.cosmosBackupTier,
+    cosmosZoneRedundant: c.cosmosZoneRedundant,
+    deployerPrincipalType: c.deployerPrincipalType,
     registryPrivate: c.registryPrivate,
     cluster: {
       kubernetesVersion: c.clusterKubernetesVersion,
@@ -65,6 +67,7 @@ export function platformArgs(c: PlatformConfig, ctx: ProgramContext): AiPlatform
             inferenceModels: [...c.inferenceModels],
             inferenceReplicas: { min: c.inferenceMinReplicas, max: c.inferenceMaxReplicas },
             ...(c.trainingSchedule === "" ? {} : { trainingSchedule: c.trainingSchedule }),
+            demoBootstrap: c.demoBootstrap,
           },
         }
       : {}),

@@ -12,5 +12,8 @@ export * from "./service-account";
 export * from "./secret-provider-class";
 export * from "./gpu-enablement";
 export * from "./inference-service";
+export * from "./console";
 export * from "./training-job";
 export * from "./batch-scoring-job";
+export * from "./demo-bootstrap";
+export * from "./prometheus-scraping";

@@ -19,8 +19,9 @@ export interface RoleAssignment {
   /**
    * Kind of principal. Defaults to `"ServicePrincipal"`: most grants here go to managed identities, and a declared
    * type lets ARM skip the Entra lookup that fails with `PrincipalNotFound` right after an identity is created.
+   * A wrong type fails with `UnmatchedPrincipalType`; an output (the deployer's kind, known at deploy time) is fine.
    */
-  principalType?: "ServicePrincipal" | "Group" | "User" | "ForeignGroup" | "Device";
+  principalType?: pulumi.Input<"ServicePrincipal" | "Group" | "User" | "ForeignGroup" | "Device">;
   /** Why the grant exists, shown in the portal. Defaults to none. */
   description?: string;
   /** An ABAC condition (condition version 2.0). Defaults to none: the role applies unconditionally. */

@@ -3,7 +3,7 @@
  * means. `Pulumi.yaml` declares exactly these keys (a test keeps the two in step); the resolver in
  * `resolve.ts` parses them, applies the environment's defaults and checks them together.
  */
-import { modelRefProblem, scheduleProblem, servedModelProblem } from "@ai-platform/contracts";
+import { scheduleProblem, servedModelProblem } from "@ai-platform/contracts";
 import { z } from "zod";
 
 /** The environments whose defaults differ (see `defaults.ts`). */
@@ -17,10 +17,6 @@ const cidr = z
 const guid = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "expected an object id (GUID)");
-const modelRef = z.string().superRefine((value, ctx) => {
-  const problem = modelRefProblem(value);
-  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
-});
 const servedModel = z.string().superRefine((value, ctx) => {
   const problem = servedModelProblem(value);
   if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });

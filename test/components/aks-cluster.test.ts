@@ -50,7 +50,34 @@ describe("AksCluster", () => {
       "azure-native:monitor:DataCollectionEndpoint": 1,
       "azure-native:monitor:DataCollectionRule": 2,
       "azure-native:monitor:DataCollectionRuleAssociation": 2,
+      // Propagation waits: subnet grants → cluster, cluster grants → first Kubernetes call.
+      "pulumi-nodejs:dynamic:Resource": 2,
     });
+  });
+
+  it("grants the control plane every node subnet, the GPU pool's included", async () => {
+    const { resources } = await construct({
+      gpuPool: { vmSize: "Standard_NC4as_T4_v3", subnetId: `${SUB}/gpu` },
+    });
+    const scopes = ofType(resources, RA)
+      .filter((r) => r.name.startsWith("aks-control-plane-grant-"))
+      .map((r) => String(r.inputs.scope).split("/").pop())
+      .sort();
+    expect(scopes).toEqual(["apiServer", "cpu", "gpu", "system"]);
+    expect(named(resources, "azure-native:containerservice:AgentPool", "aks-gpu-pool").inputs.vnetSubnetID).toBe(
+      `${SUB}/gpu`,
+    );
+  });
+
+  it("authorizes the nodes' NAT egress on a public API server without VNet integration", async () => {
+    const { resources } = await construct({
+      apiServer: { mode: "public", authorizedIpRanges: ["203.0.113.0/24"], vnetIntegration: false },
+      nodeEgressIpAddress: "198.51.100.7",
+    });
+    expect(cluster(resources).inputs.apiServerAccessProfile.authorizedIPRanges).toEqual([
+      "203.0.113.0/24",
+      "198.51.100.7/32",
+    ]);
   });
 
   it("sets every security-relevant property of the cluster explicitly", async () => {
@@ -71,7 +98,8 @@ describe("AksCluster", () => {
       oidcIssuerProfile: { enabled: true },
       securityProfile: {
         workloadIdentity: { enabled: true },
-        defender: { logAnalyticsWorkspaceResourceId: WS, securityMonitoring: { enabled: true } },
+        // Not the Entra-only platform workspace: Defender's publisher needs workspace keys.
+        defender: { securityMonitoring: { enabled: true } },
         imageCleaner: { enabled: true, intervalHours: 168 },
       },
       podIdentityProfile: { enabled: false },

@@ -137,8 +137,9 @@ describe("pod-spec builders", () => {
   });
   it("OIP probes on the health endpoints; the startup window covers startupSeconds", () => {
     const p = oipProbes(8080, 120);
+    // Startup waits for liveness, not readiness: an empty registry must not crash-loop the container.
     expect(p.startupProbe).toEqual({
-      httpGet: { path: "/v2/health/ready", port: 8080, scheme: "HTTP" },
+      httpGet: { path: "/v2/health/live", port: 8080, scheme: "HTTP" },
       periodSeconds: 5,
       failureThreshold: 24,
       timeoutSeconds: 2,

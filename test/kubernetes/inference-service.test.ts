@@ -68,7 +68,13 @@ describe("InferenceService", () => {
     expect(sa!.inputs.automountServiceAccountToken).toBe(false);
 
     const [dep] = registered("kubernetes:apps/v1:Deployment");
-    expect(dep!.inputs.metadata).toEqual({ name: "serving", namespace: "ai", labels: LABELS });
+    // Not awaited: on a fresh platform no model exists yet, so an awaited rollout would time out `pulumi up`.
+    expect(dep!.inputs.metadata).toEqual({
+      name: "serving",
+      namespace: "ai",
+      labels: LABELS,
+      annotations: { "pulumi.com/skipAwait": "true" },
+    });
     expect(dep!.inputs.spec.selector).toEqual({ matchLabels: SELECTOR });
     expect(dep!.inputs.spec.replicas).toBe(2);
     expect(dep!.inputs.spec.strategy).toEqual({
@@ -96,7 +102,7 @@ describe("InferenceService", () => {
     expect(c.resources).toEqual({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } });
     expect(c.ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
     expect([c.startupProbe.httpGet.path, c.readinessProbe.httpGet.path, c.livenessProbe.httpGet.path]).toEqual([
-      "/v2/health/ready",
+      "/v2/health/live",
       "/v2/health/ready",
       "/v2/health/live",
     ]);

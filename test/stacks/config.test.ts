@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { sharedDefaults } from "../../stacks/config/defaults";
-import { configKeys } from "../../stacks/config/keys";
+import { environmentDefaults, sharedDefaults } from "../../stacks/config/defaults";
+import { configKeys, type Environment } from "../../stacks/config/keys";
 import { ConfigError, resolvePlatformConfig } from "../../stacks/config/resolve";
 import { loadProject, loadStackConfig } from "../../tools/plan/project";
 
@@ -169,7 +169,7 @@ describe("the project and stack files", () => {
   });
 
   it.each(["dev", "staging", "prod"])(
-    "Pulumi.%s.yaml resolves and sets every key that has no project default",
+    "Pulumi.%s.yaml resolves, and every key has a value: from the stack file, its profile or Pulumi.yaml",
     (stack) => {
       const { config } = loadStackConfig(loadProject(root), stack);
       const own = Object.fromEntries(
@@ -179,7 +179,10 @@ describe("the project and stack files", () => {
       );
       const c = resolvePlatformConfig(own);
       expect(c.environment).toBe(stack);
-      const undeclared = Object.keys(configKeys).filter((k) => project.config[k]?.default === undefined && !(k in own));
+      const profile = environmentDefaults[stack as Environment];
+      const undeclared = Object.keys(configKeys).filter(
+        (k) => project.config[k]?.default === undefined && !(k in own) && !(k in profile),
+      );
       // clusterAuthorizedIpRanges is the one key a private cluster leaves unset.
       expect(undeclared).toEqual(stack === "prod" ? ["clusterAuthorizedIpRanges"] : []);
     },

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PlatformImages, serviceDockerfiles } from "../../components/images";
 import { extraState } from "../../tools/plan/mock-outputs";
-import { installMocksWith, MOCK_TENANT_ID, registered, unwrap } from "../support/pulumi-mocks";
+import { installMocksWith, MOCK_ACCESS_TOKEN, MOCK_TENANT_ID, registered, unwrap } from "../support/pulumi-mocks";
 
 const registry = { name: "aipacr", resourceGroupName: "rg-aip", loginServer: "aipacr.azurecr.io" };
 
@@ -73,7 +73,7 @@ describe("ContainerImage", () => {
       value: [{ address: "aipacr.azurecr.io", username: ACR_REFRESH_TOKEN_USER, password: "acr-refresh" }],
     });
     expect(exchanged).toEqual([
-      { loginServer: "aipacr.azurecr.io", tenantId: MOCK_TENANT_ID, accessToken: "mock-entra-access-token" },
+      { loginServer: "aipacr.azurecr.io", tenantId: MOCK_TENANT_ID, accessToken: MOCK_ACCESS_TOKEN },
     ]);
     expect(registered("azure-native:containerregistry:TaskRun")).toHaveLength(0);
   });

@@ -56,15 +56,18 @@ describe("platformArgs", () => {
         skuTier: "Free",
         systemNodes: { min: 1, max: 2 },
       },
-      gpu: { vmSize: "Standard_NC4as_T4_v3", minNodes: 0, maxNodes: 1, spot: true },
       images: { mode: "docker", tag: "latest", contextPath: "/repo" },
+      deployerPrincipalType: "auto",
+      cosmosZoneRedundant: false,
       workloads: {
         inferenceDevice: "cpu",
         inferenceModels: ["iris@production"],
         inferenceReplicas: { min: 1, max: 2 },
+        demoBootstrap: true,
       },
     });
-    expect(args.gpu).not.toHaveProperty("migProfile");
+    // Nothing in dev schedules on a GPU: no pool.
+    expect(args).not.toHaveProperty("gpu");
     expect(args.workloads).not.toHaveProperty("trainingSchedule");
   });
 

@@ -35,6 +35,16 @@ export const MOCK_TENANT_ID = "11111111-1111-1111-1111-111111111111";
 /** The deployer object id the mocks report from `getClientConfig`. */
 export const MOCK_DEPLOYER_OBJECT_ID = "22222222-2222-2222-2222-222222222222";
 
+/**
+ * The access token the mocks report from `getClientToken`: an unsigned JWT of a signed-in user (it has `scp`),
+ * like the one `az login` gives a person on a laptop.
+ */
+export const MOCK_ACCESS_TOKEN = [
+  Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url"),
+  Buffer.from(JSON.stringify({ oid: MOCK_DEPLOYER_OBJECT_ID, scp: "user_impersonation" })).toString("base64url"),
+  "",
+].join(".");
+
 const recorded: RegisteredResource[] = [];
 const calls: RecordedCall[] = [];
 
@@ -124,6 +134,10 @@ function azureState(args: pulumi.runtime.MockResourceArgs): Record<string, any> 
         nodeResourceGroup: `MC_${rg}_${physicalName}`,
       });
       break;
+    case "azure-native:network:PublicIPAddress":
+      // A documentation address (RFC 5737) derived from the name, as Azure allocates a static one on create.
+      state.ipAddress = `198.51.100.${(parseInt(fakeGuid(`ip:${args.name}`).slice(0, 2), 16) % 254) + 1}`;
+      break;
     case "azure-native:operationalinsights:Workspace":
       state.customerId = fakeGuid(`workspace:${args.name}`);
       break;
@@ -197,7 +211,7 @@ export async function installMocksWith(
               tenantId: MOCK_TENANT_ID,
             };
           case "azure-native:authorization:getClientToken":
-            return { token: "mock-entra-access-token" };
+            return { token: MOCK_ACCESS_TOKEN };
           case "azure-native:containerservice:listManagedClusterUserCredentials": {
             const kubeconfig = Buffer.from(
               [
