@@ -174,11 +174,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       ...(options.dataset ? { dataset: options.dataset } : {}),
     });
     const serving = await progress.step(
-      `Start the inference service (${model.name}@production)`,
+      `Start the inference service (every model's production version, ${model.name} among them)`,
       () =>
         startServing(connection, {
           port: inferencePort.port,
-          models: [`${model.name}@production`],
+          // Every model with a production alias: one promoted or registered later answers within the poll interval.
+          models: ["*@production"],
           pollIntervalMs: options.pollIntervalMs ?? 1000,
         }).catch((e: unknown) => {
           throw explainListenError(e, inferencePort);

@@ -14,6 +14,7 @@ export {
   isModelRef,
   modelRefProblem,
   parseModelRef,
+  servedModelProblem,
   type ModelRef,
 } from "./model-ref";
 export { CRON_MACROS, DEFAULT_TRAINING_SCHEDULE, assertSchedule, isSchedule, scheduleProblem } from "./schedule";

@@ -38,6 +38,18 @@ export function modelRefProblem(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why `text` is neither a model reference nor `*@alias` (every registered model that has the alias), or
+ * `undefined`: what the inference service's model list (INFERENCE_MODELS) accepts.
+ */
+export function servedModelProblem(text: string): string | undefined {
+  if (!text.startsWith("*@")) return modelRefProblem(text);
+  const alias = text.slice(2);
+  return MODEL_ALIAS.test(alias)
+    ? undefined
+    : `alias "${alias}" of "*@alias" must be lowercase letters, digits or "-", for example "*@production"`;
+}
+
 /** Whether `text` is a model reference `name@ref`. */
 export function isModelRef(text: string): boolean {
   return modelRefProblem(text) === undefined;

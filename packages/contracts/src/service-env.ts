@@ -25,8 +25,12 @@ export const inferenceEnv = {
   host: "HOST",
   /** Listen port. */
   port: "PORT",
-  /** Registry models to serve: `name@ref[,name@ref]`. */
+  /** Registry models to serve: `name@ref[,name@ref]`, or `*@alias` for every model that has the alias. */
   models: "INFERENCE_MODELS",
+  /** With `*@alias`: the most models one pod serves (`0` = no limit). */
+  maxModels: "INFERENCE_MAX_MODELS",
+  /** With `*@alias`: the most artifact bytes one pod serves (`0` = no limit). */
+  maxModelBytes: "INFERENCE_MAX_MODEL_BYTES",
   /** A Triton-layout model directory (instead of `models`). */
   modelRepository: "INFERENCE_MODEL_REPOSITORY",
   /** Canary refs with traffic weights: `name@ref=weight[,…]`. */

@@ -59,6 +59,7 @@ export async function startInferenceServer(
       config.source.models,
       () => openRegistry(connection),
       registryModelConfig(config.source.serving),
+      config.source.limits,
     );
   }
   const app = await build(config, { ...opts, source });

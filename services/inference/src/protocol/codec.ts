@@ -87,6 +87,11 @@ export function decodeJson(
     const f = out as Float32Array;
     for (let i = 0; i < flat.length; i++) {
       const v = flat[i];
+      // JSON has no NaN: where a model takes missing values (allowNonFinite), null is one.
+      if (v === null && allowNonFinite) {
+        f[i] = Number.NaN;
+        continue;
+      }
       if (typeof v !== "number") where(i, "a number");
       f[i] = v as number;
       if (!allowNonFinite && !Number.isFinite(f[i])) {

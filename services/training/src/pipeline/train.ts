@@ -165,6 +165,7 @@ export async function trainCore(
     task: ds.task,
     taskReason: table.decision.reason,
     ...(table.notes.length ? { notes: table.notes } : {}),
+    acceptsMissing: true,
   });
   const split = trainValidationTestSplit(ds.y, { stratify: ds.task === "classification", seed });
   let hp: Record<string, number> = { ...defaultHyperparameters[algorithm], ...o.hyperparameters };
@@ -264,6 +265,7 @@ export async function trainCore(
     task: ds.task,
     ...(table.classes ? { labels: table.classes.names } : {}),
     ...(table.notes.length ? { notes: table.notes } : {}),
+    acceptsMissing: true,
     algorithm,
     hyperparameters: { ...hp, seed, ...(o.search ? { search: o.search } : {}) },
     metrics,
