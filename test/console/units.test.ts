@@ -2,7 +2,7 @@
 import { createMetrics } from "@ai-platform/inference";
 import { ConsoleConfigError, loadConsoleConfig, ratesBetween, sampleFromText } from "@ai-platform/console";
 import { describe, expect, it } from "vitest";
-import { html } from "../../console/src/html";
+import { html as h } from "../../console/src/html";
 
 describe("sampleFromText", () => {
   it("reads requests, failures, latency, readiness, PSI and shadow agreement per version from the service's metrics", async () => {
@@ -70,9 +70,7 @@ describe("loadConsoleConfig", () => {
 describe("html", () => {
   it("escapes every interpolated value and keeps nested fragments", () => {
     const name = `<script>alert("x")</script>`;
-    const inner = html`<b>${"a&b"}</b>`;
-    const out = html`<td>${name}</td>
-      ${inner}${[1, 2]}${undefined}`;
+    const out = h`<td>${name}</td>${h`<b>${"a&b"}</b>`}${[1, 2]}${undefined}`;
     expect(out.value).toBe("<td>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</td><b>a&amp;b</b>12");
   });
 });
