@@ -1,6 +1,7 @@
 /**
- * Defaults: what every environment shares (also declared as `default:` in `Pulumi.yaml`) and what
- * each environment profile chooses. Profiles follow the issue's split: dev is small and cheap
+ * Defaults, in one home: what every environment shares (also declared as `default:` in `Pulumi.yaml`) and
+ * what each environment profile chooses. `Pulumi.<env>.yaml` holds only what differs from its profile (a test
+ * fails on a stack file line that repeats a default). The profiles: dev is small and cheap
  * (GPU at zero on spot, public API server behind authorized ranges), staging mirrors prod's
  * private data path with a reachable API server, prod is private, zone-redundant and locked.
  */
