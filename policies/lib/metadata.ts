@@ -12,6 +12,7 @@ export type ControlSource =
   | "cis-kubernetes" // CIS Kubernetes Benchmark item
   | "pss" // Kubernetes Pod Security Standards level
   | "microsoft-learn" // Microsoft product guidance
+  | "psrule" // PSRule for Azure rule name (`Azure.AKS.Version`)
   | "project"; // a rule of this platform without a public equivalent
 
 /** One public control a rule implements. */
@@ -47,6 +48,7 @@ const SOURCE_LABEL: Record<ControlSource, string> = {
   "cis-kubernetes": "CIS Kubernetes",
   pss: "Pod Security Standards",
   "microsoft-learn": "Microsoft Learn",
+  psrule: "PSRule for Azure",
   project: "platform rule",
 };
 
@@ -74,6 +76,8 @@ export function controlUrl(c: Control | undefined): string | undefined {
       return "https://www.cisecurity.org/benchmark/azure";
     case "cis-kubernetes":
       return "https://www.cisecurity.org/benchmark/kubernetes";
+    case "psrule":
+      return `https://azure.github.io/PSRule.Rules.Azure/en/rules/${c.id}/`;
     default:
       return undefined;
   }

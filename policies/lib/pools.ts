@@ -33,6 +33,12 @@ export function isGpuPool(pool: Props, gpuVmSizePattern: string): boolean {
   );
 }
 
+/** The nodes a pool keeps at the least: `minCount` when autoscaled (and above 0), else `count`. */
+export function leastNodes(pool: Props): number {
+  const min = Number(pool.minCount ?? 0);
+  return min > 0 ? min : Number(pool.count ?? 0);
+}
+
 /** The JSON schema of the GPU VM size pattern shared by the GPU pool rules. */
 export const gpuVmSizePatternSchema = {
   type: "string",

@@ -17,6 +17,7 @@ export const azureAcrAdminUserDisabled = resourceRule(
         title: "Container registries should have local admin account disabled.",
       },
       { source: "checkov", id: "CKV_AZURE_137", title: "Ensure ACR admin account is disabled" },
+      { source: "psrule", id: "Azure.ACR.AdminUser", title: "Use Entra identities instead of the registry admin user" },
     ],
   },
   containerregistry.Registry,

@@ -17,6 +17,7 @@ export const azureAcrAnonymousPullDisabled = resourceRule(
         title: "Container registries should have anonymous authentication disabled.",
       },
       { source: "checkov", id: "CKV_AZURE_138", title: "Ensures that ACR disables anonymous pulling of images" },
+      { source: "psrule", id: "Azure.ACR.AnonymousAccess", title: "Disable anonymous pull access" },
     ],
   },
   containerregistry.Registry,

@@ -18,6 +18,7 @@ export const azureAcrPremiumSku = resourceRule(
         id: "bd560fc0",
         title: "Container registries should have SKUs that support Private Links",
       },
+      { source: "psrule", id: "Azure.ACR.MinSku", title: "Use the Premium or Standard SKU for production registries" },
     ],
   },
   containerregistry.Registry,

@@ -24,6 +24,11 @@ export const azureAcrPublicNetworkDisabled = resourceRule(
         title: "Container registries should not allow unrestricted network access",
       },
       { source: "checkov", id: "CKV_AZURE_139", title: "Ensure ACR set to disable public networking" },
+      {
+        source: "psrule",
+        id: "Azure.ACR.Firewall",
+        title: "Limit network access of container registries to trusted clients",
+      },
     ],
   },
   containerregistry.Registry,

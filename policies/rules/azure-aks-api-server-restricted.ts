@@ -20,6 +20,7 @@ export const azureAksApiServerRestricted = resourceRule(
       { source: "azure-policy", id: "040732e8", title: "Azure Kubernetes Service Private Clusters should be enabled" },
       { source: "checkov", id: "CKV_AZURE_6", title: "Ensure AKS has an API Server Authorized IP Ranges enabled" },
       { source: "checkov", id: "CKV_AZURE_115", title: "Ensure that AKS enables private clusters" },
+      { source: "psrule", id: "Azure.AKS.AuthorizedIPs", title: "Restrict the API server to authorized IP ranges" },
     ],
     config: {
       requirePrivateCluster: {

@@ -25,6 +25,8 @@ export const azureAksAutoUpgrade = resourceRule(
         title: "Azure Kubernetes Service Clusters should enable node os auto-upgrade",
       },
       { source: "checkov", id: "CKV_AZURE_171", title: "Ensure AKS cluster upgrade channel is chosen" },
+      { source: "psrule", id: "Azure.AKS.AutoUpgrade", title: "Upgrade clusters automatically to supported versions" },
+      { source: "psrule", id: "Azure.AKS.NodeAutoUpgrade", title: "Configure a node OS auto-upgrade channel" },
     ],
     config: {
       allowedUpgradeChannels: { type: "array", items: { type: "string" }, default: ["rapid", "stable", "patch"] },

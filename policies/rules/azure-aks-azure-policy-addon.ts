@@ -18,6 +18,7 @@ export const azureAksAzurePolicyAddon = resourceRule(
         title: "Azure Policy Add-on for Kubernetes service (AKS) should be installed and enabled on your clusters",
       },
       { source: "checkov", id: "CKV_AZURE_116", title: "Ensure that AKS uses Azure Policies Add-on" },
+      { source: "psrule", id: "Azure.AKS.AzurePolicyAddOn", title: "Use the Azure Policy add-on" },
     ],
   },
   containerservice.ManagedCluster,

@@ -20,6 +20,7 @@ export const azureAksDefender = resourceRule(
         title: "Azure Kubernetes Service clusters should have Defender profile enabled",
       },
       { source: "checkov", id: "CKV_AZURE_85", title: "Ensure that Azure Defender is set to On for Kubernetes" },
+      { source: "psrule", id: "Azure.AKS.DefenderProfile", title: "Enable the Defender profile" },
     ],
   },
   containerservice.ManagedCluster,

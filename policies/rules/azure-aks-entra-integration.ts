@@ -17,6 +17,8 @@ export const azureAksEntraIntegration = resourceRule(
         id: "450d2877",
         title: "Azure Kubernetes Service Clusters should enable Microsoft Entra ID integration",
       },
+      { source: "psrule", id: "Azure.AKS.ManagedAAD", title: "Use AKS-managed Entra integration" },
+      { source: "psrule", id: "Azure.AKS.AzureRBAC", title: "Use Azure RBAC for Kubernetes authorization" },
     ],
     config: {
       requireAzureRbac: {

@@ -18,6 +18,7 @@ export const azureAksLocalAccountsDisabled = resourceRule(
         title: "Azure Kubernetes Service Clusters should have local authentication methods disabled",
       },
       { source: "checkov", id: "CKV_AZURE_141", title: "Ensure AKS local admin account is disabled" },
+      { source: "psrule", id: "Azure.AKS.LocalAccounts", title: "Disable local accounts; use named identities" },
     ],
   },
   containerservice.ManagedCluster,

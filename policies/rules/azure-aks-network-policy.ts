@@ -7,11 +7,14 @@ export const azureAksNetworkPolicy = resourceRule(
   {
     name: "azure-aks-network-policy",
     description:
-      "AKS clusters must run a network policy engine. Without one, the platform's default-deny NetworkPolicy objects are silently ignored and every pod can reach every other pod.",
+      "AKS clusters must run a network policy engine. Without one, the platform's default-deny NetworkPolicy objects are silently ignored and every pod can reach every other pod. Deliberately wider than PSRule's Azure.AKS.NetworkPolicy, which accepts only `azure`: `cilium` (Azure CNI powered by Cilium, the platform's default) and `calico` enforce the same NetworkPolicy objects.",
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: 'Set `networkProfile.networkPolicy` to "azure", "calico" or "cilium".',
-    controls: [{ source: "checkov", id: "CKV_AZURE_7", title: "Ensure AKS cluster has Network Policy configured" }],
+    controls: [
+      { source: "checkov", id: "CKV_AZURE_7", title: "Ensure AKS cluster has Network Policy configured" },
+      { source: "psrule", id: "Azure.AKS.NetworkPolicy", title: "Enable network policies" },
+    ],
     config: {
       allowedEngines: {
         type: "array",

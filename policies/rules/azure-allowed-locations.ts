@@ -17,6 +17,8 @@ export const azureAllowedLocations = multiTypeRule(
     controls: [
       { source: "azure-policy", id: "e56962a6", title: "Allowed locations" },
       { source: "azure-policy", id: "e765b5de", title: "Allowed locations for resource groups" },
+      { source: "psrule", id: "Azure.Resource.AllowedRegions", title: "Deploy to allowed regions only" },
+      { source: "psrule", id: "Azure.ACR.ReplicaLocation", title: "Keep registry replicas within allowed regions" },
     ],
     config: {
       allowedLocations: {

@@ -24,6 +24,7 @@ export const azureCosmosLocalAuthDisabled = resourceRule(
         id: "v2.0.0 4.5.3",
         title: "Use Entra ID Client Authentication and Azure RBAC where possible",
       },
+      { source: "psrule", id: "Azure.Cosmos.DisableLocalAuth", title: "Disable key-based authentication" },
     ],
   },
   cosmosdb.DatabaseAccount,

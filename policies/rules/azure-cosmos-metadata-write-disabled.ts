@@ -23,6 +23,11 @@ export const azureCosmosMetadataWriteDisabled = resourceRule(
         id: "CKV_AZURE_132",
         title: "Ensure cosmosdb does not allow privileged escalation by restricting management plane changes",
       },
+      {
+        source: "psrule",
+        id: "Azure.Cosmos.DisableMetadataWrite",
+        title: "Make management changes through Entra identities only",
+      },
     ],
   },
   cosmosdb.DatabaseAccount,

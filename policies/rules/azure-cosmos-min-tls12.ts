@@ -7,7 +7,7 @@ export const azureCosmosMinTls12 = resourceRule(
   {
     name: "azure-cosmos-min-tls12",
     description:
-      "Cosmos DB accounts must require TLS 1.2 or later. TLS 1.0 and 1.1 are retired for Cosmos DB; an unset value means the service default, TLS 1.2.",
+      'Cosmos DB accounts must require TLS 1.2 or later, set explicitly (`minimalTlsVersion: "Tls12"`). Unset fails: accounts created before the service default moved to TLS 1.2 keep accepting TLS 1.0, and the input is the only proof of what the account enforces.',
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps: 'Set `minimalTlsVersion: "Tls12"`.',
@@ -17,13 +17,14 @@ export const azureCosmosMinTls12 = resourceRule(
         id: "cosmos-db-tls",
         title: "Self-serve minimum TLS version enforcement in Azure Cosmos DB",
       },
+      { source: "psrule", id: "Azure.Cosmos.MinTLS", title: "Reject TLS versions older than 1.2" },
     ],
   },
   cosmosdb.DatabaseAccount,
   (props, report) => {
-    if (inListI(props.minimalTlsVersion, ["Tls", "Tls11"]))
+    if (!inListI(props.minimalTlsVersion, ["Tls12", "Tls13"]))
       report(
-        `minimalTlsVersion is ${show(props.minimalTlsVersion)}, which allows TLS below 1.2.`,
+        `minimalTlsVersion is ${show(props.minimalTlsVersion)}, not Tls12 or later.`,
         'set `minimalTlsVersion: "Tls12"`.',
       );
   },

@@ -15,6 +15,7 @@ export const azureCosmosPublicNetworkDisabled = resourceRule(
     controls: [
       { source: "azure-policy", id: "797b37f7", title: "Azure Cosmos DB should disable public network access" },
       { source: "checkov", id: "CKV_AZURE_101", title: "Ensure that Azure Cosmos DB disables public network access" },
+      { source: "psrule", id: "Azure.Cosmos.PublicAccess", title: "Disable public network access" },
     ],
   },
   cosmosdb.DatabaseAccount,

@@ -7,11 +7,11 @@ export const azureKvNetworkDeny = resourceRule(
   {
     name: "azure-kv-network-deny",
     description:
-      "Key vaults must disable public network access or deny public traffic by default in their firewall. The SDK default is public access with an allow-all firewall.",
+      'Key vaults must deny by default in their firewall (`networkAcls.defaultAction: "Deny"`), also when public network access is disabled: the firewall is what still holds if public access is switched back on, and trusted-service bypass is judged against it. The SDK default is public access with an allow-all firewall.',
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-      'Set `properties.publicNetworkAccess: "Disabled"` and use a private endpoint (group `vault`), or set `properties.networkAcls.defaultAction: "Deny"`.',
+      'Set `properties.networkAcls.defaultAction: "Deny"`, and `properties.publicNetworkAccess: "Disabled"` with a private endpoint (group `vault`).',
     controls: [
       {
         source: "azure-policy",
@@ -21,17 +21,17 @@ export const azureKvNetworkDeny = resourceRule(
       { source: "azure-policy", id: "405c5871", title: "Azure Key Vault should disable public network access" },
       { source: "checkov", id: "CKV_AZURE_109", title: "Ensure that key vault allows firewall rules settings" },
       { source: "checkov", id: "CKV_AZURE_189", title: "Ensure that Azure Key Vault disables public network access" },
+      { source: "psrule", id: "Azure.KeyVault.Firewall", title: "Accept only explicitly allowed traffic" },
     ],
   },
   keyvault.Vault,
   (props, report) => {
     const p = props.properties;
-    if (eqi(orDefault(p?.publicNetworkAccess, "enabled"), "disabled")) return;
     const action = orDefault(p?.networkAcls?.defaultAction, "Allow");
     if (!eqi(action, "Deny"))
       report(
-        `properties.publicNetworkAccess is ${show(p?.publicNetworkAccess)} and properties.networkAcls.defaultAction is ${show(p?.networkAcls?.defaultAction)} (service default "Allow").`,
-        'set `properties.publicNetworkAccess: "Disabled"` or `properties.networkAcls.defaultAction: "Deny"`.',
+        `properties.networkAcls.defaultAction is ${show(p?.networkAcls?.defaultAction)} (service default "Allow").`,
+        'set `properties.networkAcls.defaultAction: "Deny"` (and `properties.publicNetworkAccess: "Disabled"` with a private endpoint).',
       );
   },
 );

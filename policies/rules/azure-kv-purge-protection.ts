@@ -16,6 +16,7 @@ export const azureKvPurgeProtection = resourceRule(
       { source: "azure-policy", id: "0b60c0b2", title: "Key vaults should have deletion protection enabled" },
       { source: "checkov", id: "CKV_AZURE_110", title: "Ensure that key vault enables purge protection" },
       { source: "cis-azure", id: "v2.0.0 8.5", title: "Ensure the Key Vault is Recoverable" },
+      { source: "psrule", id: "Azure.KeyVault.PurgeProtect", title: "Enable purge protection" },
     ],
   },
   keyvault.Vault,

@@ -15,6 +15,8 @@ export const azureKvRbac = resourceRule(
     controls: [
       { source: "azure-policy", id: "12d4fa5e", title: "Azure Key Vault should use RBAC permission model" },
       { source: "cis-azure", id: "v2.0.0 8.6", title: "Enable Role Based Access Control for Azure Key Vault" },
+      { source: "psrule", id: "Azure.KeyVault.RBAC", title: "Authorize the data plane with Azure RBAC" },
+      { source: "psrule", id: "Azure.KeyVault.AccessPolicy", title: "Limit access to Key Vault data" },
     ],
   },
   keyvault.Vault,

@@ -15,6 +15,7 @@ export const azureKvSoftDelete = resourceRule(
       { source: "azure-policy", id: "1e66c121", title: "Key vaults should have soft delete enabled" },
       { source: "checkov", id: "CKV_AZURE_111", title: "Ensure that key vault enables soft delete" },
       { source: "cis-azure", id: "v2.0.0 8.5", title: "Ensure the Key Vault is Recoverable" },
+      { source: "psrule", id: "Azure.KeyVault.SoftDelete", title: "Enable soft delete" },
     ],
     config: {
       minRetentionDays: {

@@ -14,6 +14,7 @@ export const azureStorageHttpsOnly = resourceRule(
       { source: "azure-policy", id: "404c3081", title: "Secure transfer to storage accounts should be enabled" },
       { source: "checkov", id: "CKV_AZURE_3", title: "Ensure that 'enable_https_traffic_only' is enabled" },
       { source: "cis-azure", id: "v2.0.0 3.1", title: "Ensure that 'Secure transfer required' is set to 'Enabled'" },
+      { source: "psrule", id: "Azure.Storage.SecureTransfer", title: "Accept encrypted connections only" },
     ],
   },
   storage.StorageAccount,

@@ -27,6 +27,7 @@ export const azureStorageMinTls12 = resourceRule(
         id: "v2.0.0 3.15",
         title: "Ensure the Minimum TLS version for storage accounts is set to Version 1.2",
       },
+      { source: "psrule", id: "Azure.Storage.MinTLS", title: "Reject TLS versions older than 1.2" },
     ],
   },
   storage.StorageAccount,

@@ -7,11 +7,11 @@ export const azureStorageNetworkDeny = resourceRule(
   {
     name: "azure-storage-network-deny",
     description:
-      "Storage accounts must disable public network access or deny public traffic by default. The SDK default network rule set allows every network.",
+      'Storage accounts must deny by default in their firewall (`networkRuleSet.defaultAction: "Deny"`), also when public network access is disabled: the firewall is what still holds if public access is switched back on. The SDK default network rule set allows every network.',
     severity: "high",
     enforcementLevel: "mandatory",
     remediationSteps:
-      'Set `publicNetworkAccess: "Disabled"` with a private endpoint (group `blob`), or `networkRuleSet.defaultAction: "Deny"`.',
+      'Set `networkRuleSet.defaultAction: "Deny"`, and `publicNetworkAccess: "Disabled"` with a private endpoint (group `blob`).',
     controls: [
       { source: "azure-policy", id: "34c877ad", title: "Storage accounts should restrict network access" },
       { source: "azure-policy", id: "b2982f36", title: "Storage accounts should disable public network access" },
@@ -26,16 +26,16 @@ export const azureStorageNetworkDeny = resourceRule(
         id: "v2.0.0 3.8",
         title: "Ensure Default Network Access Rule for Storage Accounts is Set to Deny",
       },
+      { source: "psrule", id: "Azure.Storage.Firewall", title: "Accept only explicitly allowed traffic" },
     ],
   },
   storage.StorageAccount,
   (props, report) => {
-    if (eqi(orDefault(props.publicNetworkAccess, "Enabled"), "Disabled")) return;
     const action = orDefault(props.networkRuleSet?.defaultAction, "Allow");
     if (!eqi(action, "Deny"))
       report(
-        `publicNetworkAccess is ${show(props.publicNetworkAccess)} and networkRuleSet.defaultAction is ${show(props.networkRuleSet?.defaultAction)} (default "Allow").`,
-        'set `publicNetworkAccess: "Disabled"` or `networkRuleSet.defaultAction: "Deny"`.',
+        `networkRuleSet.defaultAction is ${show(props.networkRuleSet?.defaultAction)} (default "Allow").`,
+        'set `networkRuleSet.defaultAction: "Deny"` (and `publicNetworkAccess: "Disabled"` with a private endpoint).',
       );
   },
 );

@@ -19,6 +19,7 @@ export const azureStorageNoBlobPublicAccess = resourceRule(
         id: "v2.0.0 3.7",
         title: "Ensure that 'Public access level' is disabled for storage accounts with blob containers",
       },
+      { source: "psrule", id: "Azure.Storage.BlobPublicAccess", title: "Disallow public access to blobs" },
     ],
   },
   storage.StorageAccount,

@@ -12,7 +12,10 @@ export const azureStorageNoSharedKey = resourceRule(
     enforcementLevel: "advisory",
     exemptible: true,
     remediationSteps: "Set `allowSharedKeyAccess: false` and grant Storage Blob Data roles to workload identities.",
-    controls: [{ source: "azure-policy", id: "8c6a50c6", title: "Storage accounts should prevent shared key access" }],
+    controls: [
+      { source: "azure-policy", id: "8c6a50c6", title: "Storage accounts should prevent shared key access" },
+      { source: "psrule", id: "Azure.Storage.LocalAuth", title: "Disable shared key authorization" },
+    ],
   },
   storage.StorageAccount,
   (props, report) => {

@@ -7,6 +7,7 @@ const COSMOS = "azure-native:cosmosdb:DatabaseAccount";
 const ACR = "azure-native:containerregistry:Registry";
 const KV = "azure-native:keyvault:Vault";
 const SA = "azure-native:storage:StorageAccount";
+const BLOB_CONTAINER = "azure-native:storage:BlobContainer";
 
 describe("Cosmos DB rules", () => {
   mutationCases([
@@ -43,15 +44,25 @@ describe("Cosmos DB rules", () => {
       COSMOS,
       "minimalTlsVersion",
       "Tls11",
-      'minimalTlsVersion is "Tls11", which allows TLS below 1.2.',
+      'minimalTlsVersion is "Tls11", not Tls12 or later.',
     ],
+    ["azure-cosmos-min-tls12", COSMOS, "minimalTlsVersion", "tls", 'minimalTlsVersion is "tls", not Tls12 or later.'],
+    // Unset fails: old accounts keep TLS 1.0 and the input is the only proof.
     [
       "azure-cosmos-min-tls12",
       COSMOS,
       "minimalTlsVersion",
-      "tls",
-      'minimalTlsVersion is "tls", which allows TLS below 1.2.',
+      undefined,
+      "minimalTlsVersion is unset, not Tls12 or later.",
     ],
+    [
+      "azure-cosmos-continuous-backup",
+      COSMOS,
+      "backupPolicy.continuousModeProperties",
+      undefined,
+      "backupPolicy.continuousModeProperties.tier is unset.",
+    ],
+    ["azure-cosmos-no-free-tier", COSMOS, "enableFreeTier", true, "enableFreeTier is true."],
     [
       "azure-cosmos-metadata-write-disabled",
       COSMOS,
@@ -125,7 +136,15 @@ describe("Key Vault rules", () => {
       KV,
       "properties",
       { enableRbacAuthorization: true, enablePurgeProtection: true, publicNetworkAccess: "enabled" },
-      'properties.publicNetworkAccess is "enabled" and properties.networkAcls.defaultAction is unset (service default "Allow").',
+      'properties.networkAcls.defaultAction is unset (service default "Allow").',
+    ],
+    // A private vault still needs the firewall to deny: it is what holds if public access is switched on.
+    [
+      "azure-kv-network-deny",
+      KV,
+      "properties.networkAcls.defaultAction",
+      "Allow",
+      'properties.networkAcls.defaultAction is "Allow" (service default "Allow").',
     ],
   ] satisfies Mutation[]);
 });
@@ -136,6 +155,35 @@ describe("Storage rules", () => {
     ["azure-storage-min-tls12", SA, "minimumTlsVersion", "TLS1_0", 'minimumTlsVersion is "TLS1_0".'],
     ["azure-storage-min-tls12", SA, "minimumTlsVersion", undefined, "minimumTlsVersion is unset."],
     ["azure-storage-https-only", SA, "enableHttpsTrafficOnly", false, "enableHttpsTrafficOnly is false."],
+    [
+      "azure-storage-network-deny",
+      SA,
+      "networkRuleSet.defaultAction",
+      "Allow",
+      'networkRuleSet.defaultAction is "Allow" (default "Allow").',
+    ],
+    [
+      "azure-storage-replication",
+      SA,
+      "sku.name",
+      "Standard_LRS",
+      'sku.name is "Standard_LRS", which is not zone- or geo-redundant.',
+    ],
+    ["azure-storage-container-private", BLOB_CONTAINER, "publicAccess", "Blob", 'publicAccess is "Blob".'],
+    [
+      "azure-acr-export-disabled",
+      ACR,
+      "policies.exportPolicy.status",
+      "enabled",
+      'policies.exportPolicy.status is "enabled" (service default "enabled").',
+    ],
+    [
+      "azure-acr-export-disabled",
+      ACR,
+      "policies",
+      undefined,
+      'policies.exportPolicy.status is unset (service default "enabled").',
+    ],
     [
       "azure-storage-no-shared-key",
       SA,
@@ -166,7 +214,7 @@ describe("public network rules: private, or public with a deny-by-default firewa
       "azure-storage-network-deny",
       SA,
       mutate(mutate(compliant[SA]!, "publicNetworkAccess", undefined), "networkRuleSet", undefined),
-      ['publicNetworkAccess is unset and networkRuleSet.defaultAction is unset (default "Allow").'],
+      ['networkRuleSet.defaultAction is unset (default "Allow").'],
     ],
     ["azure-storage-network-deny", SA, mutate(compliant[SA]!, "publicNetworkAccess", "Enabled"), []],
     ["azure-kv-network-deny", KV, mutate(compliant[KV]!, "properties.publicNetworkAccess", "Enabled"), []],

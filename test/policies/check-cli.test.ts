@@ -19,7 +19,7 @@ describe("check --resources output formats", () => {
     expect(lines[0]).toMatch(/^RULE\s+RESOURCE\s+LEVEL\s+MESSAGE$/);
     expect(lines.filter((l) => /^(azure|k8s)-/.test(l))).toHaveLength(result.findings.length);
     expect(lines.at(-2)).toBe(
-      `ai-platform-guardrails@0.1.0 on resources: 11 resources, 48 rules — 50 mandatory, 9 advisory, 0 unknown at preview, 1 remediated, 0 exempt.`,
+      `ai-platform-guardrails@0.1.0 on resources: 19 resources, 76 rules — 72 mandatory, 33 advisory, 0 unknown at preview, 1 remediated, 0 exempt.`,
     );
     expect(lines.at(-1)).toBe("FAILED: mandatory violations must be fixed before deployment.");
   });
@@ -32,7 +32,7 @@ describe("check --resources output formats", () => {
       findings: Array<{ policy: string; urn: string }>;
     };
     expect(parsed.passed).toBe(false);
-    expect(parsed.mandatory).toBe(50);
+    expect(parsed.mandatory).toBe(72);
     expect(parsed.findings.find((f) => f.policy === "k8s-probes")?.urn).toBe(
       "urn:pulumi:resources::ai-platform::kubernetes:apps/v1:Deployment::insecure-api",
     );
@@ -54,7 +54,7 @@ describe("check --resources output formats", () => {
       expect(["error", "warning"]).toContain(r.defaultConfiguration.level);
       expect(Number(r.properties["security-severity"])).toBeGreaterThan(0);
     }
-    expect(run.results).toHaveLength(59);
+    expect(run.results).toHaveLength(105);
     for (const res of run.results) {
       expect(run.tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
       expect(["error", "warning"]).toContain(res.level);
@@ -63,7 +63,7 @@ describe("check --resources output formats", () => {
       expect(res.locations[0].logicalLocations[0].fullyQualifiedName).toMatch(/^urn:pulumi:resources::ai-platform::/);
       expect(typeof res.partialFingerprints["pulumiUrnPolicy/v1"]).toBe("string");
     }
-    expect(run.results.filter((r: { level: string }) => r.level === "error")).toHaveLength(50);
+    expect(run.results.filter((r: { level: string }) => r.level === "error")).toHaveLength(72);
   });
 
   it("rejects a resources file that is not in the plan's shape, naming the entry and field", async () => {
@@ -106,7 +106,7 @@ describe("ai-platform check (the command)", () => {
       sarif,
     ]);
     expect(advisory.stderr).toBe("");
-    expect(advisory.stdout.trim()).toBe(`0 mandatory, 58 advisory findings; report written to ${sarif}`);
+    expect(advisory.stdout.trim()).toBe(`0 mandatory, 104 advisory findings; report written to ${sarif}`);
     expect(advisory.status).toBe(0);
   });
 

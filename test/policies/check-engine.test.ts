@@ -25,42 +25,84 @@ const run = (resources: readonly CheckResource[], cfg: PackConfig = {}) =>
 const EXPECTED: Array<[string, string, string]> = [
   ["azure-acr-admin-user-disabled", "insecure-acr", "mandatory"],
   ["azure-acr-anonymous-pull-disabled", "insecure-acr", "mandatory"],
+  ["azure-acr-export-disabled", "insecure-acr", "mandatory"],
   ["azure-acr-premium-sku", "insecure-acr", "mandatory"],
   ["azure-acr-public-network-disabled", "insecure-acr", "mandatory"],
   ["azure-aks-api-server-restricted", "insecure-aks", "mandatory"],
+  ["azure-aks-api-server-restricted", "insecure-aks-csi", "mandatory"],
+  ["azure-aks-audit-logs", "insecure-aks", "mandatory"],
+  ["azure-aks-audit-logs", "insecure-aks-csi", "mandatory"],
   ["azure-aks-auto-upgrade", "insecure-aks", "advisory"],
+  ["azure-aks-auto-upgrade", "insecure-aks-csi", "advisory"],
+  ["azure-aks-availability-zones", "insecure-aks", "advisory"],
+  ["azure-aks-availability-zones", "insecure-gpu", "advisory"],
   ["azure-aks-azure-policy-addon", "insecure-aks", "advisory"],
+  ["azure-aks-azure-policy-addon", "insecure-aks-csi", "advisory"],
   ["azure-aks-defender", "insecure-aks", "advisory"],
+  ["azure-aks-defender", "insecure-aks-csi", "advisory"],
   ["azure-aks-entra-integration", "insecure-aks", "mandatory"],
+  ["azure-aks-entra-integration", "insecure-aks-csi", "mandatory"],
   ["azure-aks-gpu-pool-tainted", "insecure-gpu", "mandatory"],
   ["azure-aks-gpu-vm-size-allowed", "insecure-gpu", "mandatory"],
+  ["azure-aks-http-app-routing-disabled", "insecure-aks", "mandatory"],
   ["azure-aks-local-accounts-disabled", "insecure-aks", "mandatory"],
+  ["azure-aks-local-accounts-disabled", "insecure-aks-csi", "mandatory"],
+  ["azure-aks-maintenance-window", "insecure-aks", "advisory"],
+  ["azure-aks-maintenance-window", "insecure-aks-csi", "advisory"],
+  ["azure-aks-managed-identity", "insecure-aks", "mandatory"],
   ["azure-aks-network-policy", "insecure-aks", "mandatory"],
+  ["azure-aks-network-policy", "insecure-aks-csi", "mandatory"],
   ["azure-aks-node-public-ip", "insecure-aks", "mandatory"],
+  ["azure-aks-pool-version", "insecure-aks", "advisory"],
   ["azure-aks-rbac-enabled", "insecure-aks", "mandatory"],
+  ["azure-aks-secret-rotation", "insecure-aks-csi", "mandatory"],
+  ["azure-aks-secret-store", "insecure-aks", "mandatory"],
+  ["azure-aks-system-pool-min-nodes", "insecure-aks", "advisory"],
+  ["azure-aks-system-pool-min-nodes", "insecure-aks-csi", "advisory"],
+  ["azure-aks-uptime-sla", "insecure-aks", "advisory"],
+  ["azure-aks-uptime-sla", "insecure-aks-csi", "advisory"],
+  ["azure-aks-user-pool-min-nodes", "insecure-gpu", "advisory"],
+  ["azure-aks-version", "insecure-aks", "advisory"],
   ["azure-aks-workload-identity", "insecure-aks", "mandatory"],
+  ["azure-aks-workload-identity", "insecure-aks-csi", "mandatory"],
   ["azure-allowed-locations", "insecure-rg", "mandatory"],
+  ["azure-appinsights-local-auth-disabled", "insecure-appinsights", "mandatory"],
   ["azure-cosmos-continuous-backup", "insecure-cosmos", "advisory"],
   ["azure-cosmos-local-auth-disabled", "insecure-cosmos", "mandatory"],
   ["azure-cosmos-metadata-write-disabled", "insecure-cosmos", "advisory"],
   ["azure-cosmos-min-tls12", "insecure-cosmos", "mandatory"],
+  ["azure-cosmos-no-free-tier", "insecure-cosmos", "advisory"],
   ["azure-cosmos-public-network-disabled", "insecure-cosmos", "mandatory"],
   ["azure-diagnostic-settings-required", "insecure-acr", "mandatory"],
   ["azure-diagnostic-settings-required", "insecure-aks", "mandatory"],
+  ["azure-diagnostic-settings-required", "insecure-aks-csi", "mandatory"],
   ["azure-diagnostic-settings-required", "insecure-cosmos", "mandatory"],
   ["azure-diagnostic-settings-required", "insecure-kv", "mandatory"],
   ["azure-diagnostic-settings-required", "insecure-sa", "mandatory"],
+  ["azure-kv-audit-logs", "insecure-kv", "mandatory"],
   ["azure-kv-network-deny", "insecure-kv", "mandatory"],
   ["azure-kv-purge-protection", "insecure-kv", "mandatory"],
   ["azure-kv-rbac", "insecure-kv", "mandatory"],
   ["azure-kv-soft-delete", "insecure-kv", "mandatory"],
+  ["azure-log-replication", "insecure-logs", "advisory"],
+  ["azure-nsg-lateral-traversal", "insecure-nsg", "mandatory"],
+  ["azure-nsg-no-any-inbound-source", "insecure-nsg", "mandatory"],
+  ["azure-nsg-no-deny-all-inbound", "insecure-nsg", "advisory"],
   ["azure-private-endpoint-wiring", "private-cosmos", "mandatory"],
+  ["azure-public-ip-standard-sku", "basic-ip", "advisory"],
+  ["azure-public-ip-zone-redundant", "insecure-ip", "advisory"],
   ["azure-required-tags", "insecure-rg", "mandatory"],
+  ["azure-storage-blob-soft-delete", "insecure-sa", "advisory"],
+  ["azure-storage-container-private", "insecure-container", "mandatory"],
+  ["azure-storage-container-soft-delete", "insecure-sa", "advisory"],
   ["azure-storage-https-only", "insecure-sa", "mandatory"],
   ["azure-storage-min-tls12", "insecure-sa", "mandatory"],
   ["azure-storage-network-deny", "insecure-sa", "mandatory"],
   ["azure-storage-no-blob-public-access", "insecure-sa", "mandatory"],
   ["azure-storage-no-shared-key", "insecure-sa", "advisory"],
+  ["azure-storage-replication", "insecure-sa", "advisory"],
+  ["azure-vnet-private-subnet", "insecure-subnet", "mandatory"],
+  ["azure-vnet-subnet-nsg", "insecure-subnet", "mandatory"],
   ["k8s-drop-all-capabilities", "insecure-api", "mandatory"],
   ["k8s-gpu-request-requires-toleration", "insecure-api", "mandatory"],
   ["k8s-image-no-latest", "insecure-api", "mandatory"],
@@ -106,8 +148,8 @@ describe("the deliberately insecure fixture", () => {
         .find((f) => f.policy === "azure-required-tags" && f.kind === "violation")
         ?.message.startsWith("tags are missing environment. Fix:"),
     ).toBe(true);
-    expect(result.mandatory).toBe(50);
-    expect(result.advisory).toBe(9);
+    expect(result.mandatory).toBe(72);
+    expect(result.advisory).toBe(33);
     expect(result.resourceCount).toBe(insecure.length);
   });
 
@@ -135,7 +177,7 @@ describe("the deliberately insecure fixture", () => {
   it("is mandatory throughout in prod, where the private-cluster requirement also applies", async () => {
     const result = await run(insecure, config("prod"));
     expect(result.findings.filter((f) => f.kind === "violation").every((f) => f.level === "mandatory")).toBe(true);
-    expect(result.mandatory).toBe(58);
+    expect(result.mandatory).toBe(104);
     const api = result.findings.find((f) => f.policy === "azure-aks-api-server-restricted")!;
     expect(
       api.message.startsWith(
@@ -158,6 +200,7 @@ describe("the deliberately insecure fixture", () => {
           adminUserEnabled: "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
           sku: { name: "Premium" },
           publicNetworkAccess: "Disabled",
+          policies: { exportPolicy: { status: "disabled" } },
           location: "westeurope",
           tags: { environment: "dev", workload: "w", "managed-by": "pulumi" },
         },

@@ -13,7 +13,7 @@ describe("policy pack metadata", () => {
       .sort();
     expect(rules.map((r) => r.name).sort()).toEqual(files);
     expect(new Set(rules.map((r) => r.name)).size).toBe(rules.length);
-    expect(rules.length).toBe(48);
+    expect(rules.length).toBe(76);
   });
 
   it.each(rules.map((r) => [r.name, r] as const))("%s carries complete metadata", (name, r) => {

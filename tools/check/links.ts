@@ -7,7 +7,8 @@
  * links to the resource with that physical name and type (any `<type>/<name>` pair of the id, so a
  * sub-resource id such as `…/storageAccounts/sa/blobServices/default` links to the account), and a
  * `<kind>Name` input whose value is another resource's physical name links to it
- * (`privateEndpointName: pe.name`). Explicit `propertyDependencies` in a resources file are used as given.
+ * (`privateEndpointName: pe.name`), and so does a `resourceName` naming a resource of the same provider
+ * module (`resourceName: cluster.name` on an AKS agent pool). Explicit `propertyDependencies` in a resources file are used as given.
  */
 import { type CheckResource } from "./types";
 
@@ -57,6 +58,11 @@ function normaliseKind(s: string): string {
 
 function kindOf(type: string): string {
   return normaliseKind(type.split(":").pop() ?? type);
+}
+
+/** `azure-native:containerservice:AgentPool` → `azure-native:containerservice`. */
+function moduleOf(type: string): string {
+  return type.slice(0, type.lastIndexOf(":"));
 }
 
 function strings(value: unknown, out: string[] = []): string[] {
@@ -109,6 +115,9 @@ export function inferPropertyDependencies(
           if (exact) found.add(exact);
           for (const [kind, name] of armPairs(s))
             for (const d of byKindName.get(`${kind}/${name.toLowerCase()}`) ?? []) found.add(d);
+          // `resourceName` names the parent in the same provider module (an AKS agent pool's cluster).
+          if (typeof value === "string" && key === "resourceName")
+            for (const d of byName.get(s) ?? []) if (moduleOf(d.type) === moduleOf(r.type)) found.add(d);
           if (typeof value === "string" && key.endsWith("Name") && key !== "name") {
             const wanted = normaliseKind(key.slice(0, -4));
             for (const d of byName.get(s) ?? [])
