@@ -9,6 +9,9 @@ import { parseCpuMax } from "../../services/inference/src/runtime/cpus";
 import { binOf, psi, DriftTracker } from "../../services/inference/src/models/drift";
 import { float16Bits, halfToNumber } from "../../services/inference/src/protocol/datatypes";
 import { decodeBinary, decodeJson, encodeBinary, encodeJson } from "../../services/inference/src/protocol/codec";
+import { encodeResponse } from "../../services/inference/src/protocol/inference";
+import { ResponseJson } from "../../services/inference/src/protocol/response-json";
+import type { TensorData } from "../../services/inference/src/protocol/datatypes";
 import { stickyFraction } from "../../services/inference/src/models/served-models";
 import { outputsAgree } from "../../services/inference/src/models/shadow";
 import { intraOpThreads } from "../../services/inference/src/models/loaded-version";
@@ -44,6 +47,7 @@ describe("loadConfig", () => {
         { name: "fraud", ref: "production" },
       ],
       serving: { maxBatchSize: 0, maxQueueDelayUs: 0, instances: 1 },
+      limits: { maxModels: 0, maxBytes: 0 },
     });
   });
 
@@ -62,6 +66,7 @@ describe("loadConfig", () => {
         { name: "iris", ref: "production", canary: { ref: "candidate", weight: 0.1 }, shadow: { ref: "latest" } },
       ],
       serving: { maxBatchSize: 32, maxQueueDelayUs: 500, instances: 2 },
+      limits: { maxModels: 0, maxBytes: 0 },
     });
     expect(() => loadConfig({ INFERENCE_MODELS: "iris", INFERENCE_CANARY: "iris@c=2,other@x=0.5" })).toThrow(
       'INFERENCE_CANARY entry "iris@c=2" needs a weight in [0, 1]; INFERENCE_CANARY entry "other@x=0.5" must be name@ref=weight for a model in INFERENCE_MODELS',
@@ -129,8 +134,30 @@ describe("parseModelConfig", () => {
       canary: { version: 3, weight: 0.1 },
       shadow: undefined,
       maxQueueSize: 1024,
+      execution: { mode: "auto", inlineBudgetUs: 100 },
     });
   });
+
+  it.each([
+    [
+      { mode: "auto", inline_budget_us: 250 },
+      { mode: "auto", inlineBudgetUs: 250 },
+    ],
+    [{ inline_budget_us: 50 }, { mode: "auto", inlineBudgetUs: 50 }],
+    [{ mode: "inline" }, { mode: "inline" }],
+    [{ mode: "workers" }, { mode: "workers" }],
+  ])("reads execution %j", (execution, expected) =>
+    expect(parseModelConfig("m", { execution }).execution).toEqual(expected),
+  );
+
+  it.each([
+    [{ mode: "gpu" }, 'execution must be {mode: "auto" | "inline" | "workers", inline_budget_us?: integer}'],
+    [{ mode: "workers", inline_budget_us: 10 }, 'execution.inline_budget_us applies to mode "auto" only'],
+    [{ inline_budget_us: 0 }, "execution.inline_budget_us must be an integer >= 1"],
+    [{ mode: "auto", budget: 1 }, 'unknown field "execution.budget"'],
+  ])("rejects execution %j", (execution, message) =>
+    expect(() => parseModelConfig("m", { execution })).toThrow(`m/config.json: ${message}`),
+  );
 
   it("names every bad field", () => {
     expect(() =>
@@ -315,5 +342,57 @@ describe("per-request metric series", () => {
     text = await m.registry.metrics();
     expect(text).toContain('nv_inference_request_success{model="a",version="1"} 4');
     expect(text).toContain('nv_inference_pending_request_count{model="a",version="1"} 0');
+  });
+});
+
+describe("per-request histogram series", () => {
+  it("give prom-client exactly the buckets, sum and count it would have counted itself", async () => {
+    const local = createMetrics({ processMetrics: false });
+    const direct = createMetrics({ processMetrics: false });
+    const values = [50, 100, 101, 2000, 999_999, 5_000_000, 7];
+    const series = local.localHistogram("requestDuration", "a", "1");
+    expect(local.localHistogram("requestDuration", "a", "1")).toBe(series);
+    const body = async (m: typeof local) =>
+      (await m.registry.getSingleMetricAsString("nv_inference_request_duration_us")).split("\n").slice(2).join("\n");
+    values.slice(0, 4).forEach((v) => series.observe(v));
+    values.slice(0, 4).forEach((v) => direct.requestDuration.observe({ model: "a", version: "1" }, v));
+    expect(await body(local)).toBe(await body(direct));
+    values.slice(4).forEach((v) => series.observe(v));
+    values.slice(4).forEach((v) => direct.requestDuration.observe({ model: "a", version: "1" }, v));
+    const text = await body(local);
+    expect(text).toBe(await body(direct));
+    expect(text).toContain('nv_inference_request_duration_us_count{model="a",version="1"} 7');
+    expect(text).toContain('nv_inference_request_duration_us_bucket{le="100",model="a",version="1"} 3');
+  });
+});
+
+describe("response JSON", () => {
+  const tensors: Record<string, TensorData> = {
+    f32: { type: "float32", dims: [2, 3], data: new Float32Array([0.1, -0, 1e-7, NaN, Infinity, -3.5]) },
+    f64: { type: "float64", dims: [2], data: new Float64Array([1e300, -Infinity]) },
+    f16: { type: "float16", dims: [3], data: new Uint16Array([0x3c00, 0x7c00, 0x7e00]) },
+    i64: { type: "int64", dims: [2], data: new BigInt64Array([-(2n ** 53n) + 1n, 7n]) },
+    u8: { type: "uint8", dims: [2], data: new Uint8Array([0, 255]) },
+    b: { type: "bool", dims: [3], data: new Uint8Array([1, 0, 1]) },
+    s: { type: "string", dims: [2], data: ['quo"te', "wörld\n"] },
+    bin: { type: "int32", dims: [2], data: new Int32Array([7, -7]) },
+  };
+  const outputs = Object.keys(tensors).map((name) => ({ name, binary: name === "bin" }));
+
+  it.each([['r"1'], [undefined]])("is what JSON.stringify of the response gives (id %j)", (id) => {
+    const model = { name: 'm"x', version: 3 };
+    const expected = JSON.stringify(encodeResponse(model, id, outputs, tensors).json);
+    expect(new ResponseJson(model).write(id, outputs, tensors, () => 8)).toBe(expected);
+  });
+
+  it("keeps every digit of 64-bit integers", () => {
+    const t = { big: { type: "uint64", dims: [1], data: new BigUint64Array([2n ** 64n - 1n]) } } as const;
+    const text = new ResponseJson({ name: "m", version: 1 }).write(
+      undefined,
+      [{ name: "big", binary: false }],
+      t,
+      () => 0,
+    );
+    expect(text).toContain('"data":[18446744073709551615]');
   });
 });

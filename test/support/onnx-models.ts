@@ -203,3 +203,20 @@ export function twoInputs(): Uint8Array {
     ],
   });
 }
+
+/**
+ * `sum = ReduceSum(Range(0, n, 1))` on an FP32 scalar `n`: its cost grows with a value, not with the input's size,
+ * so warmup (n = 0) measures it cheap and a large `n` makes one run as slow as wanted (adaptive execution tests).
+ */
+export function rangeSum(): Uint8Array {
+  return encode({
+    name: "range_sum",
+    input: [valueInfo("n", T.FLOAT, [])],
+    output: [valueInfo("sum", T.FLOAT, [])],
+    initializer: [floatTensor("zero", [], [0]), floatTensor("one", [], [1])],
+    node: [
+      { opType: "Range", input: ["zero", "n", "one"], output: ["r"] },
+      { opType: "ReduceSum", input: ["r"], output: ["sum"], attribute: [{ name: "keepdims", type: A.INT, i: 0 }] },
+    ],
+  });
+}

@@ -80,7 +80,13 @@ export async function build(config: InferenceConfig, deps: InferenceDeps = {}): 
     log: app.log,
     random: deps.random,
   });
-  const ctx: ServiceContext = { store, metrics, state: { draining: false }, bodyLimit: config.bodyLimitBytes };
+  const ctx: ServiceContext = {
+    store,
+    metrics,
+    state: { draining: false },
+    tracing: config.applicationInsightsConnectionString !== undefined,
+    bodyLimit: config.bodyLimitBytes,
+  };
   app.decorate("models", store);
   app.decorate("inference", ctx);
 

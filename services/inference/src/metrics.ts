@@ -1,6 +1,6 @@
 /**
- * Prometheus metrics with Triton's names and `{model, version}` labels (serving.md §2a), as histograms
- * rather than summaries so they aggregate across pods. One registry per app: no process-global state.
+ * Prometheus metrics with Triton's names and `{model, version}` labels, as histograms rather than summaries so
+ * they aggregate across pods. One registry per app: no process-global state.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
@@ -35,6 +35,73 @@ export class LocalSeries {
   }
 }
 
+/** The per-series state prom-client 15's Histogram keeps (its `hashMap` values); checked when first used. */
+interface HistogramEntry {
+  labels: Record<string, string>;
+  bucketValues: Record<number, number>;
+  sum: number;
+  count: number;
+}
+
+/**
+ * One labelled series of a histogram observed on every request: `observe` is a bucket search and three additions
+ * (prom-client's costs about 1 µs: label validation, hashing, a closure), and the accumulated observations join
+ * prom-client's series when the metric is collected. Buckets, sum and count come out exactly as if observed there.
+ */
+export class LocalHistogram {
+  private readonly counts: Float64Array;
+  private sum = 0;
+  private count = 0;
+
+  constructor(
+    private readonly target: Histogram<"model" | "version">,
+    private readonly labels: { readonly model: string; readonly version: string },
+    private readonly bounds: readonly number[],
+  ) {
+    this.counts = new Float64Array(bounds.length + 1);
+  }
+
+  observe(v: number): void {
+    const b = this.bounds;
+    let i = 0;
+    while (i < b.length && v > (b[i] as number)) i++;
+    (this.counts as unknown as number[])[i]! += 1;
+    this.sum += v;
+    this.count++;
+  }
+
+  /** Adds the accumulated observations to the prom-client series. */
+  flush(): void {
+    if (this.count === 0) return;
+    const entry = this.entry();
+    for (let i = 0; i < this.bounds.length; i++) {
+      const bound = this.bounds[i] as number;
+      entry.bucketValues[bound] = (entry.bucketValues[bound] ?? 0) + (this.counts[i] as number);
+    }
+    entry.sum += this.sum;
+    entry.count += this.count;
+    this.counts.fill(0);
+    this.sum = 0;
+    this.count = 0;
+  }
+
+  private entry(): HistogramEntry {
+    const map = (this.target as unknown as { hashMap?: Record<string, HistogramEntry> }).hashMap;
+    const find = () =>
+      Object.values(map ?? {}).find(
+        (e) => e.labels.model === this.labels.model && e.labels.version === this.labels.version,
+      );
+    let entry = find();
+    if (!entry) {
+      this.target.zero(this.labels);
+      entry = find();
+    }
+    if (!entry || typeof entry.sum !== "number" || typeof entry.bucketValues !== "object")
+      throw new Error("prom-client's Histogram no longer keeps hashMap entries; LocalHistogram needs updating");
+    return entry;
+  }
+}
+
 /** Why a request failed (Triton's `reason` label). */
 export type FailureReason = "REJECTED" | "BACKEND" | "OTHER";
 
@@ -56,8 +123,18 @@ export interface InferenceMetrics {
   readonly modelReady: Gauge<"model" | "version">;
   readonly featurePsi: Gauge<"model" | "version" | "feature">;
   readonly shadow: Counter<"model" | "version" | "challenger" | "result">;
+  /** 1 while the version runs its executions inline on the event loop, 0 on the worker pool. */
+  readonly executionInline: Gauge<"model" | "version">;
+  /** Versions moved from the event loop to the worker pool because inline runs exceeded the budget. */
+  readonly executionMoved: Counter<"model" | "version">;
   /** The per-request series of `success`, `inferenceCount`, `execCount` or `pending` for one version (one per labels). */
   local(metric: "success" | "inferenceCount" | "execCount" | "pending", model: string, version: string): LocalSeries;
+  /** The per-request series of a latency or batch-size histogram for one version (one per labels). */
+  localHistogram(
+    metric: "requestDuration" | "queueDuration" | "computeDuration" | "batchSize",
+    model: string,
+    version: string,
+  ): LocalHistogram;
 }
 
 /** Creates the metrics in a fresh registry (plus Node process metrics when `processMetrics`). */
@@ -65,15 +142,22 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}): Inferenc
   const registry = new Registry();
   if (opts.processMetrics !== false) collectDefaultMetrics({ register: registry });
   const mv = ["model", "version"] as const;
-  const locals = new Map<string, Map<string, LocalSeries>>();
+  const locals = new Map<string, Map<string, { flush(): void }>>();
   const flush = (name: string) => (): void => {
     for (const l of locals.get(name)?.values() ?? []) l.flush();
   };
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     new Counter<L>({ name, help, labelNames, registers: [registry], collect: flush(name) });
   const histogram = (name: string, help: string, buckets: number[]) =>
-    new Histogram<"model" | "version">({ name, help, labelNames: mv, buckets, registers: [registry] });
-  const metrics: Omit<InferenceMetrics, "local"> = {
+    new Histogram<"model" | "version">({
+      name,
+      help,
+      labelNames: mv,
+      buckets,
+      registers: [registry],
+      collect: flush(name),
+    });
+  const metrics: Omit<InferenceMetrics, "local" | "localHistogram"> = {
     registry,
     success: counter("nv_inference_request_success", "Successful inference requests.", mv),
     failure: counter(
@@ -130,20 +214,43 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}): Inferenc
       "Shadow requests by agreement with the primary (agree, disagree, error).",
       ["model", "version", "challenger", "result"],
     ),
+    executionInline: new Gauge({
+      name: "inference_execution_inline",
+      help: "1 while the model version runs inline on the event loop, 0 while it runs on the worker pool.",
+      labelNames: mv,
+      registers: [registry],
+    }),
+    executionMoved: counter(
+      "inference_execution_moved_to_workers_total",
+      "Model versions moved from the event loop to the worker pool because inline runs exceeded their budget.",
+      mv,
+    ),
   };
+  const bound = <S extends { flush(): void }>(name: string, model: string, version: string, make: () => S): S => {
+    let byLabels = locals.get(name);
+    if (!byLabels) locals.set(name, (byLabels = new Map()));
+    const key = `${model}\u0000${version}`;
+    let series = byLabels.get(key);
+    if (!series) byLabels.set(key, (series = make()));
+    return series as S;
+  };
+  const nameOf = (m: unknown): string => (m as { name: string }).name;
   const local = (
     metric: "success" | "inferenceCount" | "execCount" | "pending",
     model: string,
     version: string,
   ): LocalSeries => {
     const m = metrics[metric];
-    const name = (m as unknown as { name: string }).name;
-    let byLabels = locals.get(name);
-    if (!byLabels) locals.set(name, (byLabels = new Map()));
-    const key = `${model}\u0000${version}`;
-    let series = byLabels.get(key);
-    if (!series) byLabels.set(key, (series = new LocalSeries(m.labels(model, version))));
-    return series;
+    return bound(nameOf(m), model, version, () => new LocalSeries(m.labels(model, version)));
   };
-  return { ...metrics, local };
+  const localHistogram = (
+    metric: "requestDuration" | "queueDuration" | "computeDuration" | "batchSize",
+    model: string,
+    version: string,
+  ): LocalHistogram => {
+    const m = metrics[metric];
+    const buckets = metric === "batchSize" ? BATCH : LATENCY_US;
+    return bound(nameOf(m), model, version, () => new LocalHistogram(m, { model, version }, buckets));
+  };
+  return { ...metrics, local, localHistogram };
 }

@@ -5,6 +5,8 @@
  */
 import type { InferenceMetrics } from "../metrics.js";
 import { type TensorData, type TensorMeta, datatypeOfOrt } from "../protocol/datatypes.js";
+import { ResponseJson } from "../protocol/response-json.js";
+import { AdaptiveExecutor } from "../runtime/adaptive-executor.js";
 import { DynamicBatcher } from "../runtime/batcher.js";
 import { type RunResult, SessionPool, type SessionInfo } from "../runtime/session-pool.js";
 import type { ModelArtifact, VersionSpec } from "../sources/types.js";
@@ -28,10 +30,10 @@ export function bindMeters(m: InferenceMetrics, model: string, version: string) 
     inferenceCount: m.local("inferenceCount", model, version),
     execCount: m.local("execCount", model, version),
     pending: m.local("pending", model, version),
-    requestDuration: m.requestDuration.labels(model, version),
-    queueDuration: m.queueDuration.labels(model, version),
-    computeDuration: m.computeDuration.labels(model, version),
-    batchSize: m.batchSize.labels(model, version),
+    requestDuration: m.localHistogram("requestDuration", model, version),
+    queueDuration: m.localHistogram("queueDuration", model, version),
+    computeDuration: m.localHistogram("computeDuration", model, version),
+    batchSize: m.localHistogram("batchSize", model, version),
   };
 }
 
@@ -47,6 +49,8 @@ export interface LoadOptions {
   /** CPU cores for this pod; divided among the instances for onnxruntime's intra-op threads. */
   readonly cpuLimit: number;
   readonly metrics: InferenceMetrics;
+  /** Told when the version leaves the event loop for the worker pool (inline runs over budget). */
+  readonly log: { warn(obj: object, msg: string): void };
 }
 
 function toMeta(m: SessionInfo["inputs"][number]): TensorMeta | undefined {
@@ -64,6 +68,10 @@ export function intraOpThreads(cpuLimit: number, instances: number): number {
   return Math.max(1, Math.floor(forInference / instances));
 }
 
+function budgetOf(config: ModelConfig): number | undefined {
+  return config.execution.mode === "auto" ? config.execution.inlineBudgetUs : undefined;
+}
+
 /** A model version that serves requests. */
 export class LoadedVersion {
   private inFlight = 0;
@@ -73,6 +81,8 @@ export class LoadedVersion {
   private readonly closed = new Promise<void>((resolve) => (this.markClosed = resolve));
   /** This version's metric series. */
   readonly meters: Meters;
+  /** Writes this version's JSON responses (names and fixed parts escaped once). */
+  readonly responseJson: ResponseJson;
   /** Input drift against training's baseline; undefined when the version has none. */
   readonly drift: DriftTracker | undefined;
 
@@ -85,11 +95,13 @@ export class LoadedVersion {
     readonly outputs: readonly TensorMeta[],
     readonly info: SessionInfo,
     private readonly pool: SessionPool,
+    private readonly executor: AdaptiveExecutor,
     private readonly batcher: DynamicBatcher | undefined,
     private readonly metrics: InferenceMetrics,
     drift: DriftTracker | undefined,
   ) {
     this.meters = bindMeters(metrics, name, String(version));
+    this.responseJson = new ResponseJson({ name, version });
     this.drift = drift;
   }
 
@@ -113,6 +125,29 @@ export class LoadedVersion {
       );
     }
     const meters = bindMeters(opts.metrics, opts.name, String(opts.spec.version));
+    const labels = { model: opts.name, version: String(opts.spec.version) };
+    let executor: AdaptiveExecutor;
+    try {
+      executor = await AdaptiveExecutor.open({
+        pool,
+        model: artifact,
+        execution: opts.config.execution,
+        device: opts.device,
+        maxBatchSize: opts.config.maxBatchSize,
+        onMoveToWorkers: (medianUs) => {
+          opts.metrics.executionInline.set(labels, 0);
+          opts.metrics.executionMoved.inc(labels);
+          opts.log.warn(
+            { ...labels, medianUs: Math.round(medianUs), budgetUs: budgetOf(opts.config) },
+            "inline runs exceed the budget; the model version moves to the worker pool",
+          );
+        },
+      });
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    opts.metrics.executionInline.set(labels, executor.mode === "inline" ? 1 : 0);
     const db = opts.config.dynamicBatching;
     const batcher = db
       ? new DynamicBatcher(
@@ -124,7 +159,7 @@ export class LoadedVersion {
             concurrency: instances,
           },
           (feeds) =>
-            pool.run(
+            executor.run(
               feeds,
               outputs.map((o) => o.name),
             ),
@@ -146,10 +181,26 @@ export class LoadedVersion {
       outputs,
       info,
       pool,
+      executor,
       batcher,
       opts.metrics,
       drift,
     );
+  }
+
+  /** Largest batch along dimension 0 (0: the model does not batch), for request validation. */
+  get maxBatchSize(): number {
+    return this.config.maxBatchSize;
+  }
+
+  /** Whether float inputs may hold NaN/±Infinity, for request validation. */
+  get allowNonFinite(): boolean {
+    return this.config.allowNonFinite;
+  }
+
+  /** Where executions run now, and the run cost measured at warmup (one row, in microseconds). */
+  get execution(): { readonly mode: "inline" | "workers"; readonly runUs: number } {
+    return { mode: this.executor.mode, runUs: this.executor.cost.oneUs };
   }
 
   /** True until the version is retired (swapped out or removed). */
@@ -168,7 +219,7 @@ export class LoadedVersion {
       this.observeDrift(feeds);
       if (this.batcher) return await this.batcher.submit(feeds, rows);
       const started = performance.now();
-      const result = await this.pool.run(feeds, fetches ?? this.outputs.map((o) => o.name));
+      const result = await this.executor.run(feeds, fetches ?? this.outputs.map((o) => o.name));
       this.meters.execCount.inc();
       this.meters.batchSize.observe(rows);
       this.meters.computeDuration.observe(result.computeUs);
@@ -183,9 +234,23 @@ export class LoadedVersion {
   private observeDrift(feeds: Record<string, TensorData>): void {
     const first = this.inputs[0];
     if (!this.drift || !first) return;
+    const numeric = (t: TensorData | undefined): t is TensorData =>
+      t !== undefined && !Array.isArray(t.data) && typeof t.data[0] !== "bigint";
     const t = feeds[first.name];
-    if (!t || t.dims.length !== 2 || Array.isArray(t.data) || typeof t.data[0] === "bigint") return;
-    this.drift.observe(t.data as ArrayLike<number>, t.dims[1] as number);
+    if (this.inputs.length === 1) {
+      if (numeric(t) && t.dims.length === 2) this.drift.observe(t.data as ArrayLike<number>, t.dims[1] as number);
+      return;
+    }
+    // One input per feature (the training service's export): gather the columns, by feature name, into rows.
+    const columns = this.drift.features.map((f) => feeds[f.name]);
+    const rows = columns[0]?.dims[0] ?? 0;
+    if (!columns.every((c) => numeric(c) && c.dims[0] === rows && c.data.length === rows)) return;
+    const width = columns.length;
+    const matrix = new Float64Array(rows * width);
+    columns.forEach((c, f) => {
+      for (let r = 0; r < rows; r++) matrix[r * width + f] = (c as TensorData).data[r] as number;
+    });
+    this.drift.observe(matrix, width);
   }
 
   /** Stops new requests; the workers close once in-flight requests have finished. Resolves when closed. */
@@ -198,7 +263,7 @@ export class LoadedVersion {
   private close(): Promise<void> {
     this.closing ??= (async () => {
       this.batcher?.drain(new Error(`model ${this.name} version ${this.version} unloaded`));
-      await this.pool.close();
+      await Promise.all([this.pool.close(), this.executor.close()]);
       this.markClosed();
     })();
     return this.closing;

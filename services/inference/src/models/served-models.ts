@@ -149,6 +149,7 @@ export class ServedModels {
           device: this.opts.device,
           cpuLimit: this.opts.cpuLimit,
           metrics: this.opts.metrics,
+          log: this.opts.log,
         });
         // The swap: one map assignment; requests already holding the old version finish on it.
         entry.versions.set(v.version, lv);
@@ -159,7 +160,14 @@ export class ServedModels {
         if (lv.info.fallbackReason)
           this.opts.log.warn({ ...labels, reason: lv.info.fallbackReason }, "running on CPU instead of CUDA");
         this.opts.log.info(
-          { ...labels, key: v.key, provider: lv.info.provider, swapped: current !== undefined },
+          {
+            ...labels,
+            key: v.key,
+            provider: lv.info.provider,
+            execution: lv.execution.mode,
+            runUs: Math.round(lv.execution.runUs),
+            swapped: current !== undefined,
+          },
           "model version loaded",
         );
         if (current) void current.retire();

@@ -8,6 +8,8 @@ export interface ServiceContext {
   readonly metrics: InferenceMetrics;
   /** Set by the server on SIGTERM: readiness fails and new inference requests get 503. */
   readonly state: { draining: boolean };
+  /** True when OpenTelemetry exports traces (Azure Monitor configured): inference requests become spans. */
+  readonly tracing: boolean;
   /** Largest accepted body, for messages. */
   readonly bodyLimit: number;
 }

@@ -8,18 +8,21 @@ import { InferenceError, unavailable } from "../errors.js";
 import type { LoadedVersion } from "../models/loaded-version.js";
 import { cloneFeeds, outputsAgree } from "../models/shadow.js";
 import type { TensorData } from "../protocol/datatypes.js";
-import { type InferRequestBody, decodeRequest, encodeResponse } from "../protocol/inference.js";
+import { encodeBinary } from "../protocol/codec.js";
+import { type InferRequestBody, decodeRequest } from "../protocol/inference.js";
 import { inferRequestSchema, modelParams } from "../protocol/schemas.js";
 import { binaryTail } from "./body.js";
 import type { ServiceContext } from "./context.js";
 
 type Params = { name: string; version?: string };
 
+const JSON_TYPE = "application/json; charset=utf-8";
+
 /** Registers the inference routes; `bodyLimit` applies to them (binary payloads can be large). */
 export async function inferPlugin(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
   const m = ctx.metrics;
-  // A no-op unless Azure Monitor (OpenTelemetry) is configured; then every inference is a span.
-  const tracer = trace.getTracer("ai-platform-inference");
+  // Only with Azure Monitor (OpenTelemetry) configured is every inference a span; otherwise not even a no-op one.
+  const tracer = ctx.tracing ? trace.getTracer("ai-platform-inference") : undefined;
 
   const shadowRun = (
     primary: LoadedVersion,
@@ -46,16 +49,11 @@ export async function inferPlugin(app: FastifyInstance, ctx: ServiceContext): Pr
     const lv = route.primary;
     const meters = lv.meters;
     meters.pending.inc();
-    const span = tracer.startSpan("infer", {
+    const span = tracer?.startSpan("infer", {
       attributes: { "model.name": lv.name, "model.version": lv.version, "request.id": request.id },
     });
     try {
-      const decoded = decodeRequest(body, binaryTail(request), {
-        inputs: lv.inputs,
-        outputs: lv.outputs,
-        maxBatchSize: lv.config.maxBatchSize,
-        allowNonFinite: lv.config.allowNonFinite,
-      });
+      const decoded = decodeRequest(body, binaryTail(request), lv);
       const shadowFeeds = route.shadow ? cloneFeeds(decoded.feeds) : undefined;
       let result;
       try {
@@ -75,22 +73,27 @@ export async function inferPlugin(app: FastifyInstance, ctx: ServiceContext): Pr
       meters.inferenceCount.inc(decoded.rows);
       meters.queueDuration.observe(result.queueUs);
       if (route.shadow && shadowFeeds) shadowRun(lv, route.shadow, shadowFeeds, decoded.rows, result.outputs);
-      const encoded = encodeResponse(lv, body.id, decoded.outputs, result.outputs);
+      const binary: Buffer[] = [];
+      const text = lv.responseJson.write(body.id, decoded.outputs, result.outputs, (name) => {
+        const bytes = encodeBinary(result.outputs[name] as TensorData);
+        binary.push(bytes);
+        return bytes.length;
+      });
       meters.requestDuration.observe((performance.now() - started) * 1000);
-      if (encoded.binary.length === 0) return encoded.json;
-      const json = Buffer.from(JSON.stringify(encoded.json), "utf8");
+      if (binary.length === 0) return reply.type(JSON_TYPE).send(text);
+      const json = Buffer.from(text, "utf8");
       return reply
         .header("inference-header-content-length", json.length)
         .type("application/octet-stream")
-        .send(Buffer.concat([json, ...encoded.binary]));
+        .send(Buffer.concat([json, ...binary]));
     } catch (error) {
       const status = error instanceof InferenceError ? error.statusCode : 500;
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-      span.setAttribute("http.response.status_code", status);
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      span?.setAttribute("http.response.status_code", status);
       (status === 503 || status < 500 ? meters.rejected : meters.backend).inc();
       throw error;
     } finally {
-      span.end();
+      span?.end();
       meters.pending.dec();
     }
   };

@@ -9,6 +9,17 @@ import type { TensorData } from "../protocol/datatypes.js";
 
 const WORKER = fileURLToPath(new URL("../worker/session-worker.mjs", import.meta.url));
 
+/**
+ * The run cost measured on zeros (lower quartile of several runs): one row, and `rows` rows where every input has a batch dimension
+ * (`elements` counts the input elements of each run).
+ */
+export interface RunCost {
+  readonly oneUs: number;
+  readonly oneElements: number;
+  readonly manyUs?: number;
+  readonly manyElements?: number;
+}
+
 /** What onnxruntime reports about one model input or output. */
 export interface OrtValueMetadata {
   readonly name: string;
@@ -107,10 +118,10 @@ class Slot {
     this.worker.on("exit", (code: number) => onExit(this, code));
   }
 
-  control(op: "meta" | "warmup"): Promise<unknown> {
+  control(op: "meta" | "warmup" | "measure", rows?: number): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.outstanding.push({ control: true, resolve, reject });
-      this.worker.postMessage({ op });
+      this.worker.postMessage({ op, rows });
     });
   }
 }
@@ -290,6 +301,11 @@ export class SessionPool {
     this.spawn();
     if (this.waiting.length > 0 && !this.flushScheduled) this.flush();
   };
+
+  /** Measures the run cost on one worker (with no traffic yet: it runs between requests otherwise). */
+  async measure(rows: number): Promise<RunCost> {
+    return (await (this.slots[0] as Slot).control("measure", rows)) as RunCost;
+  }
 
   /** Requests waiting for a worker. */
   get queueSize(): number {

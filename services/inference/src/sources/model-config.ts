@@ -9,6 +9,19 @@ export type VersionPolicy =
   | { readonly kind: "all" }
   | { readonly kind: "specific"; readonly versions: readonly number[] };
 
+/**
+ * Where a model's executions run. `auto` (the default) measures the run cost at warmup: a model estimated under
+ * `inlineBudgetUs` per execution runs on the event loop (no worker hop) and moves to the worker pool if its inline
+ * runs average over the budget in production; `inline` always runs on the event loop; `workers` never does.
+ */
+export type ExecutionConfig =
+  | { readonly mode: "auto"; readonly inlineBudgetUs: number }
+  | { readonly mode: "inline" }
+  | { readonly mode: "workers" };
+
+/** Default inline budget per execution: well under a millisecond of event-loop time, several times a tiny model's run. */
+export const DEFAULT_INLINE_BUDGET_US = 100;
+
 /** Resolved configuration of one model. */
 export interface ModelConfig {
   /** Largest batch along dimension 0; 0 = the model does not batch (no dynamic batching). Default 0. */
@@ -32,6 +45,8 @@ export interface ModelConfig {
   readonly shadow: { readonly version: number } | undefined;
   /** Requests allowed to wait for a worker when not batching. Default 1024. */
   readonly maxQueueSize: number;
+  /** Inline on the event loop or on worker threads. Default `auto` with a 100 µs budget. */
+  readonly execution: ExecutionConfig;
 }
 
 /** The configuration of a model without a config file. */
@@ -44,6 +59,7 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = Object.freeze({
   canary: undefined,
   shadow: undefined,
   maxQueueSize: 1024,
+  execution: Object.freeze({ mode: "auto", inlineBudgetUs: DEFAULT_INLINE_BUDGET_US }) as ExecutionConfig,
 });
 
 type Obj = Record<string, unknown>;
@@ -73,6 +89,7 @@ export function parseModelConfig(model: string, raw: unknown): ModelConfig {
     "canary",
     "shadow",
     "max_queue_size",
+    "execution",
     "input",
     "output",
   ];
@@ -145,6 +162,8 @@ export function parseModelConfig(model: string, raw: unknown): ModelConfig {
   if (raw.allow_non_finite !== undefined && typeof raw.allow_non_finite !== "boolean")
     problems.push("allow_non_finite must be a boolean");
 
+  const execution = parseExecution(raw.execution, problems);
+
   if (problems.length > 0) throw new Error(`${model}/config.json: ${problems.join("; ")}`);
   return Object.freeze({
     maxBatchSize,
@@ -155,7 +174,29 @@ export function parseModelConfig(model: string, raw: unknown): ModelConfig {
     canary,
     shadow,
     maxQueueSize: int(raw.max_queue_size, "max_queue_size", 1, 1024),
+    execution,
   });
+}
+
+/** `execution: {mode: "auto" | "inline" | "workers", inline_budget_us?: integer >= 1 (auto only)}`. */
+function parseExecution(raw: unknown, problems: string[]): ExecutionConfig {
+  if (raw === undefined) return DEFAULT_MODEL_CONFIG.execution;
+  const mode = isObj(raw) ? (raw.mode ?? "auto") : undefined;
+  if (!isObj(raw) || (mode !== "auto" && mode !== "inline" && mode !== "workers")) {
+    problems.push('execution must be {mode: "auto" | "inline" | "workers", inline_budget_us?: integer}');
+    return DEFAULT_MODEL_CONFIG.execution;
+  }
+  for (const k of Object.keys(raw))
+    if (k !== "mode" && k !== "inline_budget_us") problems.push(`unknown field "execution.${k}"`);
+  const budget = raw.inline_budget_us;
+  if (mode !== "auto") {
+    if (budget !== undefined) problems.push(`execution.inline_budget_us applies to mode "auto" only`);
+    return Object.freeze({ mode });
+  }
+  if (budget !== undefined && (typeof budget !== "number" || !Number.isInteger(budget) || budget < 1))
+    problems.push("execution.inline_budget_us must be an integer >= 1");
+  const inlineBudgetUs = typeof budget === "number" && Number.isInteger(budget) && budget >= 1 ? budget : undefined;
+  return Object.freeze({ mode, inlineBudgetUs: inlineBudgetUs ?? DEFAULT_INLINE_BUDGET_US });
 }
 
 /** The versions a policy serves out of those available (ascending), plus canary/shadow versions that exist. */

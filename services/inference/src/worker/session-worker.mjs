@@ -1,29 +1,29 @@
-// One onnxruntime InferenceSession per worker thread (serving.md §0.1: session.run() blocks its thread).
+// One onnxruntime InferenceSession per worker thread (session.run() blocks its thread; see docs/inference.md).
 // Plain JavaScript on purpose: worker threads do not inherit tsx's in-process loader (the CLI registers
 // tsx through its API), so this entry needs no TypeScript loader under vitest, tsx or `node --import tsx`.
-import { readFile } from "node:fs/promises";
 import { parentPort, workerData } from "node:worker_threads";
-import * as ort from "onnxruntime-node";
+import {
+  createSession,
+  fromOrtResults,
+  hasDynamicRows,
+  sessionOptions,
+  toOrtFeeds,
+  zeroFeeds,
+} from "../runtime/ort-tensors.mjs";
 
 /** @type {{ modelPath?: string; modelBytes?: Uint8Array; intraOpNumThreads: number; device: "cpu" | "cuda" }} */
 const options = workerData;
 
-async function createSession() {
-  const bytes = options.modelBytes ?? new Uint8Array(await readFile(/** @type {string} */ (options.modelPath)));
-  const base = {
-    intraOpNumThreads: options.intraOpNumThreads,
-    interOpNumThreads: 1,
-    executionMode: "sequential",
-    graphOptimizationLevel: "all",
-    // Idle intra-op threads sleep instead of spinning: the pod's cores are shared with the HTTP thread.
-    extra: { session: { intra_op: { allow_spinning: "0" } } },
-  };
+async function open() {
+  const model = options.modelBytes
+    ? { bytes: options.modelBytes }
+    : { path: /** @type {string} */ (options.modelPath) };
   if (options.device === "cuda") {
     try {
-      const session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ["cuda", "cpu"] });
+      const session = await createSession(model, sessionOptions(options.intraOpNumThreads, ["cuda", "cpu"]));
       return { session, provider: "cuda", fallbackReason: undefined };
     } catch (error) {
-      const session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ["cpu"] });
+      const session = await createSession(model, sessionOptions(options.intraOpNumThreads, ["cpu"]));
       return {
         session,
         provider: "cpu",
@@ -31,64 +31,36 @@ async function createSession() {
       };
     }
   }
-  const session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ["cpu"] });
+  const session = await createSession(model, sessionOptions(options.intraOpNumThreads, ["cpu"]));
   return { session, provider: "cpu", fallbackReason: undefined };
 }
 
-/**
- * A float16 tensor from raw IEEE 754 half bits. Where `Float16Array` exists (Node 24), onnxruntime-common wraps a
- * Uint16Array in a Float16Array, which the 1.30 native binding cannot read ("not enough space: expected N, got 0"),
- * so the tensor keeps exposing the bits it was given. Without `Float16Array` the constructor keeps them anyway.
- */
-function float16Tensor(bits, dims) {
-  const tensor = new ort.Tensor("float16", bits, dims);
-  if (!(tensor.data instanceof Uint16Array)) Object.defineProperty(tensor, "data", { value: bits });
-  return tensor;
-}
-
-/** A float16 output's half bits: a Uint16Array view of the Float16Array onnxruntime returns where that type exists. */
-function float16Bits(data) {
-  return data instanceof Uint16Array ? data : new Uint16Array(data.buffer, data.byteOffset, data.length);
-}
-
-const loaded = createSession();
+const loaded = open();
 // A failed load rejects every task with the load error; keep the rejection from being reported as unhandled.
 loaded.catch(() => undefined);
 
-function zeros(meta) {
-  const dims = (meta.shape ?? []).map((d) => (typeof d === "number" && d > 0 ? d : 1));
-  const n = dims.reduce((a, b) => a * b, 1);
-  switch (meta.type) {
-    case "string":
-      return new ort.Tensor("string", new Array(n).fill(""), dims);
-    case "bool":
-      return new ort.Tensor("bool", new Uint8Array(n), dims);
-    case "int64":
-      return new ort.Tensor("int64", new BigInt64Array(n), dims);
-    case "uint64":
-      return new ort.Tensor("uint64", new BigUint64Array(n), dims);
-    case "float16":
-      return float16Tensor(new Uint16Array(n), dims);
-    default: {
-      const Ctor = {
-        float32: Float32Array,
-        float64: Float64Array,
-        int32: Int32Array,
-        int16: Int16Array,
-        int8: Int8Array,
-        uint32: Uint32Array,
-        uint16: Uint16Array,
-        uint8: Uint8Array,
-      }[meta.type];
-      return new ort.Tensor(meta.type, new Ctor(n), dims);
-    }
+/**
+ * The lower-quartile time of `times` runs of `feeds`, in microseconds, after three untimed runs: on a busy machine
+ * the slow samples measure the other processes, the fast ones the model.
+ */
+async function runCostUs(session, feeds, times) {
+  const ort = toOrtFeeds(feeds);
+  for (let i = 0; i < 3; i++) await session.run(ort);
+  const us = [];
+  for (let i = 0; i < times; i++) {
+    const started = process.hrtime.bigint();
+    await session.run(ort);
+    us.push(Number(process.hrtime.bigint() - started) / 1000);
   }
+  us.sort((a, b) => a - b);
+  return us[Math.floor(us.length / 4)];
 }
 
 /**
- * Handles one message: `meta` (signature + provider), `warmup` (one run on zeros), `run` (feeds → outputs) or
- * `runMany` (several requests that queued together). The reply is the result; a failure of the whole message (the
- * model did not load, a `run` failed) is `{ failed: message }`, a failed request inside `runMany` is `{ error }`.
+ * Handles one message: `meta` (signature + provider), `warmup` (one run on zeros), `measure` (the run cost on one
+ * row and on `rows` rows), `run` (feeds → outputs) or `runMany` (several requests that queued together). The reply
+ * is the result; a failure of the whole message (the model did not load, a `run` failed) is `{ failed: message }`,
+ * a failed request inside `runMany` is `{ error }`.
  */
 async function handle(task, transfer) {
   const { session, provider, fallbackReason } = await loaded;
@@ -109,10 +81,16 @@ async function handle(task, transfer) {
     return { inputs: session.inputMetadata, outputs: session.outputMetadata, provider, fallbackReason };
   }
   if (task.op === "warmup") {
-    const feeds = {};
-    for (const m of session.inputMetadata) feeds[m.name] = zeros(m);
-    await session.run(feeds);
+    await session.run(toOrtFeeds(zeroFeeds(session.inputMetadata).feeds));
     return { ok: true };
+  }
+  if (task.op === "measure") {
+    const one = zeroFeeds(session.inputMetadata, 1);
+    const oneUs = await runCostUs(session, one.feeds, 16);
+    if (!hasDynamicRows(session.inputMetadata) || task.rows <= 1) return { oneUs, oneElements: one.elements };
+    const many = zeroFeeds(session.inputMetadata, task.rows);
+    const manyUs = await runCostUs(session, many.feeds, 8);
+    return { oneUs, oneElements: one.elements, manyUs, manyElements: many.elements };
   }
   throw new Error(`unknown operation ${String(task.op)}`);
 }
@@ -146,19 +124,13 @@ port.on("message", (task) => {
 });
 
 async function runOne(session, task, transfer) {
-  const feeds = {};
-  for (const name in task.feeds) {
-    const t = task.feeds[name];
-    feeds[name] = t.type === "float16" ? float16Tensor(t.data, t.dims) : new ort.Tensor(t.type, t.data, t.dims);
-  }
+  const feeds = toOrtFeeds(task.feeds);
   const started = process.hrtime.bigint();
   const results = task.fetches ? await session.run(feeds, task.fetches) : await session.run(feeds);
   const computeUs = Number(process.hrtime.bigint() - started) / 1000;
-  const outputs = {};
-  for (const name in results) {
-    const t = results[name];
-    const data = t.type === "float16" ? float16Bits(t.data) : t.data;
-    outputs[name] = { type: t.type, dims: t.dims, data };
+  const outputs = fromOrtResults(results);
+  for (const name in outputs) {
+    const data = outputs[name].data;
     // Large outputs move without a copy; below 64 KiB copying is cheaper than detaching the buffer.
     if (!Array.isArray(data) && data.byteLength >= 65536 && data.byteLength === data.buffer.byteLength)
       transfer.push(data.buffer);
