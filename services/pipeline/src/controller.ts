@@ -29,6 +29,8 @@ export interface ControllerOptions {
   holder?: string;
   /** How long a lease lasts without renewal. Default 5 minutes (longer than one pass, training included). */
   leaseMs?: number;
+  /** Decisions one pass may take for one model. Default 8 (a pass normally stops at a canary step that must wait). */
+  decisionsPerPass?: number;
   /** Default: fresh metrics in their own registry. */
   metrics?: PipelineMetrics;
   /** Structured log lines. Default: none. */
@@ -36,9 +38,6 @@ export interface ControllerOptions {
   /** Trains a candidate. Default: `trainModel` of `@ai-platform/training`, in this process. */
   train?: (conn: PlatformConnection, opts: Training.TrainOptions) => Promise<{ version: { version: number } }>;
 }
-
-/** Upper bound on decisions in one pass for one model (a pass normally stops at a canary step that must wait). */
-const maxDecisionsPerPass = 8;
 
 /** Runs every model's pipeline policy; see the module comment. */
 export class PipelineController {
@@ -103,13 +102,14 @@ export class PipelineController {
       });
     }
     if (!doc.paused) {
-      for (let i = 0; i < maxDecisionsPerPass; i++) {
+      for (let i = 0; i < (this.opts.decisionsPerPass ?? 8); i++) {
         const next = await runStep(ctx, doc);
         if (!next) break;
         doc = next;
       }
     }
-    doc = await this.markStuck(doc, policy, now);
+    // A pass may also have written bookkeeping (drift window, schedule) without a decision: read what is stored.
+    doc = await this.markStuck((await this.store.get(name)) ?? doc, policy, now);
     this.observe(name, doc, policy);
     return doc;
   }

@@ -3,7 +3,7 @@
  * requests, error rate, p99 latency and shadow disagreement; the policy's thresholds decide.
  */
 import type { PipelinePolicy } from "./policy.js";
-import type { VersionSignals } from "./signals.js";
+import { bucketBound, type VersionSignals } from "./signals.js";
 import type { StepBaseline } from "./state.js";
 
 /** The verdict on a step: abort, wait longer, or done. */
@@ -33,15 +33,16 @@ const growth = (now: number, before: number): number => (now >= before ? now - b
  * histogram's unit); undefined without observations.
  */
 export function quantileOf(
-  now: readonly [number, number][],
-  before: readonly [number, number][],
+  now: readonly [string, number][],
+  before: readonly [string, number][],
   q: number,
 ): number | undefined {
   const base = new Map(before);
   const counts = now.map(([le, c]) => [le, growth(c, base.get(le) ?? 0)] as const);
   const total = counts.at(-1)?.[1] ?? 0;
   if (total <= 0) return undefined;
-  return counts.find(([, c]) => c >= q * total)?.[0];
+  const le = counts.find(([, c]) => c >= q * total)?.[0];
+  return le === undefined ? undefined : bucketBound(le);
 }
 
 /** Judges the current step from the candidate's signals, the step's baseline and how long it has run. */

@@ -15,8 +15,11 @@ export interface VersionSignals {
   /** Rows inferred (a batch of n counts n): the drift histograms' sample size. */
   rows: number;
   loadFailures: number;
-  /** `nv_inference_request_duration_us` as cumulative `[upper bound µs, count]` pairs, ascending. */
-  latencyBuckets: [number, number][];
+  /**
+   * `nv_inference_request_duration_us` as cumulative `[le, count]` pairs, ascending; `le` stays the exposition's
+   * text ("+Inf" included) so the pairs survive a JSON round trip in the pipeline document.
+   */
+  latencyBuckets: [string, number][];
   /** Shadow comparisons where this version was the challenger, by result. */
   shadow: { agree: number; disagree: number; error: number };
   /** PSI per feature of the inputs this version served versus its training baseline. */
@@ -29,8 +32,13 @@ export type ServingSignals = Map<number, VersionSignals>;
 /** A source of a model's serving signals (scraped replicas locally; tests can pass another reader). */
 export type SignalSource = (model: string) => Promise<ServingSignals>;
 
-type Sample = { labels?: Record<string, string>; value?: string; buckets?: Record<string, string> };
+type Sample = { labels?: Record<string, string>; value?: string };
 type Family = { name: string; type: string; metrics: Sample[] };
+
+/** The upper bound of a histogram bucket's `le` label. */
+export function bucketBound(le: string): number {
+  return le === "+Inf" ? Number.POSITIVE_INFINITY : Number(le);
+}
 
 function empty(): VersionSignals {
   return {
@@ -46,7 +54,10 @@ function empty(): VersionSignals {
 
 /** Adds one replica's exposition text for `model` into `into`. */
 export function addExposition(into: ServingSignals, model: string, text: string): void {
-  const families = parsePrometheusTextFormat(text) as Family[];
+  // The parser folds every series of a histogram into one (labels lost); without the TYPE line each `_bucket`
+  // sample keeps its labels, `le` included.
+  const untypedHistograms = text.replace(/^# TYPE \S+ histogram$/gm, "");
+  const families = parsePrometheusTextFormat(untypedHistograms) as Family[];
   const at = (labels: Record<string, string> | undefined, key = "version"): VersionSignals | undefined => {
     if (labels?.model !== model) return undefined;
     const v = Number(labels[key]);
@@ -79,15 +90,13 @@ export function addExposition(into: ServingSignals, model: string, text: string)
           if (s) s.loadFailures += value;
           break;
         }
-        case "nv_inference_request_duration_us": {
+        case "nv_inference_request_duration_us_bucket": {
           const s = at(m.labels);
-          if (!s) break;
+          const le = m.labels?.le;
+          if (!s || le === undefined) break;
           const merged = new Map(s.latencyBuckets);
-          for (const [le, count] of Object.entries(m.buckets ?? {})) {
-            const bound = le === "+Inf" ? Number.POSITIVE_INFINITY : Number(le);
-            merged.set(bound, (merged.get(bound) ?? 0) + Number(count));
-          }
-          s.latencyBuckets = [...merged].sort((a, b) => a[0] - b[0]);
+          merged.set(le, (merged.get(le) ?? 0) + value);
+          s.latencyBuckets = [...merged].sort((a, b) => bucketBound(a[0]) - bucketBound(b[0]));
           break;
         }
         case "inference_shadow_comparisons_total": {

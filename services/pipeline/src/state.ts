@@ -21,7 +21,7 @@ export interface StepBaseline {
   agree: number;
   disagree: number;
   shadowErrors: number;
-  latencyBuckets: [number, number][];
+  latencyBuckets: [string, number][];
 }
 
 interface RunBase {
