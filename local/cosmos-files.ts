@@ -1,54 +1,100 @@
 /**
- * Cosmos snapshots on disk: one `<database>.json` per database under `.platform/cosmos/`, each replaced atomically.
+ * The durable Cosmos emulator's files under `.platform/cosmos/`: `state.json`, the last compaction (every database,
+ * with the journal generation it was taken at), and `journal.log` (see `cosmos-journal.ts`), the changes since.
+ * Databases saved by older versions as one `<database>.json` each are still read, and replaced by `state.json` at
+ * the first compaction.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { z } from "zod";
 import { CorruptDataError } from "./errors";
 import { writeFileAtomic } from "./files";
 import { parseDatabaseSnapshot, type DatabaseSnapshot } from "./cosmos-snapshot";
 
-/** The file a database's snapshot lives in; the id is URI-encoded so any Cosmos id is a safe file name. */
+/** The snapshot file (compacted state) in the Cosmos directory. */
+export const stateFileName = "state.json";
+/** The journal file in the Cosmos directory. */
+export const journalFileName = "journal.log";
+
+/** The `format` marker of `state.json`. */
+export const stateFormat = "ai-platform.cosmos-state";
+
+/** The content of `state.json`. */
+export interface CosmosState {
+  format: typeof stateFormat;
+  version: 1;
+  /** The journal generation that continues this state. */
+  generation: number;
+  databases: DatabaseSnapshot[];
+}
+
+const stateSchema = z.object({
+  format: z.literal(stateFormat),
+  version: z.literal(1),
+  generation: z.number().int().nonnegative(),
+  databases: z.array(z.unknown()),
+});
+
+/** The file a database's snapshot lived in before `state.json`; the id is URI-encoded. */
 export function snapshotFileName(databaseId: string): string {
   return `${encodeURIComponent(databaseId)}.json`;
 }
 
-/**
- * Reads every snapshot under `dir` (none if it does not exist). A file that is not valid JSON or not a snapshot
- * throws `CorruptDataError` naming it; nothing is deleted. `dataDir` is named in the hint to reset.
- */
-export function loadSnapshots(dir: string, dataDir: string): DatabaseSnapshot[] {
-  if (!existsSync(dir)) return [];
-  const files = readdirSync(dir)
-    .filter((name) => name.endsWith(".json") && !name.startsWith("."))
+function legacyFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".json") && !name.startsWith(".") && name !== stateFileName)
     .sort();
-  return files.map((name) => {
+}
+
+function parseFile<T>(file: string, dataDir: string, parse: (value: unknown) => T): T {
+  try {
+    return parse(JSON.parse(readFileSync(file, "utf8")));
+  } catch (error) {
+    throw new CorruptDataError(file, (error as Error).message, dataDir);
+  }
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `${issue && issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue?.message ?? "invalid"}`;
+}
+
+/**
+ * Reads the compacted state under `dir`: `state.json`, else the older per-database files (generation 0), else
+ * nothing. A file that does not parse throws `CorruptDataError` naming it (and `dataDir` in the reset hint); nothing
+ * is deleted.
+ */
+export function loadState(dir: string, dataDir: string): { generation: number; databases: DatabaseSnapshot[] } {
+  if (!existsSync(dir)) return { generation: 0, databases: [] };
+  const stateFile = join(dir, stateFileName);
+  if (existsSync(stateFile)) {
+    return parseFile(stateFile, dataDir, (value) => {
+      const result = stateSchema.safeParse(value);
+      if (!result.success) throw new Error(describeIssue(result.error));
+      const databases = result.data.databases.map((db, i) => {
+        try {
+          return parseDatabaseSnapshot(db);
+        } catch (error) {
+          throw new Error(`databases.${i}.${(error as Error).message}`, { cause: error });
+        }
+      });
+      return { generation: result.data.generation, databases };
+    });
+  }
+  const databases = legacyFiles(dir).map((name) => {
     const file = join(dir, name);
-    let snapshot: DatabaseSnapshot;
-    try {
-      snapshot = parseDatabaseSnapshot(JSON.parse(readFileSync(file, "utf8")));
-    } catch (error) {
-      throw new CorruptDataError(file, (error as Error).message, dataDir);
-    }
+    const snapshot = parseFile(file, dataDir, parseDatabaseSnapshot);
     if (name !== snapshotFileName(snapshot.resource.id)) {
       throw new CorruptDataError(file, `holds database "${snapshot.resource.id}", not the one its name says`, dataDir);
     }
     return snapshot;
   });
+  return { generation: 0, databases };
 }
 
-/**
- * Writes one file per database atomically, then removes files of databases that no longer exist.
- * Note: each file is atomic on its own; the platform keeps all its containers in one database, so one file.
- */
-export function saveSnapshots(dir: string, snapshots: readonly DatabaseSnapshot[]): void {
-  mkdirSync(dir, { recursive: true });
-  const keep = new Set<string>();
-  for (const snapshot of snapshots) {
-    const name = snapshotFileName(snapshot.resource.id);
-    keep.add(name);
-    writeFileAtomic(join(dir, name), JSON.stringify(snapshot));
-  }
-  for (const name of readdirSync(dir)) {
-    if (name.endsWith(".json") && !name.startsWith(".") && !keep.has(name)) rmSync(join(dir, name));
-  }
+/** Replaces `state.json` atomically (flushed to disk), then removes the older per-database files. */
+export function saveState(dir: string, generation: number, databases: readonly DatabaseSnapshot[]): void {
+  const state: CosmosState = { format: stateFormat, version: 1, generation, databases: [...databases] };
+  writeFileAtomic(join(dir, stateFileName), JSON.stringify(state));
+  for (const name of legacyFiles(dir)) rmSync(join(dir, name));
 }

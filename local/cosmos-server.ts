@@ -1,8 +1,9 @@
 /**
  * The local Cosmos DB emulator: @vercel/cosmosdb-server's account and routes behind our own HTTPS listener. In
- * memory for tests and benchmarks (`startCosmosEmulator`); durable for `npm start` (`startPersistentCosmos`):
- * restored from `.platform/cosmos/*.json` before the first request and saved back shortly after every write and on
- * stop. Tests therefore exercise the very server `npm start` runs.
+ * memory for tests and benchmarks (`startCosmosEmulator`); durable for `npm start` (`startPersistentCosmos`): every
+ * change goes to a write-ahead journal that is on disk before the request is answered (`cosmos-journal.ts`), the
+ * journal is compacted into `state.json`, and both are read back before the first request. Tests therefore exercise
+ * the very server `npm start` runs.
  *
  * Why not the library's own `createHttpsServer`: it hides its in-memory account in a closure, and a faithful
  * snapshot (ETags, `_rid`s, `_ts` kept) needs that account. The request handling below
@@ -10,14 +11,17 @@
  * library's own.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import * as https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { assertEmulatorAccount, exportAccount, importAccount, type EmulatorAccount } from "./cosmos-snapshot";
-import { loadSnapshots, saveSnapshots } from "./cosmos-files";
+import { journalFileName, loadState, saveState, stateFileName } from "./cosmos-files";
+import { applyChanges, recordChanges } from "./cosmos-changes";
+import { JournalWriter, readJournal } from "./cosmos-journal";
+import { CorruptDataError } from "./errors";
 
 /**
  * The Cosmos DB emulator's well-known master key. The local server accepts any key; the SDK still signs requests
@@ -46,24 +50,30 @@ export interface CosmosEmulatorOptions {
 
 /** Options of {@link startPersistentCosmos}. */
 export interface PersistentCosmosOptions extends CosmosEmulatorOptions {
-  /** Directory of the snapshot files; read before listening, written after writes. */
+  /** Directory of `state.json` and `journal.log`; read before listening, appended to on every write. */
   snapshotDir: string;
-  /** The data directory, named in the reset hint of a corrupted-snapshot error. Defaults to `snapshotDir`. */
+  /** The data directory, named in the reset hint of a corrupted-file error. Defaults to `snapshotDir`. */
   dataDir?: string;
   /**
-   * How long after a write the snapshot is saved, in ms. Defaults to 250: a burst of writes (a dataset ingest)
-   * becomes one save, and a crash loses at most that long of writes.
+   * fdatasync each group commit before answering (default true): an acknowledged write survives `kill -9` and power
+   * loss. `false` keeps only `kill -9` safety (the page cache) and exists to measure what fsync costs.
    */
-  saveDelayMs?: number;
-  /** Called when a background save fails (the next write retries). Defaults to printing to stderr. */
-  onSaveError?: (error: Error) => void;
+  fsync?: boolean;
+  /** The journal size at which it is compacted into `state.json`, bytes. Default 64 MiB. */
+  compactBytes?: number;
+  /** Called when a journal write fails (every later request then gets a 503). Defaults to printing to stderr. */
+  onJournalError?: (error: Error) => void;
 }
 
-/** A running persistent emulator: the `CosmosEmulator` shape plus explicit saving. */
+/** A running persistent emulator: the `CosmosEmulator` shape plus explicit compaction. */
 export interface PersistentCosmos extends CosmosEmulator {
   /** How many databases were restored from disk at start (0 on a fresh data directory). */
   restoredDatabases: number;
-  /** Saves the current state now (waits for a save in progress). */
+  /** Journal commits replayed at start (written after the last compaction, e.g. before a crash). */
+  replayedCommits: number;
+  /** Bytes of a torn last journal line dropped at start (a write that was never acknowledged). */
+  droppedTornBytes: number;
+  /** Compacts now: writes `state.json` and starts an empty journal (waits for pending commits). */
   save(): Promise<void>;
 }
 
@@ -89,20 +99,13 @@ function loadLibrary(): Library {
   };
 }
 
-function isQuery(req: IncomingMessage): boolean {
-  const header = req.headers["x-ms-documentdb-isquery"];
-  const flag = Array.isArray(header)
-    ? header.some((h) => h.toLowerCase() === "true")
-    : header?.toLowerCase() === "true";
-  return flag || req.headers["content-type"] === "application/query+json";
-}
-
-/** Whether a request may change state: everything but reads and queries. */
-function isWrite(req: IncomingMessage): boolean {
-  return req.method !== "GET" && req.method !== "HEAD" && !(req.method === "POST" && isQuery(req));
-}
-
-async function handle(lib: Library, account: unknown, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  lib: Library,
+  account: unknown,
+  req: IncomingMessage,
+  res: ServerResponse,
+  durable: () => Promise<void>,
+): Promise<void> {
   const route = lib.route(req);
   let body: Record<string, unknown>;
   if (route) {
@@ -128,12 +131,23 @@ async function handle(lib: Library, account: unknown, req: IncomingMessage, res:
     if (req.headers["if-none-match"]) res.statusCode = 304;
     res.setHeader("etag", "1");
   }
+  // Answer only once what this request changed (and anything it could have read) is in the journal on disk.
+  try {
+    await durable();
+  } catch (error) {
+    res.statusCode = 503;
+    body = {
+      code: "ServiceUnavailable",
+      message: `the emulator could not journal writes: ${(error as Error).message}`,
+    };
+  }
   res.end(JSON.stringify(body));
 }
 
 /**
- * Starts the emulator on 127.0.0.1 with the state saved under `snapshotDir`. A corrupted snapshot throws
- * `CorruptDataError` before anything listens; nothing is ever deleted here.
+ * Starts the emulator on 127.0.0.1 with the state under `snapshotDir`: `state.json` restored, then the journal
+ * replayed (a torn last line dropped). A corrupted file throws `CorruptDataError` before anything listens; nothing is
+ * ever deleted here.
  */
 export function startPersistentCosmos(opts: PersistentCosmosOptions): Promise<PersistentCosmos> {
   return startCosmosServer(opts);
@@ -141,7 +155,7 @@ export function startPersistentCosmos(opts: PersistentCosmosOptions): Promise<Pe
 
 /**
  * Starts an in-memory Cosmos DB emulator on 127.0.0.1 (HTTPS, self-signed certificate): the same server as
- * {@link startPersistentCosmos}, without a snapshot directory. Data lives until `stop()`.
+ * {@link startPersistentCosmos}, without a data directory. Data lives until `stop()`.
  */
 export function startCosmosEmulator(opts: CosmosEmulatorOptions = {}): Promise<CosmosEmulator> {
   return startCosmosServer(opts);
@@ -150,50 +164,43 @@ export function startCosmosEmulator(opts: CosmosEmulatorOptions = {}): Promise<C
 async function startCosmosServer(
   opts: CosmosEmulatorOptions & Partial<PersistentCosmosOptions>,
 ): Promise<PersistentCosmos> {
-  const snapshotDir = opts.snapshotDir;
-  const snapshots = snapshotDir === undefined ? [] : loadSnapshots(snapshotDir, opts.dataDir ?? snapshotDir);
-  const lib = loadLibrary();
-  const saveDelayMs = opts.saveDelayMs ?? 250;
-  const onSaveError = opts.onSaveError ?? ((e: Error) => console.error(`cosmos snapshot: ${e.message}`));
-  let account: EmulatorAccount | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let saving: Promise<void> = Promise.resolve();
-
-  let lastSaveMs = 0;
-  const save = (): Promise<void> => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    saving = saving.then(() => {
-      if (!account || snapshotDir === undefined) return;
-      const started = Date.now();
-      saveSnapshots(snapshotDir, exportAccount(account));
-      lastSaveMs = Date.now() - started;
-    });
-    return saving;
-  };
-  const scheduleSave = (): void => {
-    // A save blocks the event loop for as long as it takes; spacing saves by 4x that keeps a large ingest from
-    // spending most of its time saving, at the cost of a longer window a crash could lose.
-    timer ??= setTimeout(
-      () => {
-        save().catch(onSaveError);
-      },
-      Math.max(saveDelayMs, 4 * lastSaveMs),
+  const dir = opts.snapshotDir;
+  const dataDir = opts.dataDir ?? dir ?? "";
+  const journalFile = dir === undefined ? "" : join(dir, journalFileName);
+  const state = dir === undefined ? { generation: 0, databases: [] } : loadState(dir, dataDir);
+  const journal = dir === undefined ? undefined : readJournal(journalFile, dataDir);
+  // A journal older than the state was compacted into it (a crash right after compaction); a newer one means the
+  // state it continues is missing.
+  const replay = journal?.generation === state.generation ? journal : undefined;
+  if (journal?.generation !== undefined && journal.generation > state.generation) {
+    throw new CorruptDataError(
+      journalFile,
+      `continues state generation ${journal.generation}, but ${stateFileName} has ${state.generation}`,
+      dataDir,
     );
+  }
+  const lib = loadLibrary();
+  const onJournalError = opts.onJournalError ?? ((e: Error) => console.error(`cosmos journal: ${e.message}`));
+  let account: EmulatorAccount | undefined;
+  let writer: JournalWriter | undefined;
+  let reported = false;
+  const durable = async (): Promise<void> => {
+    try {
+      await writer?.commit();
+    } catch (error) {
+      if (!reported) onJournalError(error as Error);
+      reported = true;
+      throw error;
+    }
   };
 
   const server = https.createServer({ ...lib.tls, minVersion: "TLSv1.2", keepAlive: true }, (req, res) => {
-    const write = isWrite(req);
-    handle(lib, account, req, res)
-      .catch(() => {
-        if (!res.writableEnded) {
-          res.statusCode = 500;
-          res.end("");
-        }
-      })
-      .finally(() => {
-        if (write && snapshotDir !== undefined) scheduleSave();
-      });
+    handle(lib, account, req, res, durable).catch(() => {
+      if (!res.writableEnded) {
+        res.statusCode = 500;
+        res.end("");
+      }
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -203,10 +210,36 @@ async function startCosmosServer(
     });
   });
   const { port } = server.address() as AddressInfo;
+  let generation = state.generation;
   try {
     const created = new lib.Account("127.0.0.1", port);
     assertEmulatorAccount(created);
-    importAccount(created, snapshots);
+    importAccount(created, state.databases);
+    for (const [index, commit] of (replay?.commits ?? []).entries()) {
+      try {
+        applyChanges(created, commit);
+      } catch (error) {
+        throw new CorruptDataError(journalFile, `line ${index + 2}: ${(error as Error).message}`, dataDir);
+      }
+    }
+    if (dir !== undefined) {
+      mkdirSync(dir, { recursive: true });
+      const compact = (): Promise<void> => {
+        generation += 1;
+        saveState(dir, generation, exportAccount(created));
+        return writer!.restart(generation);
+      };
+      const writerOpts = { fsync: opts.fsync, compactBytes: opts.compactBytes, compact };
+      if (replay && replay.commits.length === 0 && replay.tornBytes === 0) {
+        writer = await JournalWriter.append(journalFile, replay.validBytes, writerOpts);
+      } else {
+        // Fresh directory, older files, a replayed or torn journal: start from a compacted state.
+        generation += 1;
+        saveState(dir, generation, exportAccount(created));
+        writer = await JournalWriter.create(journalFile, generation, writerOpts);
+      }
+      recordChanges(created, (change) => writer!.record(change));
+    }
     account = created;
   } catch (error) {
     server.close();
@@ -218,13 +251,19 @@ async function startCosmosServer(
     endpoint: `https://127.0.0.1:${port}/`,
     key: cosmosEmulatorKey,
     server,
-    restoredDatabases: snapshots.length,
-    save,
+    restoredDatabases: state.databases.length,
+    replayedCommits: replay?.commits.length ?? 0,
+    droppedTornBytes: journal?.tornBytes ?? 0,
+    async save() {
+      await writer?.compactNow();
+    },
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }).then(save);
+      })
+        .then(() => writer?.compactNow())
+        .finally(() => writer?.close());
       return stopped;
     },
   };

@@ -11,6 +11,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { CosmosClient } from "@azure/cosmos";
 import { BlobServiceClient } from "@azure/storage-blob";
+import { makeAzuriteDurable, type AzuriteInternals } from "./azurite-durable";
 import { platformBlobContainers, platformContainers, platformDatabaseId } from "../components/data-layout";
 
 // One Cosmos DB server for tests, benchmarks and `npm start`: in memory here, durable when given a snapshot directory.
@@ -51,7 +52,10 @@ interface AzuriteBlobServer {
   getHttpServerAddress(): string;
 }
 
-/** Starts Azurite's blob service in this process on 127.0.0.1, persisting under `opts.location`. */
+/**
+ * Starts Azurite's blob service in this process on 127.0.0.1, persisting under `opts.location`. A write is answered
+ * only once its data and metadata are on disk (`azurite-durable.ts`).
+ */
 export async function startAzurite(opts: AzuriteOptions): Promise<Azurite> {
   mkdirSync(opts.location, { recursive: true });
   const load = createRequire(__filename);
@@ -77,6 +81,7 @@ export async function startAzurite(opts: AzuriteOptions): Promise<Azurite> {
   );
   const server = new BlobServer(config);
   await server.start();
+  makeAzuriteDurable(server as unknown as AzuriteInternals);
   const blobEndpoint = `${server.getHttpServerAddress()}/${azuriteAccount.name}`;
   let stopped: Promise<void> | undefined;
   return {

@@ -6,7 +6,7 @@ import { basename, dirname, join } from "node:path";
 
 /**
  * Replaces `path` with `content` atomically: writes a temporary sibling, flushes it to disk, then renames it over
- * the target. A crash leaves either the old or the new file, never a truncated one.
+ * the target, and flushes the directory. A crash leaves either the old or the new file, never a truncated one.
  */
 export function writeFileAtomic(path: string, content: string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
@@ -22,6 +22,27 @@ export function writeFileAtomic(path: string, content: string): void {
   } catch (error) {
     rmSync(tmp, { force: true });
     throw error;
+  }
+  syncDirectory(dirname(path));
+}
+
+/**
+ * Flushes a directory's entries (a rename or a new file in it) to disk, so they survive power loss, not only a crash
+ * of this process. Platforms that cannot open a directory (Windows) skip it.
+ */
+export function syncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, "r");
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // EISDIR/EINVAL on platforms without directory fsync: nothing more can be done there.
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CosmosClient } from "@azure/cosmos";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { cosmosEmulatorAgent } from "../../local/emulators";
 import { startPersistentCosmos, type PersistentCosmos } from "../../local/cosmos-server";
 import { CorruptDataError } from "../../local/errors";
@@ -20,8 +20,7 @@ function tempDir(): string {
 async function start(snapshotDir: string): Promise<{ cosmos: PersistentCosmos; client: CosmosClient }> {
   const cosmos = await startPersistentCosmos({
     snapshotDir,
-    saveDelayMs: 10,
-    onSaveError: (e) => {
+    onJournalError: (e) => {
       throw e;
     },
   });
@@ -71,7 +70,7 @@ describe("startPersistentCosmos", () => {
     const rowsBefore = (await rows.items.query("SELECT * FROM c").fetchAll()).resources;
     const containerBefore = (await rows.read()).resource;
     await first.cosmos.stop();
-    expect(readdirSync(dir)).toEqual(["ai-platform.json"]);
+    expect(readdirSync(dir).sort()).toEqual(["journal.log", "state.json"]);
 
     const second = await start(dir);
     expect(second.cosmos.restoredDatabases).toBe(1);
@@ -104,16 +103,34 @@ describe("startPersistentCosmos", () => {
     expect(rowsBefore.map((r) => r._rid)).not.toContain(fresh!._rid);
   });
 
-  it("saves shortly after a write, so a crash keeps what was written", async () => {
+  it("has a write on disk when it answers: a copy of the directory taken right then restores it", async () => {
     const dir = tempDir();
-    const { cosmos, client } = await start(dir);
-    await client.databases.create({ id: "db1" });
-    // No explicit save: the write schedules one (saveDelayMs 10 here).
-    await vi.waitFor(() => expect(existsSync(join(dir, "db1.json"))).toBe(true), { timeout: 5000, interval: 10 });
-    await cosmos.save();
-    const saved = JSON.parse(readFileSync(join(dir, "db1.json"), "utf8"));
-    expect(saved.resource.id).toBe("db1");
-    expect(saved.format).toBe("ai-platform.cosmos-snapshot");
+    const { client } = await start(dir);
+    const { database } = await client.databases.create({ id: "db1" });
+    const { container } = await database.containers.create({ id: "c", partitionKey: { paths: ["/pk"] } });
+    const { resource: written } = await container.items.create({ id: "a", pk: "p", n: 1 });
+    // What is on disk right after the answer is what a crash (kill -9, power loss after fsync) leaves behind.
+    const crashed = tempDir();
+    cpSync(dir, crashed, { recursive: true });
+    const second = await start(crashed);
+    expect(second.cosmos.replayedCommits).toBe(3);
+    const { resource } = await second.client.database("db1").container("c").item("a", "p").read();
+    expect(resource).toEqual(written);
+  });
+
+  it("legacy per-database files load and are replaced by state.json at the first compaction", async () => {
+    const dir = tempDir();
+    const first = await start(dir);
+    await first.client.databases.create({ id: "db1" });
+    await first.cosmos.stop();
+    const state = JSON.parse(readFileSync(join(dir, "state.json"), "utf8"));
+    expect(state).toMatchObject({ format: "ai-platform.cosmos-state", version: 1 });
+    writeFileSync(join(dir, "db1.json"), JSON.stringify(state.databases[0]));
+    rmSync(join(dir, "state.json"));
+    rmSync(join(dir, "journal.log"));
+    const second = await start(dir);
+    expect(second.cosmos.restoredDatabases).toBe(1);
+    expect(readdirSync(dir).sort()).toEqual(["journal.log", "state.json"]);
   });
 
   it("reports a corrupted snapshot by file and never deletes it", async () => {
