@@ -45,13 +45,20 @@ export interface GpuPoolSettings {
 
 /** What runs on the cluster. */
 export interface WorkloadSettings {
-  /** Inference device: `cpu` or `cuda` (GPU pool, CUDA image). */
+  /** Inference device: `cpu` (CPU nodes, CPU image) or `cuda` (GPU pool, CUDA image; needs `gpu`). Required. */
   inferenceDevice: "cpu" | "cuda";
-  /** Models the inference service loads, `name@ref`. */
+  /**
+   * Models the inference service loads, each `name@ref` (ref: a version, an alias or `latest`), or `*@alias` for
+   * every registered model with that alias. Required; the first one names the scheduled training job's dataset
+   * and model.
+   */
   inferenceModels: string[];
-  /** Inference replicas, autoscaled on CPU. */
+  /** Inference replicas, autoscaled on CPU between `min` and `max`. Required. */
   inferenceReplicas: { min: number; max: number };
-  /** Cron schedule of the training job; unset runs it once per deployment. */
+  /**
+   * Schedule of the training CronJob, in UTC: five cron fields or a macro such as `@daily`. Defaults to
+   * `"0 3 * * *"` (daily at 03:00 UTC). The job never runs at deploy time: training needs an ingested dataset.
+   */
   trainingSchedule?: string;
   /**
    * Run a one-off demo bootstrap at deploy time: ingest the bundled dataset, train and promote the first
@@ -64,13 +71,13 @@ export interface WorkloadSettings {
 
 /** Arguments of {@link AiPlatform}. */
 export interface AiPlatformArgs {
-  /** Azure region of every resource. */
+  /** Azure region of every resource, for example `westeurope`. Required. */
   location: string;
   /** Resource group name. Defaults to `rg-<component name>`. */
   resourceGroupName?: string;
   /** Tags on every resource. Defaults to none. */
   tags?: Record<string, string>;
-  /** VNet address space (a /20 or larger). Defaults to the Network component's. */
+  /** VNet address space (a /20 or larger), split into the platform's subnets. Defaults to `10.20.0.0/16`. */
   addressSpace?: string;
   /** Spread stateful services and node pools over availability zones. Defaults to `true`. */
   zoneRedundant?: boolean;
@@ -91,7 +98,7 @@ export interface AiPlatformArgs {
    * for a user on a laptop and a service principal in CI alike.
    */
   deployerPrincipalType?: "User" | "ServicePrincipal" | "auto";
-  /** Seconds between an RBAC grant and its first use. Defaults to `DEFAULT_PROPAGATION_SECONDS`. */
+  /** Seconds between an RBAC grant and its first use. Defaults to `90` (`DEFAULT_PROPAGATION_SECONDS`). */
   rbacPropagationSeconds?: number;
   /** Cosmos DB point-in-time restore window. Defaults to `Continuous30Days`. */
   cosmosBackupTier?: "Continuous7Days" | "Continuous30Days";
@@ -100,23 +107,33 @@ export interface AiPlatformArgs {
    * the registry firewall admits only `cluster.apiServer.authorizedIpRanges` (the deployer's egress).
    */
   registryPrivate?: boolean;
-  /** The cluster. */
+  /** The AKS cluster. Required (for `apiServer`). */
   cluster: {
+    /** Kubernetes minor version, for example `1.33`; patches follow automatically. Defaults to AKS's default. */
     kubernetesVersion?: string;
+    /** Control-plane tier. Defaults to `Standard` (uptime SLA); `Free` suits dev only. */
     skuTier?: "Free" | "Standard" | "Premium";
+    /** VM size of the system pool. Defaults to `Standard_D4s_v5`. */
     systemVmSize?: string;
+    /** System pool autoscaling bounds. Defaults to 2 to 3 nodes. */
     systemNodes?: { min: number; max: number };
+    /**
+     * How the API server is reached: `public` (only from `authorizedIpRanges`, required and never `/0`) or
+     * `private`; `vnetIntegration` defaults to `true`. Required.
+     */
     apiServer: ApiServerAccess;
+    /** Entra groups granted `Azure Kubernetes Service RBAC Cluster Admin`. Defaults to none. */
     adminGroupObjectIds?: string[];
   };
-  /** The GPU pool; unset creates none. */
+  /** The GPU node pool. Defaults to none (no GPU pool). */
   gpu?: GpuPoolSettings;
   /**
-   * Build and push the service images. `registry` and `agentPool` are filled in by the platform.
-   * Unset builds nothing (and deploys no workloads).
+   * Build and push the service images: `docker` on the deployer, or `acr-tasks` in the registry. The platform
+   * fills in the registry, the build agent pool (a private registry with `acr-tasks`), the inference device and
+   * the deployer's tenant. Defaults to none: nothing is built, and `workloads` cannot be set.
    */
   images?: Omit<PlatformImagesArgs, "registry" | "agentPool" | "inferenceDevice" | "tenantId">;
-  /** Deploy the workloads (needs `images`). Unset deploys none. */
+  /** The workloads on the cluster (needs `images`). Defaults to none: the cluster runs no platform workloads. */
   workloads?: WorkloadSettings;
 }
 

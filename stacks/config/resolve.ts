@@ -12,9 +12,9 @@ export type PlatformConfig = {
   readonly [K in keyof ConfigValues]: ConfigValues[K] extends readonly (infer T)[] ? readonly T[] : ConfigValues[K];
 };
 
-/** Invalid configuration; `problems` lists every bad key with what to change. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
+/** Invalid stack configuration; `problems` lists every bad key with what to change. */
+export class StackConfigError extends Error {
+  override name = "StackConfigError";
   constructor(readonly problems: readonly string[]) {
     super(`invalid ai-platform configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
@@ -146,7 +146,7 @@ export function crossFieldProblems(c: ConfigValues): string[] {
 
 /**
  * Resolves raw stack values (unqualified key → the string Pulumi config holds; lists as JSON).
- * Throws {@link ConfigError} naming every unknown, missing, malformed or conflicting key.
+ * Throws {@link StackConfigError} naming every unknown, missing, malformed or conflicting key.
  */
 export function resolvePlatformConfig(raw: Readonly<Record<string, string | undefined>>): PlatformConfig {
   const problems: string[] = [];
@@ -185,9 +185,9 @@ export function resolvePlatformConfig(raw: Readonly<Record<string, string | unde
       }
     } else merged[key] = result.data;
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new StackConfigError(problems);
   const config = merged as ConfigValues;
   const cross = crossFieldProblems(config);
-  if (cross.length > 0) throw new ConfigError(cross);
+  if (cross.length > 0) throw new StackConfigError(cross);
   return deepFreeze(config) as PlatformConfig;
 }

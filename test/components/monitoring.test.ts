@@ -226,7 +226,7 @@ describe("BaselineAlerts", () => {
     });
   });
 
-  it("watches the metrics the issue names, on the right service", () => {
+  it("watches the platform's baseline metrics, on the right service", () => {
     expect(baselineAlertRules.map((r) => [r.target, r.metricName, r.operator, r.threshold])).toEqual([
       ["cosmos", "TotalRequests", "GreaterThan", 50],
       ["cosmos", "NormalizedRUConsumption", "GreaterThan", 70],

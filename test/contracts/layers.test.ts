@@ -6,7 +6,7 @@ import { connectionFromEnv } from "@ai-platform/registry";
 import { loadConfig } from "@ai-platform/inference";
 import { beforeAll, describe, expect, it } from "vitest";
 import { TrainingJob, planInferencePod, scoringArgs } from "../../components/kubernetes";
-import { ConfigError, resolvePlatformConfig } from "../../stacks/config/resolve";
+import { StackConfigError, resolvePlatformConfig } from "../../stacks/config/resolve";
 import { installMocks } from "../support/pulumi-mocks";
 import {
   CLIENT_ID,
@@ -25,7 +25,7 @@ function stackProblems(key: string, raw: Record<string, string>): string[] {
     resolvePlatformConfig({ ...stackBase, ...raw });
     return [];
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!(error instanceof StackConfigError)) throw error;
     return error.problems.filter((p) => p.startsWith(key));
   }
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { environmentDefaults, sharedDefaults } from "../../stacks/config/defaults";
 import { configKeys, type Environment } from "../../stacks/config/keys";
-import { ConfigError, resolvePlatformConfig } from "../../stacks/config/resolve";
+import { StackConfigError, resolvePlatformConfig } from "../../stacks/config/resolve";
 import { loadProject, loadStackConfig } from "../../tools/plan/project";
 
 const root = path.join(__dirname, "..", "..");
@@ -15,10 +15,10 @@ function problems(raw: Record<string, string | undefined>): readonly string[] {
   try {
     resolvePlatformConfig(raw);
   } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
+    if (error instanceof StackConfigError) return error.problems;
     throw error;
   }
-  throw new Error("expected a ConfigError");
+  throw new Error("expected a StackConfigError");
 }
 
 describe("resolvePlatformConfig", () => {

@@ -103,6 +103,8 @@ describe.each(stacks)("stack %s workloads", (stack) => {
     expect(container.image).toBe(outputs.images.inference);
     const cron = one(stack, "kubernetes:batch/v1:CronJob");
     expect((cron.inputs.spec as any).jobTemplate.spec.template.spec.containers[0].image).toBe(outputs.images.training);
+    // AiPlatformArgs.workloads.trainingSchedule's documented default: daily at 03:00 UTC.
+    expect([(cron.inputs.spec as any).schedule, (cron.inputs.spec as any).timeZone]).toEqual(["0 3 * * *", "Etc/UTC"]);
     const subjects = of(stack, "azure-native:managedidentity:FederatedIdentityCredential")
       .map((f) => f.inputs.subject)
       .sort();

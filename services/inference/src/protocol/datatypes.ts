@@ -1,5 +1,5 @@
 /**
- * Open Inference Protocol datatypes and their onnxruntime counterparts (serving.md §1, datatypes table).
+ * Open Inference Protocol datatypes and their onnxruntime counterparts (the protocol's tensor data types table).
  * BF16 has no onnxruntime-node type, so it is not served.
  */
 

@@ -1,7 +1,7 @@
 /**
  * The CPU cores this container may use: the cgroup v2 quota (`cpu.max`, what a Kubernetes CPU limit sets)
  * when there is one, else the cores Node sees. Used to size onnxruntime's thread pools, so a pod with a
- * 2-CPU limit on a 64-core node does not start 64 threads per session (serving.md §3, theme 6).
+ * 2-CPU limit on a 64-core node does not start 64 threads per session (see docs/inference.md, "Performance design").
  */
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";

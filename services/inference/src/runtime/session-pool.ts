@@ -1,6 +1,6 @@
 /**
  * A pool of worker threads for one model version, each holding its own onnxruntime session,
- * so inference never blocks the HTTP event loop (serving.md §0.1).
+ * so inference never blocks the HTTP event loop (onnxruntime-node's `session.run()` blocks its thread).
  */
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
