@@ -27,7 +27,7 @@ function describe(error: unknown): string {
   if (error instanceof pulumi.RunError || error instanceof pulumi.ResourceError) return error.message;
   if (!(error instanceof Error)) return String(error);
   // Configuration errors are the user's to fix: their message says what, a source line would not help.
-  if (error.name === "ConfigError" || error.name === "PlanInputError") return error.message;
+  if (error.name === "StackConfigError" || error.name === "PlanInputError") return error.message;
   // Point at the program's own frame (not the runtime's or this runner's), as `pulumi preview` does.
   const frame = (error.stack ?? "")
     .split("\n")
