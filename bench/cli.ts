@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 
-const suites = ["inference", "training"] as const;
+const suites = ["inference", "training", "console"] as const;
 type Suite = (typeof suites)[number];
 
 /**
@@ -11,9 +11,11 @@ export function registerBenchCommand(program: Command): void {
   program
     .command("bench")
     .description(
-      "Measure the services on this machine: inference (HTTP and compute floors, batching) and training (ingest, algorithms).",
+      "Measure the services on this machine: inference (HTTP and compute floors, batching), training (ingest, algorithms) and the console (a 500-version model list).",
     )
-    .addArgument(new Command().createArgument("[suite...]", "inference, training (default: both)").choices(suites))
+    .addArgument(
+      new Command().createArgument("[suite...]", "inference, training, console (default: all)").choices(suites),
+    )
     .addOption(new Option("--out <dir>", "where the markdown tables and JSON go").default("bench/results"))
     .option("--quick", "a shorter inference run (fewer requests per point)", false)
     .action(async (chosen: Suite[], options: { out: string; quick: boolean }) => {
@@ -21,6 +23,9 @@ export function registerBenchCommand(program: Command): void {
         if (suite === "inference") {
           const { runInferenceBench } = await import("./inference.js");
           await runInferenceBench({ outDir: options.out, quick: options.quick });
+        } else if (suite === "console") {
+          const { runConsoleBench } = await import("./console.js");
+          await runConsoleBench({ outDir: options.out });
         } else {
           const { runTrainingBench } = await import("./training.js");
           await runTrainingBench({ outDir: options.out });

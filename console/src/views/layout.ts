@@ -9,6 +9,8 @@ export interface PageContext {
   section: "models" | "datasets" | "serving" | "audit";
   /** A message for the status region (the outcome of the last action). */
   notice?: string;
+  /** Load the charting script (only pages with charts pay for it). */
+  charts?: boolean;
 }
 
 const sections = [
@@ -27,9 +29,13 @@ export function page(title: string, ctx: PageContext, content: Html): Html {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · AI platform console</title>
         <link rel="stylesheet" href="/assets/console.css" />
-        <link rel="stylesheet" href="/assets/uPlot.min.css" />
-        <script src="/assets/uPlot.iife.min.js" defer></script>
-        <script src="/assets/charts.js" defer></script>
+        ${
+          ctx.charts
+            ? html`<link rel="stylesheet" href="/assets/uPlot.min.css" />
+                <script src="/assets/uPlot.iife.min.js" defer></script>
+                <script src="/assets/charts.js" defer></script>`
+            : ""
+        }
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>

@@ -78,7 +78,7 @@ export function modelPage(m: ModelDetail, ctx: PageContext & { csrfToken?: strin
         <td>
           <a href="/datasets/${encodeURIComponent(v.dataset.name)}">${v.dataset.name}</a> ${v.dataset.version} ·
           ${v.dataset.rowCount} rows ·
-          <code title="${v.dataset.contentHash}">${v.dataset.contentHash.slice(0, 12)}</code>
+          <code>${v.dataset.contentHash.slice(0, 12)}</code>
         </td>
         <td>${v.createdBy}<br />${when(v.createdAt)}</td>
       </tr>`,
