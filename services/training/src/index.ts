@@ -11,6 +11,7 @@ export { ingestFile, type IngestOptions, type IngestSummary } from "./data/inges
 export type { DatasetVersion } from "./data/versions.js";
 export { trainModel, type TrainOptions, type TrainResult } from "./pipeline/train.js";
 export { promoteModel, rollbackModel, type PromoteOptions, type PromoteResult } from "./pipeline/promote.js";
+export { compareVersions, type VersionComparison, type VersionEvaluation } from "./pipeline/compare.js";
 export { scoreDataset, shardOf, type ScoreOptions, type ScoreSummary } from "./pipeline/score.js";
 export { scoreWithWorkers } from "./scale-out/pool.js";
 export { demoDataset, type DemoDataset } from "./data/demo.js";
