@@ -13,6 +13,7 @@ export * from "./secret-provider-class";
 export * from "./gpu-enablement";
 export * from "./inference-service";
 export * from "./console";
+export * from "./pipeline-controller";
 export * from "./training-job";
 export * from "./batch-scoring-job";
 export * from "./demo-bootstrap";

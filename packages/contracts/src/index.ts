@@ -18,7 +18,7 @@ export {
   type ModelRef,
 } from "./model-ref";
 export { CRON_MACROS, DEFAULT_TRAINING_SCHEDULE, assertSchedule, isSchedule, scheduleProblem } from "./schedule";
-export { dataPlaneEnv, inferenceEnv, type ServiceEnvName } from "./service-env";
+export { dataPlaneEnv, inferenceEnv, pipelineEnv, type ServiceEnvName } from "./service-env";
 export type {
   FeatureBaseline,
   InferParameters,

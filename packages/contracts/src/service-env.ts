@@ -25,6 +25,8 @@ export const inferenceEnv = {
   host: "HOST",
   /** Listen port. */
   port: "PORT",
+  /** gRPC listen port (`inference.GRPCInferenceService`); unset = REST only. */
+  grpcPort: "INFERENCE_GRPC_PORT",
   /** Registry models to serve: `name@ref[,name@ref]`, or `*@alias` for every model that has the alias. */
   models: "INFERENCE_MODELS",
   /** With `*@alias`: the most models one pod serves (`0` = no limit). */
@@ -56,3 +58,18 @@ export const inferenceEnv = {
 /** One variable name of {@link dataPlaneEnv} or {@link inferenceEnv}. */
 export type ServiceEnvName =
   (typeof dataPlaneEnv)[keyof typeof dataPlaneEnv] | (typeof inferenceEnv)[keyof typeof inferenceEnv];
+
+/** The pipeline controller's variables (documented in docs/pipeline.md). */
+export const pipelineEnv = {
+  /**
+   * DNS name that resolves to every inference replica (a headless Service): the controller reads each one's
+   * `/metrics`.
+   */
+  inferenceHost: "PIPELINE_INFERENCE_HOST",
+  /** Port of the inference replicas' HTTP API. */
+  inferencePort: "PIPELINE_INFERENCE_PORT",
+  /** Seconds between reconcile passes. */
+  intervalSeconds: "PIPELINE_INTERVAL_SECONDS",
+  /** Port of the controller's own `/metrics` (the stuck-rollout alert reads it). */
+  metricsPort: "PIPELINE_METRICS_PORT",
+} as const;
