@@ -5,10 +5,10 @@
  * Skipped, saying so, where /usr/bin/chromium is absent (`apt-get install -y chromium`).
  * With CONSOLE_SCREENSHOTS=<dir> the pages are saved there as PNG (docs/console holds the ones docs/console.md shows).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promoteModel, trainModel } from "@ai-platform/training";
+import { ingestFile, promoteModel, trainModel } from "@ai-platform/training";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalPlatform, type RunningPlatform } from "../../local/platform";
@@ -54,6 +54,9 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     await trainModel(conn, { dataset: "iris", model: "iris", actor: "test", hyperparameters: { epochs: 1, lr: 1e-6 } });
     await promoteModel(conn, { name: "iris", version: 2, actor: "test", force: true, reason: "weak on purpose" });
     await trainModel(conn, { dataset: "iris", model: "iris", actor: "test" });
+    // A dataset whose ingest rejects one row (a duplicate), for the datasets view.
+    writeFileSync(join(root, "flowers.csv"), "a,b,species\n1,2,x\n1,2,x\n4,5,z\n");
+    await ingestFile(conn, { file: join(root, "flowers.csv"), dataset: "flowers", label: "species" });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -91,6 +94,25 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Model iris");
     expect(await page.getByRole("row", { name: /^v2 production/ }).count()).toBe(1);
     await shot(page, "model");
+  });
+
+  it("shows a dataset's schema, versions and the rows its ingest rejected", async () => {
+    await page.goto(`${base}/datasets`);
+    expect(await page.getByRole("row", { name: /^iris/ }).count()).toBe(1);
+    await page.getByRole("link", { name: "flowers" }).click();
+    expect(
+      await page
+        .getByRole("row", { name: /^species/ })
+        .getByRole("cell")
+        .allInnerTexts(),
+    ).toEqual(["string", "label"]);
+    const rejected = page.getByRole("table", { name: /^Ingest run 1 / });
+    expect(await rejected.locator("caption").innerText()).toMatch(/3 read, 2 written, 1 rejected$/);
+    expect(await rejected.getByRole("row").nth(1).getByRole("cell").allInnerTexts()).toEqual([
+      "3",
+      "duplicate row (same values as line 2)",
+    ]);
+    await shot(page, "dataset");
   });
 
   it("compares two versions: metrics side by side, confusion matrices and parity", async () => {

@@ -200,6 +200,18 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
   const rejectedPath = opts.rejectedPath ?? `${opts.file}.rejected.jsonl`;
   rejected.sort((a, b) => a.line - b.line);
   writeFileSync(rejectedPath, rejected.map((r) => JSON.stringify(r)).join("\n") + (rejected.length ? "\n" : ""));
+  // The run's outcome stays with the dataset (the console shows it): counts and the first rejected rows' reasons.
+  await data.versions.items.upsert({
+    id: `ingest-run-${ingestRun}`,
+    dataset: opts.dataset,
+    type: "ingest-run",
+    run: ingestRun,
+    at: new Date().toISOString(),
+    rowsRead: table.records.length,
+    written,
+    rejected: rejected.length,
+    sample: rejected.slice(0, 50).map((r) => ({ line: r.line, reason: r.reason })),
+  });
   const seconds = (performance.now() - started) / 1000;
   return {
     dataset: opts.dataset,
