@@ -23,6 +23,7 @@ describe("loadConfig", () => {
     expect(c).toEqual({
       host: "0.0.0.0",
       port: 8080,
+      grpcPort: undefined,
       source: { kind: "repository", path: "/models" },
       device: "cpu",
       cpuLimit: undefined,
@@ -78,6 +79,13 @@ describe("loadConfig", () => {
       port: 0,
       drainTimeoutMs: 0,
     });
+  });
+
+  it("serves gRPC only when INFERENCE_GRPC_PORT is set", () => {
+    expect(loadConfig({ INFERENCE_MODEL_REPOSITORY: "/m", INFERENCE_GRPC_PORT: "8081" }).grpcPort).toBe(8081);
+    expect(() => loadConfig({ INFERENCE_MODEL_REPOSITORY: "/m", INFERENCE_GRPC_PORT: "70000" })).toThrow(
+      "INFERENCE_GRPC_PORT must be <= 65535 (got 70000)",
+    );
   });
 
   it("names every bad variable at once", () => {

@@ -15,6 +15,7 @@ import { inferPlugin } from "./plugins/infer.js";
 import { metadataPlugin } from "./plugins/metadata.js";
 import { metricsPlugin } from "./plugins/metrics.js";
 import { type JwtVerifier, installSecurity } from "./plugins/security.js";
+import { inferenceRunner } from "./run-inference.js";
 import { repositorySource } from "./sources/repository-source.js";
 import type { ModelSourceDriver } from "./sources/types.js";
 import { availableCpus } from "./runtime/cpus.js";
@@ -80,13 +81,14 @@ export async function build(config: InferenceConfig, deps: InferenceDeps = {}): 
     log: app.log,
     random: deps.random,
   });
-  const ctx: ServiceContext = {
+  const shared = {
     store,
     metrics,
     state: { draining: false },
     tracing: config.applicationInsightsConnectionString !== undefined,
     bodyLimit: config.bodyLimitBytes,
   };
+  const ctx: ServiceContext = { ...shared, runInference: inferenceRunner(shared) };
   app.decorate("models", store);
   app.decorate("inference", ctx);
 

@@ -8,6 +8,7 @@ interface ServeFlags {
   modelRepository?: string;
   models?: string;
   port: string;
+  grpcPort?: string;
   host: string;
   device?: string;
   cpuLimit?: string;
@@ -23,10 +24,11 @@ interface ServeFlags {
 export function registerServeCommand(program: Command): void {
   program
     .command("serve")
-    .description("Serve ONNX models over the Open Inference Protocol (KServe V2 REST).")
+    .description("Serve ONNX models over the Open Inference Protocol (KServe V2 REST, and gRPC with --grpc-port).")
     .option("--model-repository <dir>", "a Triton-layout model repository: <dir>/<model>/<version>/model.onnx")
     .option("--models <list>", "registry models to serve, name@ref[,name@ref] (ref: alias, version or latest)")
     .option("--port <n>", "port to listen on", "8080")
+    .option("--grpc-port <n>", "also serve the protocol's gRPC service (inference.GRPCInferenceService) on this port")
     .option("--host <h>", "address to listen on", "127.0.0.1")
     .option("--device <cpu|cuda>", "execution provider (cuda falls back to cpu with a logged reason)")
     .option("--cpu-limit <n>", "CPU cores to size onnxruntime thread pools for (default: detected)")
@@ -45,6 +47,7 @@ export function registerServeCommand(program: Command): void {
       delete env.INFERENCE_MODELS;
       if (flags.modelRepository) env.INFERENCE_MODEL_REPOSITORY = flags.modelRepository;
       if (flags.models) env.INFERENCE_MODELS = flags.models;
+      if (flags.grpcPort) env.INFERENCE_GRPC_PORT = flags.grpcPort;
       if (flags.device) env.INFERENCE_DEVICE = flags.device;
       if (flags.cpuLimit) env.INFERENCE_CPU_LIMIT = flags.cpuLimit;
       if (flags.pollIntervalMs) env.INFERENCE_POLL_INTERVAL_MS = flags.pollIntervalMs;

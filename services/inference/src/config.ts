@@ -30,6 +30,8 @@ export interface InferenceConfig {
   readonly host: string;
   /** Listen port. Default 8080 (the platform's service port). */
   readonly port: number;
+  /** gRPC port (INFERENCE_GRPC_PORT; 0 picks a free one); undefined = REST only. The image sets 8081. */
+  readonly grpcPort: number | undefined;
   /** Where models come from (INFERENCE_MODEL_REPOSITORY or INFERENCE_MODELS; exactly one). */
   readonly source: ModelSource;
   /** `cuda` asks for the CUDA execution provider (with CPU fallback, logged). Default `cpu`. */
@@ -166,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): InferenceConfig {
   const config: InferenceConfig = {
     host: env[E.host] || "0.0.0.0",
     port: intVar(env, E.port, 8080, 0, problems),
+    grpcPort: env[E.grpcPort] ? intVar(env, E.grpcPort, 0, 0, problems) : undefined,
     source,
     device: device === "cuda" ? "cuda" : "cpu",
     cpuLimit,
@@ -179,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): InferenceConfig {
     logLevel: env.LOG_LEVEL || "info",
   };
   if (config.port > 65535) problems.push(`PORT must be <= 65535 (got ${config.port})`);
+  if (config.grpcPort !== undefined && config.grpcPort > 65535)
+    problems.push(`INFERENCE_GRPC_PORT must be <= 65535 (got ${config.grpcPort})`);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

@@ -9,6 +9,7 @@ import type { FastifyInstance } from "fastify";
 import type { PlatformConnection } from "@ai-platform/registry";
 import { type InferenceDeps, build } from "./app.js";
 import type { InferenceConfig } from "./config.js";
+import { startGrpcServer } from "./grpc/server.js";
 import { entraJwtVerifier } from "./plugins/entra.js";
 import { registryModelConfig, registrySource } from "./sources/registry-source.js";
 
@@ -16,6 +17,8 @@ import { registryModelConfig, registrySource } from "./sources/registry-source.j
 export interface RunningInferenceServer {
   /** `http://<host>:<port>` with the bound port. */
   readonly url: string;
+  /** `<host>:<port>` of the gRPC service; undefined when gRPC is off (no INFERENCE_GRPC_PORT). */
+  readonly grpcAddress: string | undefined;
   readonly app: FastifyInstance;
   /** Fails readiness, lets in-flight requests finish (up to the drain deadline) and closes. */
   close(): Promise<void>;
@@ -64,11 +67,31 @@ export async function startInferenceServer(
   }
   const app = await build(config, { ...opts, source });
   await app.listen({ host: config.host, port: config.port });
+  const grpc =
+    config.grpcPort === undefined
+      ? undefined
+      : await startGrpcServer(app, {
+          host: config.host,
+          port: config.grpcPort,
+          maxMessageBytes: config.bodyLimitBytes,
+          apiKey: opts.apiKey,
+          verifyJwt: opts.verifyJwt,
+        }).catch(async (error: unknown) => {
+          await app.close();
+          throw error;
+        });
   if (opts.waitForModels) await app.models.sync();
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-  return { url: `http://${host}:${port}`, app, close: () => drain(app, config.drainTimeoutMs) };
+  return {
+    url: `http://${host}:${port}`,
+    grpcAddress: grpc ? `${host}:${grpc.port}` : undefined,
+    app,
+    close: async () => {
+      await Promise.all([drain(app, config.drainTimeoutMs), grpc?.close(config.drainTimeoutMs)]);
+    },
+  };
 }
 
 /** The container entry: security from files, telemetry, listen, drain on SIGTERM/SIGINT. */
@@ -82,7 +105,7 @@ export async function runServer(config: InferenceConfig, opts: StartOptions = {}
   const verifyJwt = config.jwt ? entraJwtVerifier(config.jwt.tenantId, config.jwt.audience) : undefined;
   const server = await startInferenceServer(config, { ...opts, apiKey, verifyJwt });
   server.app.log.info(
-    { url: server.url, source: config.source.kind, device: config.device },
+    { url: server.url, grpc: server.grpcAddress, source: config.source.kind, device: config.device },
     "inference server listening",
   );
   let stopping = false;

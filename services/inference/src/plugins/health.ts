@@ -9,6 +9,8 @@ import type { ServiceContext } from "./context.js";
 export const SERVER_NAME = "ai-platform-inference";
 /** Server version (the workspace package version). */
 export const SERVER_VERSION = "0.1.0";
+/** Protocol extensions this server supports (both transports report them). */
+export const SERVER_EXTENSIONS: readonly string[] = Object.freeze(["binary_tensor_data", "model_repository"]);
 
 /** Registers the health, server-metadata and repository-index routes. */
 export async function healthPlugin(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
@@ -20,7 +22,7 @@ export async function healthPlugin(app: FastifyInstance, ctx: ServiceContext): P
   app.get("/v2", async () => ({
     name: SERVER_NAME,
     version: SERVER_VERSION,
-    extensions: ["binary_tensor_data", "model_repository"],
+    extensions: SERVER_EXTENSIONS,
   }));
   app.post("/v2/repository/index", async () => ctx.store.index());
 }

@@ -29,6 +29,35 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
+/**
+ * The credential check both transports run: `authorization` (`Bearer <api key or Entra ID token>`) or `x-api-key`;
+ * resolves when accepted, rejects with a 401 InferenceError otherwise. Undefined when no auth is configured.
+ */
+export function credentialCheck(
+  opts: Pick<SecurityOptions, "apiKey" | "verifyJwt">,
+): ((authorization: string | undefined, apiKeyHeader: string | undefined) => Promise<void>) | undefined {
+  const { apiKey, verifyJwt } = opts;
+  if (apiKey === undefined && verifyJwt === undefined) return undefined;
+  return async (authorization, apiKeyHeader) => {
+    const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : apiKeyHeader;
+    if (token) {
+      if (apiKey !== undefined && sameSecret(token, apiKey)) return;
+      if (verifyJwt !== undefined && token.split(".").length === 3) {
+        try {
+          await verifyJwt(token);
+          return;
+        } catch {
+          // fall through to 401
+        }
+      }
+    }
+    throw new InferenceError(
+      401,
+      token ? "invalid credentials" : "missing credentials: send Authorization: Bearer <api key or Entra ID token>",
+    );
+  };
+}
+
 /** Registers the auth hook and rate limit on `app` (not encapsulated: it guards every route). */
 export async function installSecurity(app: FastifyInstance, opts: SecurityOptions): Promise<void> {
   if (opts.rateLimitPerSecond !== undefined) {
@@ -41,30 +70,15 @@ export async function installSecurity(app: FastifyInstance, opts: SecurityOption
         new InferenceError(429, `rate limit of ${context.max} requests per second exceeded; retry in ${context.after}`),
     });
   }
-  if (opts.apiKey === undefined && opts.verifyJwt === undefined) return;
-  const apiKey = opts.apiKey;
-  const verifyJwt = opts.verifyJwt;
+  const check = credentialCheck(opts);
+  if (!check) return;
   app.addHook("onRequest", async (request, reply) => {
     if (OPEN.test(request.url)) return;
-    const header = request.headers.authorization;
-    const token = header?.startsWith("Bearer ")
-      ? header.slice(7).trim()
-      : (request.headers["x-api-key"] as string | undefined);
-    if (token) {
-      if (apiKey !== undefined && sameSecret(token, apiKey)) return;
-      if (verifyJwt !== undefined && token.split(".").length === 3) {
-        try {
-          await verifyJwt(token);
-          return;
-        } catch {
-          // fall through to 401
-        }
-      }
+    try {
+      await check(request.headers.authorization, request.headers["x-api-key"] as string | undefined);
+    } catch (error) {
+      void reply.header("www-authenticate", 'Bearer realm="inference"');
+      throw error;
     }
-    void reply.header("www-authenticate", 'Bearer realm="inference"');
-    throw new InferenceError(
-      401,
-      token ? "invalid credentials" : "missing credentials: send Authorization: Bearer <api key or Entra ID token>",
-    );
   });
 }
