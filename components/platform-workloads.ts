@@ -11,6 +11,7 @@ import { GpuEnablement } from "./kubernetes/gpu-enablement";
 import { INFERENCE_PORT, InferenceService } from "./kubernetes/inference-service";
 import { selectorLabels } from "./kubernetes/labels";
 import { PlatformNamespace } from "./kubernetes/namespace";
+import { PipelineController, type PipelineControllerArgs } from "./kubernetes/pipeline-controller";
 import type { PlatformConnectionArgs } from "./kubernetes/pod-spec";
 import { PrometheusScraping } from "./kubernetes/prometheus-scraping";
 import { TrainingJob } from "./kubernetes/training-job";
@@ -18,12 +19,19 @@ import { TrainingJob } from "./kubernetes/training-job";
 /** Namespace of the platform's workloads; the workload identities' federation subjects name it. */
 export const WORKLOAD_NAMESPACE = "ai-platform";
 /** Service accounts of the workloads (their federated credentials' subjects). */
-export const WORKLOAD_SERVICE_ACCOUNTS = { inference: "inference", training: "training", console: "console" } as const;
+export const WORKLOAD_SERVICE_ACCOUNTS = {
+  inference: "inference",
+  training: "training",
+  console: "console",
+  pipeline: "pipeline",
+} as const;
 
-/** The console's settings: its images, sign-in app, who may act, and how it is exposed. */
+/** The pipeline controller's settings: its image (`services/pipeline/Dockerfile`) and how often it reconciles. */
+export type PipelineSettings = Pick<PipelineControllerArgs, "image" | "intervalSeconds" | "resources">;
+
+/** The console's settings: its sign-in proxy image and app, who may act, and how it is exposed. */
 export type ConsoleSettings = Pick<
   PlatformConsoleArgs,
-  | "image"
   | "proxyImage"
   | "signInClientId"
   | "operatorGroupId"
@@ -64,7 +72,12 @@ export interface PlatformWorkloadsArgs {
    */
   demoBootstrap?: boolean;
   /** The platform console, with the client id of its workload identity. Defaults to none. */
-  console?: ConsoleSettings & { identityClientId: pulumi.Input<string> };
+  console?: ConsoleSettings & { identityClientId: pulumi.Input<string>; image: pulumi.Input<string> };
+  /**
+   * The pipeline controller (retrain on drift, new data or a schedule; gate; canary; promote or roll back), with
+   * the client id of its workload identity. Defaults to none: nothing acts on the models' pipeline policies.
+   */
+  pipeline?: PipelineSettings & { identityClientId: pulumi.Input<string> };
 }
 
 /** The workloads on the platform's cluster. */
@@ -127,7 +140,7 @@ export class PlatformWorkloads extends pulumi.ComponentResource {
         serviceAccountName: WORKLOAD_SERVICE_ACCOUNTS.training,
         // Training needs an ingested dataset: the schedule runs it, a deployment does not wait on it.
         runOnDeploy: false,
-        ...(args.trainingSchedule === undefined ? {} : { schedule: args.trainingSchedule }),
+        schedule: args.trainingSchedule,
       },
       afterGpu,
     );
@@ -163,6 +176,22 @@ export class PlatformWorkloads extends pulumi.ComponentResource {
           inferencePodLabels: selectorLabels({ name: "inference", instance: `${name}-inference` }),
           inferencePort: INFERENCE_PORT,
           serviceAccountName: WORKLOAD_SERVICE_ACCOUNTS.console,
+        },
+        { ...k8sOpts, dependsOn: [ns] },
+      );
+    }
+
+    if (args.pipeline !== undefined) {
+      new PipelineController(
+        `${name}-pipeline`,
+        {
+          ...args.pipeline,
+          namespace: ns.namespaceName,
+          tenantId: args.tenantId,
+          connection: args.connection,
+          inferencePodLabels: selectorLabels({ name: "inference", instance: `${name}-inference` }),
+          inferencePort: INFERENCE_PORT,
+          serviceAccountName: WORKLOAD_SERVICE_ACCOUNTS.pipeline,
         },
         { ...k8sOpts, dependsOn: [ns] },
       );

@@ -19,6 +19,7 @@ import { Monitoring } from "./monitoring";
 import { Network } from "./network";
 import {
   type ConsoleSettings,
+  type PipelineSettings,
   PlatformWorkloads,
   WORKLOAD_NAMESPACE,
   WORKLOAD_SERVICE_ACCOUNTS,
@@ -67,6 +68,11 @@ export interface WorkloadSettings {
   demoBootstrap?: boolean;
   /** The platform console (Entra sign-in; only `operatorGroupId` members act). Defaults to none. */
   console?: ConsoleSettings;
+  /**
+   * The pipeline controller: runs each model's pipeline policy (`npx ai-platform pipeline set`) by itself, with its
+   * own identity (registry and data access, as training has; no Key Vault, no Kubernetes API). Defaults to none.
+   */
+  pipeline?: PipelineSettings;
 }
 
 /** Arguments of {@link AiPlatform}. */
@@ -334,10 +340,17 @@ export class AiPlatform extends pulumi.ComponentResource {
             {
               scope: store.accountId,
               roleDefinitionIdOrName:
-                workload === "training" ? "Storage Blob Data Contributor" : "Storage Blob Data Reader",
+                workload === "training" || workload === "pipeline"
+                  ? "Storage Blob Data Contributor"
+                  : "Storage Blob Data Reader",
             },
-            { scope: vault.vaultId, roleDefinitionIdOrName: "Key Vault Secrets User" },
-            { scope: monitoring.appInsightsId, roleDefinitionIdOrName: "Monitoring Metrics Publisher" },
+            // The pipeline controller reads no secret and exports no telemetry: the model store is all it needs.
+            ...(workload === "pipeline"
+              ? []
+              : [
+                  { scope: vault.vaultId, roleDefinitionIdOrName: "Key Vault Secrets User" },
+                  { scope: monitoring.appInsightsId, roleDefinitionIdOrName: "Monitoring Metrics Publisher" },
+                ]),
           ],
         },
         child,
@@ -349,6 +362,7 @@ export class AiPlatform extends pulumi.ComponentResource {
             inference: identity("inference"),
             training: identity("training"),
             ...(args.workloads.console === undefined ? {} : { console: identity("console") }),
+            ...(args.workloads.pipeline === undefined ? {} : { pipeline: identity("pipeline") }),
           };
 
     const cosmos = new CosmosDb(
@@ -370,6 +384,10 @@ export class AiPlatform extends pulumi.ComponentResource {
                 ...(identities.console === undefined
                   ? []
                   : [{ principalId: identities.console.principalId, role: "contributor" as const }]),
+                // The pipeline controller trains (datasets, versions) and moves aliases and traffic splits.
+                ...(identities.pipeline === undefined
+                  ? []
+                  : [{ principalId: identities.pipeline.principalId, role: "contributor" as const }]),
               ],
       },
       child,
@@ -441,6 +459,9 @@ export class AiPlatform extends pulumi.ComponentResource {
           ...(args.workloads.console === undefined || identities.console === undefined
             ? {}
             : { console: { ...args.workloads.console, identityClientId: identities.console.clientId } }),
+          ...(args.workloads.pipeline === undefined || identities.pipeline === undefined
+            ? {}
+            : { pipeline: { ...args.workloads.pipeline, identityClientId: identities.pipeline.clientId } }),
         },
         // The deployer's cluster-admin grant must have propagated before the first Kubernetes call.
         {

@@ -21,3 +21,4 @@ export { GpuEnablement } from "../components/kubernetes/gpu-enablement";
 export { InferenceService } from "../components/kubernetes/inference-service";
 export { TrainingJob } from "../components/kubernetes/training-job";
 export { BatchScoringJob } from "../components/kubernetes/batch-scoring-job";
+export { PipelineController } from "../components/kubernetes/pipeline-controller";
