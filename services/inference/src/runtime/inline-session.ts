@@ -5,10 +5,21 @@
  */
 import type { InferenceSession } from "onnxruntime-node";
 import type { TensorData } from "../protocol/datatypes.js";
-import type * as OrtTensorsModule from "./ort-tensors.mjs";
 import type { RunResult } from "./session-pool.js";
 
-type OrtTensors = typeof OrtTensorsModule;
+/** What ort-tensors.mjs (plain JavaScript shared with the session workers) exports, as used here. */
+interface OrtTensors {
+  toOrtFeeds(feeds: Record<string, TensorData>): InferenceSession.FeedsType;
+  fromOrtResults(results: InferenceSession.ReturnType): Record<string, TensorData>;
+  sessionOptions(intraOpNumThreads: number, executionProviders: readonly string[]): InferenceSession.SessionOptions;
+  createSession(
+    model: { readonly path: string } | { readonly bytes: Uint8Array },
+    options: InferenceSession.SessionOptions,
+  ): Promise<InferenceSession>;
+}
+
+/** Imported by URL: the module is JavaScript that the compiled image ships as is, with no declaration beside it. */
+const ORT_TENSORS = new URL("./ort-tensors.mjs", import.meta.url).href;
 
 /** A main-thread session; `run` reports the time spent inside onnxruntime. */
 export class InlineSession {
@@ -20,7 +31,7 @@ export class InlineSession {
   /** Loads the model on this thread with one intra-op thread (cheap models gain nothing from more). */
   static async open(model: { readonly path: string } | { readonly bytes: Uint8Array }): Promise<InlineSession> {
     // Loaded on first use: a server whose models all run on workers never loads onnxruntime on its HTTP thread.
-    const tensors = await import("./ort-tensors.mjs");
+    const tensors = (await import(ORT_TENSORS)) as OrtTensors;
     const session = await tensors.createSession(model, tensors.sessionOptions(1, ["cpu"]));
     return new InlineSession(session, tensors);
   }
