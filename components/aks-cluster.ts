@@ -30,6 +30,7 @@ import { addLock, type Lock } from "./shared/lock";
 import type { PlacementArgs } from "./shared/placement";
 import { PropagationWait } from "./shared/propagation-wait";
 import { assignRoles, grantRoles, type RoleAssignment } from "./shared/role-assignments";
+import { type Overrides, withDefaults } from "./shared/with-defaults";
 
 /** Arguments of {@link AksCluster}. */
 export interface AksClusterArgs extends PlacementArgs {
@@ -72,10 +73,13 @@ export interface AksClusterArgs extends PlacementArgs {
   /** When auto-upgrades may run (both channels). Defaults to Sunday 00:00 UTC for 4 hours. */
   maintenanceWindow?: MaintenanceWindow;
   /** System pool size. Defaults to `Standard_D4s_v5`, 2 to 3 nodes. */
-  systemPool?: Partial<NodePoolScale>;
-  /** CPU user pool size. Defaults to `Standard_D4s_v5`, 1 to 5 nodes. */
-  cpuPool?: Partial<NodePoolScale>;
-  /** Spread both pools over availability zones 1-3. Defaults to `true`. */
+  systemPool?: Overrides<NodePoolScale>;
+  /**
+   * CPU user pool size. Defaults to `Standard_D4s_v5`, 3 to 5 nodes when zone-redundant (one node per zone, so
+   * workloads survive a node or zone failure and an upgrade), else 1 to 5.
+   */
+  cpuPool?: Overrides<NodePoolScale>;
+  /** Spread every pool over availability zones 1-3 (the GPU pool too, unless it sets its own). Defaults to `true`. */
   zoneRedundant?: boolean;
   /** Pod, service and DNS-service ranges. Defaults to 192.168.0.0/16, 172.16.0.0/16 and 172.16.0.10 (aks-baseline). */
   cidrs?: Partial<ClusterCidrs>;
@@ -135,9 +139,16 @@ export class AksCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ai-platform:compute:AksCluster", name, {}, opts);
-    const systemPool: NodePoolScale = { vmSize: "Standard_D4s_v5", minCount: 2, maxCount: 3, ...args.systemPool };
-    const cpuPool: NodePoolScale = { vmSize: "Standard_D4s_v5", minCount: 1, maxCount: 5, ...args.cpuPool };
-    const cidrs: ClusterCidrs = { ...defaultClusterCidrs, ...args.cidrs };
+    const systemPool = withDefaults<NodePoolScale>(
+      { vmSize: "Standard_D4s_v5", minCount: 2, maxCount: 3 },
+      args.systemPool,
+    );
+    const zones = args.zoneRedundant === false ? undefined : ["1", "2", "3"];
+    const cpuPool = withDefaults<NodePoolScale>(
+      { vmSize: "Standard_D4s_v5", minCount: zones === undefined ? 1 : zones.length, maxCount: 5 },
+      args.cpuPool,
+    );
+    const cidrs = withDefaults<ClusterCidrs>(defaultClusterCidrs, args.cidrs);
     const window = args.maintenanceWindow ?? defaultMaintenanceWindow;
     validateAksArgs(name, {
       apiServer: args.apiServer,
@@ -148,7 +159,6 @@ export class AksCluster extends pulumi.ComponentResource {
       maintenanceWindow: window,
     });
     const vnetIntegration = args.apiServer.vnetIntegration ?? true;
-    const zones = args.zoneRedundant === false ? undefined : ["1", "2", "3"];
     const policy = args.networkPolicy ?? "cilium";
 
     const controlPlane = new managedidentity.UserAssignedIdentity(
@@ -275,8 +285,8 @@ export class AksCluster extends pulumi.ComponentResource {
         upgradeSettings: { maxSurge: "33%" },
         tags: args.tags,
       },
-      // The autoscaler owns the node count.
-      { parent: this, ignoreChanges: ["count"] },
+      // The autoscaler owns the node count. Explicitly after the cluster (and so after the subnet-grant wait).
+      { parent: this, dependsOn: [cluster], ignoreChanges: ["count"] },
     );
     // One agent-pool operation per cluster at a time: the GPU pool after the CPU pool.
     const gpuPool =
@@ -284,7 +294,12 @@ export class AksCluster extends pulumi.ComponentResource {
         ? undefined
         : new GpuNodePool(
             `${name}-gpu`,
-            { ...args.gpuPool, resourceGroupName: args.resourceGroupName, clusterName: cluster.name },
+            {
+              ...(zones === undefined ? {} : { availabilityZones: zones }),
+              ...args.gpuPool,
+              resourceGroupName: args.resourceGroupName,
+              clusterName: cluster.name,
+            },
             { parent: this, dependsOn: [cpu] },
           );
     const pools: pulumi.Resource[] = gpuPool === undefined ? [cpu] : [cpu, gpuPool];

@@ -3,6 +3,7 @@
  * endpoints, API-server VNet integration and build agents, one NSG per subnet, and egress through a NAT gateway.
  */
 import * as network from "@pulumi/azure-native/network";
+import type * as types from "@pulumi/azure-native/types";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveNetworkPlan, subnetRoles, type SubnetRole } from "./network-plan";
 import { addDiagnosticSetting, type DiagnosticSettings } from "./shared/diagnostic-settings";
@@ -22,9 +23,10 @@ export interface NetworkArgs extends PlacementArgs {
    */
   subnetPrefixes?: Partial<Record<SubnetRole, string>>;
   /**
-   * Availability zone of the NAT gateway and its public IP. A Standard NAT gateway is zonal: it survives only
-   * the loss of other zones (zone-redundant NAT needs the StandardV2 SKU, not in this provider's network API).
-   * Defaults to none: Azure places a "no-zone" gateway, whose zone nobody can tell.
+   * Availability zone of the NAT gateway. A Standard NAT gateway is zonal: it survives only the loss of other
+   * zones (zone-redundant NAT needs the StandardV2 SKU, not in this provider's network API). When set, the
+   * egress IP is zone-redundant (zones 1-3), which a zonal gateway accepts, so the address outlives any one
+   * zone. Defaults to none: Azure places a "no-zone" gateway, whose zone nobody can tell, and a no-zone IP.
    */
   natGatewayZone?: "1" | "2" | "3";
   /** NAT gateway idle timeout in minutes. Defaults to 4 (Azure's default); raise it for long idle connections. */
@@ -36,6 +38,24 @@ export interface NetworkArgs extends PlacementArgs {
   /** RBAC grants on the VNet. Defaults to none. */
   roleAssignments?: readonly RoleAssignment[];
 }
+
+/**
+ * Every NSG denies RDP and SSH towards the VNet, ahead of Azure's AllowVnetOutBound: nothing in the platform
+ * administers hosts that way (AKS nodes are reached through the API server), so a compromised node or pod
+ * cannot move laterally over them.
+ */
+export const denyLateralManagement: types.input.network.SecurityRuleArgs = {
+  name: "deny-lateral-rdp-ssh",
+  priority: 4000,
+  direction: "Outbound",
+  access: "Deny",
+  protocol: "Tcp",
+  sourceAddressPrefix: "*",
+  sourcePortRange: "*",
+  destinationAddressPrefix: "VirtualNetwork",
+  destinationPortRanges: ["22", "3389"],
+  description: "No RDP or SSH between hosts of the virtual network (lateral movement).",
+};
 
 /** Subnets whose egress goes through the NAT gateway: nodes and build agents (they pull base images). */
 const natSubnets: ReadonlySet<SubnetRole> = new Set<SubnetRole>(["system", "cpu", "gpu", "agents"]);
@@ -77,7 +97,7 @@ export class Network extends pulumi.ComponentResource {
         sku: { name: "Standard", tier: "Regional" },
         publicIPAllocationMethod: "Static",
         publicIPAddressVersion: "IPv4",
-        ...(args.natGatewayZone === undefined ? {} : { zones: [args.natGatewayZone] }),
+        ...(args.natGatewayZone === undefined ? {} : { zones: ["1", "2", "3"] }),
       },
       { parent: this },
     );
@@ -97,10 +117,11 @@ export class Network extends pulumi.ComponentResource {
     const nsgIds = {} as Record<SubnetRole, pulumi.Output<string>>;
     let previous: network.Subnet | undefined;
     for (const role of subnetRoles) {
-      // Azure's default rules deny inbound from the internet and allow the VNet; `[]` removes out-of-band rules.
+      // Azure's default rules deny inbound from the internet and allow the VNet; listing the rules inline
+      // removes out-of-band ones.
       const nsg = new network.NetworkSecurityGroup(
         `${name}-${role}-nsg`,
-        { ...placement, securityRules: [] },
+        { ...placement, securityRules: [denyLateralManagement] },
         { parent: this },
       );
       const subnet: network.Subnet = new network.Subnet(

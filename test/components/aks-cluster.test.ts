@@ -69,6 +69,16 @@ describe("AksCluster", () => {
     );
   });
 
+  it("spreads the GPU pool over the cluster's zones unless it names its own", async () => {
+    const gpu = { vmSize: "Standard_NC4as_T4_v3", subnetId: `${SUB}/gpu` };
+    const zonesOf = async (args: Partial<AksClusterArgs>) =>
+      named((await construct(args)).resources, "azure-native:containerservice:AgentPool", "aks-gpu-pool").inputs
+        .availabilityZones;
+    expect(await zonesOf({ gpuPool: gpu })).toEqual(["1", "2", "3"]);
+    expect(await zonesOf({ gpuPool: { ...gpu, availabilityZones: ["2"] } })).toEqual(["2"]);
+    expect(await zonesOf({ gpuPool: gpu, zoneRedundant: false })).toBeUndefined();
+  });
+
   it("authorizes the nodes' NAT egress on a public API server without VNet integration", async () => {
     const { resources } = await construct({
       apiServer: { mode: "public", authorizedIpRanges: ["203.0.113.0/24"], vnetIntegration: false },
@@ -166,9 +176,10 @@ describe("AksCluster", () => {
       mode: "User",
       vmSize: "Standard_D4s_v5",
       enableAutoScaling: true,
-      minCount: 1,
+      // One node per zone: a zone-redundant pool survives a node or zone failure and an upgrade.
+      minCount: 3,
       maxCount: 5,
-      count: 1,
+      count: 3,
       availabilityZones: ["1", "2", "3"],
       osType: "Linux",
       osSKU: "AzureLinux",
@@ -329,7 +340,12 @@ describe("AksCluster", () => {
     ],
     [
       { zoneRedundant: false },
-      ["azure-native:containerservice:AgentPool::aks-cpu.availabilityZones", `${CLUSTER}::aks-aks.agentPoolProfiles`],
+      [
+        "azure-native:containerservice:AgentPool::aks-cpu.availabilityZones",
+        "azure-native:containerservice:AgentPool::aks-cpu.count",
+        "azure-native:containerservice:AgentPool::aks-cpu.minCount",
+        `${CLUSTER}::aks-aks.agentPoolProfiles`,
+      ],
     ],
     [
       { systemPool: { vmSize: "Standard_D2s_v5", minCount: 1, maxCount: 2 } },

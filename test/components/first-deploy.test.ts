@@ -129,12 +129,17 @@ describe("first deploy: data, network, images", () => {
     expect([opts?.retainOnDelete, opts?.deleteBeforeReplace]).toEqual([true, false]);
   });
 
-  it("pins the NAT gateway and its IP to a zone when asked, instead of Azure's no-zone placement", async () => {
+  it("pins the NAT gateway to a zone when asked, instead of Azure's no-zone placement; its IP is zone-redundant", async () => {
     const { resources } = await record(
       () => new Network("net", { resourceGroupName: "rg", location: "westeurope", natGatewayZone: "1" }),
     );
     expect(named(resources, "azure-native:network:NatGateway", "net-nat").inputs.zones).toEqual(["1"]);
-    expect(named(resources, "azure-native:network:PublicIPAddress", "net-egress-ip").inputs.zones).toEqual(["1"]);
+    // A zonal gateway accepts a zone-redundant IP, which outlives any one zone (PSRule Azure.PublicIP.AvailabilityZone).
+    expect(named(resources, "azure-native:network:PublicIPAddress", "net-egress-ip").inputs.zones).toEqual([
+      "1",
+      "2",
+      "3",
+    ]);
   });
 
   it("a docker build exports no registry cache by default (the default docker driver refuses it)", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Network, type NetworkArgs } from "../../components/network";
+import { denyLateralManagement, Network, type NetworkArgs } from "../../components/network";
 import { defaultSubnetPrefixes, parseCidr, resolveNetworkPlan } from "../../components/network-plan";
 
 const defaults = defaultSubnetPrefixes()!;
@@ -54,7 +54,7 @@ describe("Network", () => {
     const nat = named(resources, "azure-native:network:NatGateway", "net-nat").state.id;
     for (const role of ["system", "cpu", "gpu", "privateEndpoints", "apiServer", "agents"] as const) {
       const nsg = named(resources, "azure-native:network:NetworkSecurityGroup", `net-${role}-nsg`);
-      expect(nsg.inputs.securityRules).toEqual([]);
+      expect(nsg.inputs.securityRules).toEqual([denyLateralManagement]);
       expect(named(resources, "azure-native:network:Subnet", `net-${role}`).inputs).toEqual({
         resourceGroupName: "rg",
         virtualNetworkName: "net-vnet",
@@ -71,6 +71,31 @@ describe("Network", () => {
             : [],
       });
     }
+  });
+
+  it("denies outbound RDP and SSH to the VNet on every NSG, ahead of Azure's AllowVnetOutBound", () => {
+    expect(denyLateralManagement).toEqual({
+      name: "deny-lateral-rdp-ssh",
+      priority: 4000,
+      direction: "Outbound",
+      access: "Deny",
+      protocol: "Tcp",
+      sourceAddressPrefix: "*",
+      sourcePortRange: "*",
+      destinationAddressPrefix: "VirtualNetwork",
+      destinationPortRanges: ["22", "3389"],
+      description: "No RDP or SSH between hosts of the virtual network (lateral movement).",
+    });
+  });
+
+  it("pins a zonal NAT gateway and keeps its egress IP zone-redundant (zones 1-3)", async () => {
+    const { resources } = await construct({ natGatewayZone: "2" });
+    expect(named(resources, "azure-native:network:NatGateway", "net-nat").inputs.zones).toEqual(["2"]);
+    expect(named(resources, "azure-native:network:PublicIPAddress", "net-egress-ip").inputs.zones).toEqual([
+      "1",
+      "2",
+      "3",
+    ]);
   });
 
   it("defines subnets one way only: none inline in the VNet", async () => {
