@@ -9,6 +9,7 @@ import { registerPipelineCommands } from "@ai-platform/pipeline/cli";
 import { registerLocalCommands } from "../local/cli";
 import { registerPlanCommand } from "../tools/plan/cli";
 import { registerCheckCommand } from "../tools/check/cli";
+import { registerPreflightCommand } from "../tools/preflight/cli";
 import { registerBenchCommand } from "../bench/cli";
 
 const program = new Command("ai-platform")
@@ -22,6 +23,7 @@ registerServeCommand(program);
 registerPipelineCommands(program);
 registerPlanCommand(program);
 registerCheckCommand(program);
+registerPreflightCommand(program);
 registerBenchCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

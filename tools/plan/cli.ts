@@ -10,7 +10,10 @@ export function registerPlanCommand(program: Command): void {
     .command("plan")
     .description("Plan a stack offline: run the real stacks/ program under Pulumi mocks and print the resource tree.")
     .requiredOption("-s, --stack <name>", "stack to plan (reads stacks/Pulumi.<name>.yaml)")
-    .option("--json <file>", "write every resource as { type, name, parent, inputs } to this file")
+    .option(
+      "--json <file>",
+      "write every resource as { type, name, parent, parentType, dependsOn, physicalName, inputs } to this file",
+    )
     .option("--diagram <file>", "write a Mermaid diagram of the platform to this file")
     .option("--project-dir <dir>", "directory holding Pulumi.yaml (default: this repository)")
     .action(async (opts: { stack: string; json?: string; diagram?: string; projectDir?: string }) => {
@@ -25,7 +28,15 @@ export function registerPlanCommand(program: Command): void {
       console.log("");
       console.log(`outputs: ${JSON.stringify(result.outputs, null, 2)}`);
       if (opts.json !== undefined) {
-        const rows = result.resources.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs }));
+        const rows = result.resources.map(({ type, name, parent, parentType, dependsOn, physicalName, inputs }) => ({
+          type,
+          name,
+          parent,
+          parentType,
+          dependsOn,
+          physicalName,
+          inputs,
+        }));
         fs.writeFileSync(opts.json, JSON.stringify(rows, null, 2) + "\n");
         console.log(`wrote ${rows.length} resources to ${opts.json}`);
       }

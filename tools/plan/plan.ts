@@ -17,6 +17,11 @@ export interface PlanOptions {
   projectDir?: string;
   /** Kill the program after this many milliseconds. Defaults to 120 000: a plan takes seconds. */
   timeoutMs?: number;
+  /**
+   * Config values over the stack file's, by key (`namePrefix`, or qualified `project:key`), as
+   * `pulumi preview -c key=value` would set them. Defaults to none.
+   */
+  config?: Readonly<Record<string, string>>;
 }
 
 /** The program or its configuration failed; `message` is what the program reported. */
@@ -35,7 +40,15 @@ export async function planStackResult(stack: string, opts: PlanOptions = {}): Pr
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        ["--import", "tsx", path.join(__dirname, "runner.ts"), projectDir, stack, outFile],
+        [
+          "--import",
+          "tsx",
+          path.join(__dirname, "runner.ts"),
+          projectDir,
+          stack,
+          outFile,
+          JSON.stringify(opts.config ?? {}),
+        ],
         // The program runs from the project directory, as under `pulumi preview`.
         { cwd: projectDir, stdio: ["ignore", "ignore", "pipe"], timeout: opts.timeoutMs ?? 120_000 },
       );

@@ -12,10 +12,11 @@ import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { allRegistered, installMocksWith } from "./mocks";
 import { extraState } from "./mock-outputs";
+import { physicalName } from "./physical-names";
 import { loadProject, loadStackConfig } from "./project";
 import type { PlanResult, PlannedResource } from "./types";
 
-const [projectDir, stack, outFile] = process.argv.slice(2);
+const [projectDir, stack, outFile, overrides = "{}"] = process.argv.slice(2);
 
 function fail(message: string): never {
   if (outFile) fs.writeFileSync(outFile, JSON.stringify({ error: message }));
@@ -44,6 +45,31 @@ function describe(error: unknown): string {
 interface ParentInfo {
   parent?: string;
   parentType?: string;
+  /** The explicit `dependsOn` as constructed; resolved to `<type>::<name>` keys once the program is done. */
+  dependsOn?: unknown;
+}
+
+type Named = { __pulumiType?: string; __name?: string };
+
+/** The scalar string outputs a resource has beyond its inputs. */
+function computedOutputs(inputs: Record<string, unknown>, state: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(state).filter(([k, v]) => typeof v === "string" && (k === "id" || !(k in inputs))),
+  ) as Record<string, string>;
+}
+
+/** `dependsOn` (a resource, a list, or outputs/promises of those) as `<type>::<name>` keys. */
+async function dependencyKeys(value: unknown): Promise<string[]> {
+  if (value === undefined || value === null) return [];
+  if (pulumi.Output.isInstance(value))
+    return dependencyKeys(await (value as unknown as { promise(): Promise<unknown> }).promise());
+  if (value instanceof Promise) return dependencyKeys(await value);
+  if (Array.isArray(value)) return (await Promise.all(value.map(dependencyKeys))).flat();
+  if (pulumi.Resource.isInstance(value)) {
+    const r = value as unknown as Named;
+    return [`${r.__pulumiType}::${r.__name}`];
+  }
+  return [];
 }
 
 async function unwrapOutputs(value: unknown): Promise<unknown> {
@@ -67,6 +93,8 @@ async function main(): Promise<void> {
   if (!projectDir || !stack || !outFile) fail("usage: runner.ts <projectDir> <stack> <outFile>");
   const project = loadProject(projectDir);
   const { config, secretKeys } = loadStackConfig(project, stack);
+  for (const [key, value] of Object.entries(JSON.parse(overrides) as Record<string, string>))
+    config[key.includes(":") ? key : `${project.name}:${key}`] = value;
 
   // The language host reports an error thrown anywhere (an apply, a registration) and fails the run.
   process.on("unhandledRejection", (error) => fail(`program error: ${describe(error)}`));
@@ -81,10 +109,12 @@ async function main(): Promise<void> {
     // Mocks do not see parents; a stack transformation sees every resource's options as constructed.
     pulumi.runtime.registerStackTransformation((args) => {
       const parent = args.opts.parent as (pulumi.Resource & { __name?: string; __pulumiType?: string }) | undefined;
-      const info: ParentInfo =
-        parent && parent.__pulumiType !== "pulumi:pulumi:Stack"
+      const info: ParentInfo = {
+        ...(parent && parent.__pulumiType !== "pulumi:pulumi:Stack"
           ? { parent: parent.__name, parentType: parent.__pulumiType }
-          : {};
+          : {}),
+        dependsOn: args.opts.dependsOn,
+      };
       const key = `${args.type}::${args.name}`;
       parents.set(key, [...(parents.get(key) ?? []), info]);
       return undefined;
@@ -97,12 +127,23 @@ async function main(): Promise<void> {
   // Let every registration started by the program reach the mocks before reading them.
   await pulumi.runtime.disconnect();
 
-  const resources: PlannedResource[] = allRegistered()
-    .filter((r) => r.type !== "pulumi:pulumi:Stack")
-    .map((r) => {
-      const info = parents.get(`${r.type}::${r.name}`)?.shift() ?? {};
-      return { type: r.type, name: r.name, ...info, inputs: r.inputs };
-    });
+  const resources: PlannedResource[] = await Promise.all(
+    allRegistered()
+      .filter((r) => r.type !== "pulumi:pulumi:Stack")
+      .map(async (r) => {
+        const { dependsOn, ...info } = parents.get(`${r.type}::${r.name}`)?.shift() ?? {};
+        const name = physicalName(r.type, r.name, r.inputs);
+        return {
+          type: r.type,
+          name: r.name,
+          ...info,
+          dependsOn: [...new Set(await dependencyKeys(dependsOn))].sort(),
+          ...(name === undefined ? {} : { physicalName: name }),
+          inputs: r.inputs,
+          ...(r.type.startsWith("azure-native:") ? { computed: computedOutputs(r.inputs, r.state) } : {}),
+        };
+      }),
+  );
   const result: PlanResult = {
     project: project.name,
     stack,
