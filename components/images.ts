@@ -13,6 +13,7 @@ export const serviceDockerfiles = {
   inferenceCpu: "services/inference/Dockerfile",
   inferenceCuda: "services/inference/Dockerfile.cuda",
   training: "services/training/Dockerfile",
+  console: "console/Dockerfile",
 } as const;
 
 /** Name of the VNet-injected ACR Tasks agent pool (3-20 alphanumerics). */
@@ -28,6 +29,8 @@ export interface PlatformImagesArgs {
   tag: string;
   /** Which inference image to build: `cpu` (Dockerfile) or `cuda` (Dockerfile.cuda). Defaults to `cpu`. */
   inferenceDevice?: "cpu" | "cuda";
+  /** Also build the console image. Defaults to `false`. */
+  console?: boolean;
   /** `docker` mode: absolute path of the repository root on the deployer. */
   contextPath?: string;
   /** `docker` mode: Entra tenant of the deployer. */
@@ -50,6 +53,8 @@ export class PlatformImages extends pulumi.ComponentResource {
   readonly inferenceImage: pulumi.Output<string>;
   /** Digest-pinned training image. */
   readonly trainingImage: pulumi.Output<string>;
+  /** Digest-pinned console image; unset unless `console`. */
+  readonly consoleImage?: pulumi.Output<string>;
 
   constructor(name: string, args: PlatformImagesArgs, opts?: pulumi.ComponentResourceOptions) {
     if (args.agentPool !== undefined && args.mode !== "acr-tasks") {
@@ -104,8 +109,18 @@ export class PlatformImages extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    if (args.console === true)
+      this.consoleImage = new ContainerImage(
+        `${name}-console`,
+        { ...common, repository: "console", dockerfile: serviceDockerfiles.console },
+        { parent: this },
+      ).ref;
     this.inferenceImage = inference.ref;
     this.trainingImage = training.ref;
-    this.registerOutputs({ inferenceImage: this.inferenceImage, trainingImage: this.trainingImage });
+    this.registerOutputs({
+      inferenceImage: this.inferenceImage,
+      trainingImage: this.trainingImage,
+      consoleImage: this.consoleImage,
+    });
   }
 }

@@ -425,6 +425,7 @@ export class AiPlatform extends pulumi.ComponentResource {
           ...args.images,
           registry: { name: registry.registryName, resourceGroupName: rg.name, loginServer: registry.loginServer },
           inferenceDevice: args.workloads?.inferenceDevice ?? "cpu",
+          console: args.workloads?.console !== undefined,
           tenantId: deployer.tenantId,
           ...(registryPrivate && args.images.mode === "acr-tasks"
             ? { agentPool: { subnetId: net.subnetIds.agents, location: args.location } }
@@ -456,9 +457,17 @@ export class AiPlatform extends pulumi.ComponentResource {
             ? {}
             : { trainingSchedule: args.workloads.trainingSchedule }),
           demoBootstrap: args.workloads.demoBootstrap ?? false,
-          ...(args.workloads.console === undefined || identities.console === undefined
+          ...(args.workloads.console === undefined ||
+          identities.console === undefined ||
+          images.consoleImage === undefined
             ? {}
-            : { console: { ...args.workloads.console, identityClientId: identities.console.clientId } }),
+            : {
+                console: {
+                  ...args.workloads.console,
+                  image: images.consoleImage,
+                  identityClientId: identities.console.clientId,
+                },
+              }),
           ...(args.workloads.pipeline === undefined || identities.pipeline === undefined
             ? {}
             : { pipeline: { ...args.workloads.pipeline, identityClientId: identities.pipeline.clientId } }),

@@ -68,6 +68,15 @@ export function platformArgs(c: PlatformConfig, ctx: ProgramContext): AiPlatform
             inferenceReplicas: { min: c.inferenceMinReplicas, max: c.inferenceMaxReplicas },
             ...(c.trainingSchedule === "" ? {} : { trainingSchedule: c.trainingSchedule }),
             demoBootstrap: c.demoBootstrap,
+            ...(c.consoleOperatorGroupId === ""
+              ? {}
+              : {
+                  console: {
+                    operatorGroupId: c.consoleOperatorGroupId,
+                    signInClientId: c.consoleSignInClientId,
+                    proxyImage: c.consoleProxyImage,
+                  },
+                }),
           },
         }
       : {}),

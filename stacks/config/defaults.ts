@@ -18,6 +18,9 @@ export const sharedDefaults = {
   imageTag: "latest",
   inferenceModels: ["iris@production"],
   trainingSchedule: "",
+  consoleOperatorGroupId: "",
+  consoleSignInClientId: "",
+  consoleProxyImage: "",
 } as const satisfies Partial<ConfigValues>;
 
 type ProfileKeys = Exclude<

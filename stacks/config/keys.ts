@@ -238,6 +238,32 @@ export const configKeys = {
     schema: schedule,
     description: "Cron schedule (UTC) of the training job; empty uses the daily 03:00 default.",
   },
+  consoleOperatorGroupId: {
+    type: "string",
+    schema: z.union([z.literal(""), guid]),
+    description:
+      "Entra group whose members may promote and roll back in the platform console; empty deploys no console.",
+  },
+  consoleSignInClientId: {
+    type: "string",
+    schema: z.union([z.literal(""), guid]),
+    description:
+      "Client id of the Entra app registration people sign in to the console with (a federated credential for the console's ServiceAccount, the groups claim).",
+  },
+  consoleProxyImage: {
+    type: "string",
+    schema: z.union([
+      z.literal(""),
+      z
+        .string()
+        .regex(
+          /^[a-z0-9][a-z0-9.-]*(?::[0-9]+)?\/[a-z0-9._/-]+(?::[\w][\w.-]{0,127})?@sha256:[0-9a-f]{64}$/,
+          "expected an image pinned by digest",
+        ),
+    ]),
+    description:
+      "The console's sign-in proxy image (oauth2-proxy 7.8 or later), imported into the platform registry, pinned by digest.",
+  },
 } as const satisfies Record<string, KeySpec>;
 
 /** A config key name. */

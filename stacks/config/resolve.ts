@@ -138,6 +138,13 @@ export function crossFieldProblems(c: ConfigValues): string[] {
       "inferenceDevice=cuda with gpuSpot=true: serving does not tolerate spot eviction, so inference would never schedule on the GPU pool; set gpuSpot=false or inferenceDevice=cpu",
     );
   }
+  if (c.consoleOperatorGroupId !== "") {
+    const missing = (["consoleSignInClientId", "consoleProxyImage"] as const).filter((k) => c[k] === "");
+    if (missing.length > 0)
+      problems.push(`consoleOperatorGroupId is set: the console also needs ${missing.join(" and ")}`);
+    if (!c.workloadsEnabled)
+      problems.push("consoleOperatorGroupId is set: the console is a workload; set workloadsEnabled=true");
+  }
   if (c.workloadsEnabled && c.inferenceModels.length === 0) {
     problems.push('inferenceModels: list at least one "name@ref" when workloadsEnabled=true');
   }
