@@ -5,9 +5,11 @@
  * gate; a candidate that fails in the canary is rolled back while production answers every request; a controller
  * killed mid-rollout is taken over and the rollout completes.
  */
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { BlobServiceClient } from "@azure/storage-blob";
 import {
   PipelineController,
@@ -21,6 +23,8 @@ import { demoDataset, ingestFile } from "@ai-platform/training";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalPlatform, type RunningPlatform } from "../../local/platform";
 
+const run = promisify(execFile);
+const cli = join(__dirname, "..", "..", "cli", "ai-platform.mjs");
 const root = mkdtempSync(join(tmpdir(), "closed-loop-"));
 const minute = 60_000;
 let now = Date.UTC(2026, 0, 1);
@@ -354,6 +358,11 @@ describe("the closed loop on the local platform", () => {
     const doc = await first.reconcileModel("iris");
     expect(doc?.phase).toMatchObject({ kind: "canary", step: 0, production: 2 });
     const candidate = (doc!.phase as { candidate: number }).candidate;
+    now += 36 * minute; // no request reaches the canary: the step cannot pass, and after 5 + 30 min it is stuck
+    expect((await first.reconcileModel("iris"))?.stuck).toBe(true);
+    expect(await first.metrics.registry.getSingleMetricAsString("ai_platform_pipeline_rollout_stuck")).toContain(
+      'ai_platform_pipeline_rollout_stuck{model="iris"} 1',
+    );
     // "killed": the first controller never runs again and never hands back its lease.
 
     const second = await PipelineController.open({
@@ -382,8 +391,39 @@ describe("the closed loop on the local platform", () => {
       expect(resumed.figures).toEqual({ previousHolder: "killed", phase: "canary" });
       expect(resumed.actor).toBe("pipeline-controller/successor");
       expect(state.history.some((e) => e.decision === "paused" && e.reason === "maintenance")).toBe(true);
+      expect(after?.stuck).toBe(false);
+      expect(await second.metrics.registry.getSingleMetricAsString("ai_platform_pipeline_rollout_stuck")).toContain(
+        'ai_platform_pipeline_rollout_stuck{model="iris"} 0',
+      );
     } finally {
       await second.stop();
     }
+  });
+
+  it("npx ai-platform pipeline status shows the state and every run; pipeline set refuses a bad file", async () => {
+    const dataDir = join(root, ".platform");
+    const { stdout } = await run(process.execPath, [cli, "pipeline", "status", "iris", "--data-dir", dataDir]);
+    const s = await pipelineStatus(platform.state.connection, "iris");
+    expect(stdout).toContain(`iris: idle`);
+    expect(stdout).toContain(`production @${s.production}; all traffic to production`);
+    for (const outcome of ["promoted", "gate-failed", "rolled-back"]) expect(stdout).toContain(`→ ${outcome}`);
+    expect(stdout).toMatch(/pipeline-controller\/successor {2}promoted/);
+
+    const bad = join(root, "bad.yaml");
+    writeFileSync(bad, policy.replace("weight: 0.5", "weight: 5"));
+    const failed = await run(process.execPath, [
+      cli,
+      "pipeline",
+      "set",
+      "iris",
+      "--file",
+      bad,
+      "--data-dir",
+      dataDir,
+    ]).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as { stderr: string }).stderr).toContain(`${bad} is not a valid pipeline policy:`);
+    expect((failed as { stderr: string }).stderr).toContain("rollout.steps.0.weight: Too big");
+    expect((await pipelineStatus(platform.state.connection, "iris")).doc.policy.source).toBe(policy);
   });
 });
