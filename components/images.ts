@@ -19,33 +19,57 @@ export const serviceDockerfiles = {
 /** Name of the VNet-injected ACR Tasks agent pool (3-20 alphanumerics). */
 export const BUILD_AGENT_POOL = "builders";
 
-/** Arguments of {@link PlatformImages}. */
-export interface PlatformImagesArgs {
-  /** Build mode; see {@link ContainerImage}. */
-  mode: ImageBuildMode;
-  /** The platform registry. */
+/** What both build modes take. */
+interface PlatformImagesCommonArgs {
+  /** The platform registry. Required. */
   registry: { name: pulumi.Input<string>; resourceGroupName: pulumi.Input<string>; loginServer: pulumi.Input<string> };
-  /** Tag of this build (for example the commit). */
+  /** Tag of this build (for example the commit). Required. */
   tag: string;
   /** Which inference image to build: `cpu` (Dockerfile) or `cuda` (Dockerfile.cuda). Defaults to `cpu`. */
   inferenceDevice?: "cpu" | "cuda";
   /** Also build the console image. Defaults to `false`. */
   console?: boolean;
-  /** `docker` mode: absolute path of the repository root on the deployer. */
-  contextPath?: string;
-  /** `docker` mode: Entra tenant of the deployer. */
-  tenantId?: pulumi.Input<string>;
-  /** `docker` mode: token exchange override (tests). */
+}
+
+/** Build on the deployer with Docker and push with the deployer's Entra identity. */
+export interface DockerImagesArgs extends PlatformImagesCommonArgs {
+  mode: "docker";
+  /** Absolute path of the repository root on the deployer (the build context). Required. */
+  contextPath: string;
+  /** Entra tenant of the deployer, for the registry token exchange. Required. */
+  tenantId: pulumi.Input<string>;
+  /** The registry token exchange. Defaults to a real `fetch`; tests inject one. */
   tokenExchange?: AcrTokenExchange;
-  /** `acr-tasks` mode: git context URL with a ref. */
-  sourceUrl?: string;
+}
+
+/** Build in the registry with ACR Tasks from a git context. */
+export interface AcrTasksImagesArgs extends PlatformImagesCommonArgs {
+  mode: "acr-tasks";
+  /** Git context URL with a ref ACR Tasks can fetch, for example `https://github.com/org/ai-platform.git#<commit>`. */
+  sourceUrl: string;
   /**
-   * `acr-tasks` mode: create a dedicated agent pool injected into this subnet and build on it.
-   * Required when the registry's public access is disabled (ACR's shared agents cannot reach it).
-   * Defaults to no pool: builds run on shared agents.
+   * Create a dedicated agent pool injected into this subnet and build on it. Required when the registry's public
+   * access is disabled (ACR's shared agents cannot reach it). Defaults to none: builds run on shared agents.
    */
   agentPool?: { subnetId: pulumi.Input<string>; location: pulumi.Input<string>; tier?: "S1" | "S2" | "S3" };
 }
+
+/**
+ * Arguments of {@link PlatformImages}: one shape per build mode, so that a field of one mode (an agent pool for
+ * Docker builds, a context path for ACR Tasks) cannot be given to the other.
+ */
+export type PlatformImagesArgs = DockerImagesArgs | AcrTasksImagesArgs;
+
+/** The build mode of {@link PlatformImagesArgs}. */
+export type { ImageBuildMode };
+
+/**
+ * What `AiPlatform` takes about its images: the build mode and that mode's own fields. The platform fills in the
+ * registry, the inference device, and the deployer's tenant (`docker`) or the build agent pool (`acr-tasks`).
+ */
+export type PlatformImagesChoice =
+  | Omit<DockerImagesArgs, "registry" | "inferenceDevice" | "tenantId">
+  | Omit<AcrTasksImagesArgs, "registry" | "inferenceDevice" | "agentPool">;
 
 /** The built service images. */
 export class PlatformImages extends pulumi.ComponentResource {
@@ -57,12 +81,9 @@ export class PlatformImages extends pulumi.ComponentResource {
   readonly consoleImage?: pulumi.Output<string>;
 
   constructor(name: string, args: PlatformImagesArgs, opts?: pulumi.ComponentResourceOptions) {
-    if (args.agentPool !== undefined && args.mode !== "acr-tasks") {
-      throw new Error(`PlatformImages ${name}: agentPool applies to mode "acr-tasks" only (mode is "${args.mode}")`);
-    }
     super("ai-platform:images:PlatformImages", name, {}, opts);
     let agentPoolName: pulumi.Input<string> | undefined;
-    if (args.agentPool !== undefined) {
+    if (args.mode === "acr-tasks" && args.agentPool !== undefined) {
       const pool = new containerregistry.AgentPool(
         `${name}-agents`,
         {
@@ -80,16 +101,17 @@ export class PlatformImages extends pulumi.ComponentResource {
       // The name, carried by an output of the pool, so builds wait for the pool to exist.
       agentPoolName = pool.id.apply(() => BUILD_AGENT_POOL);
     }
-    const common = {
-      mode: args.mode,
-      registry: args.registry,
-      tag: args.tag,
-      ...(args.contextPath === undefined ? {} : { contextPath: args.contextPath }),
-      ...(args.tenantId === undefined ? {} : { tenantId: args.tenantId }),
-      ...(args.tokenExchange === undefined ? {} : { tokenExchange: args.tokenExchange }),
-      ...(args.sourceUrl === undefined ? {} : { sourceUrl: args.sourceUrl }),
-      ...(agentPoolName === undefined ? {} : { agentPoolName }),
-    };
+    const common =
+      args.mode === "docker"
+        ? {
+            mode: args.mode,
+            registry: args.registry,
+            tag: args.tag,
+            contextPath: args.contextPath,
+            tenantId: args.tenantId,
+            tokenExchange: args.tokenExchange,
+          }
+        : { mode: args.mode, registry: args.registry, tag: args.tag, sourceUrl: args.sourceUrl, agentPoolName };
     const cuda = args.inferenceDevice === "cuda";
     const inference = new ContainerImage(
       `${name}-inference`,

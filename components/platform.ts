@@ -11,7 +11,7 @@ import { AksCluster } from "./aks-cluster";
 import type { ApiServerAccess } from "./aks-profiles";
 import { ContainerRegistry } from "./container-registry";
 import { CosmosDb } from "./cosmos-db";
-import { PlatformImages, type PlatformImagesArgs } from "./images";
+import { PlatformImages, type PlatformImagesArgs, type PlatformImagesChoice } from "./images";
 import { KeyVault } from "./key-vault";
 import { BaselineAlerts } from "./baseline-alerts";
 import { ModelStore } from "./model-store";
@@ -138,7 +138,7 @@ export interface AiPlatformArgs {
    * fills in the registry, the build agent pool (a private registry with `acr-tasks`), the inference device and
    * the deployer's tenant. Defaults to none: nothing is built, and `workloads` cannot be set.
    */
-  images?: Omit<PlatformImagesArgs, "registry" | "agentPool" | "inferenceDevice" | "tenantId">;
+  images?: PlatformImagesChoice;
   /** The workloads on the cluster (needs `images`). Defaults to none: the cluster runs no platform workloads. */
   workloads?: WorkloadSettings;
 }
@@ -205,7 +205,7 @@ export class AiPlatform extends pulumi.ComponentResource {
         ...placement,
         retentionInDays: args.logRetentionDays ?? 90,
         alertEmails: args.alertEmails ?? [],
-        ...(lock === undefined ? {} : { lock }),
+        lock,
       },
       child,
     );
@@ -218,8 +218,8 @@ export class AiPlatform extends pulumi.ComponentResource {
         ...placement,
         diagnosticSettings,
         // A Standard NAT gateway lives in one zone: pin it (and say so) rather than let Azure pick none.
-        ...(zoneRedundant ? { natGatewayZone: "1" as const } : {}),
-        ...(args.addressSpace === undefined ? {} : { addressSpace: args.addressSpace }),
+        natGatewayZone: zoneRedundant ? "1" : undefined,
+        addressSpace: args.addressSpace,
       },
       child,
     );
@@ -232,7 +232,7 @@ export class AiPlatform extends pulumi.ComponentResource {
       subnetId: net.subnetIds.privateEndpoints,
       privateDnsZoneId: zones.zoneIds[service],
     });
-    const stateful = { diagnosticSettings, ...(lock === undefined ? {} : { lock }) };
+    const stateful = { diagnosticSettings, lock };
 
     const registryPrivate = args.registryPrivate ?? true;
     const registry = new ContainerRegistry(
@@ -244,7 +244,7 @@ export class AiPlatform extends pulumi.ComponentResource {
         allowPublicNetworkAccess: !registryPrivate,
         // A public registry still denies by default; it admits the deployer's egress (the API server's
         // authorized ranges), so `docker` builds can push from there.
-        ...(registryPrivate ? {} : { allowedIpRanges: args.cluster.apiServer.authorizedIpRanges ?? [] }),
+        allowedIpRanges: registryPrivate ? undefined : (args.cluster.apiServer.authorizedIpRanges ?? []),
         privateEndpoint: endpoint("registry"),
         // The deployer pushes with Entra (docker mode); ACR Tasks push with the registry's own token.
         ...(args.images?.mode === "docker"
@@ -283,7 +283,7 @@ export class AiPlatform extends pulumi.ComponentResource {
         systemSubnetId: net.subnetIds.system,
         cpuSubnetId: net.subnetIds.cpu,
         nodeEgressIpAddress: net.egressIpAddress,
-        ...(args.rbacPropagationSeconds === undefined ? {} : { rbacPropagationSeconds: args.rbacPropagationSeconds }),
+        rbacPropagationSeconds: args.rbacPropagationSeconds,
         ...(args.gpu === undefined
           ? {}
           : {
@@ -294,19 +294,18 @@ export class AiPlatform extends pulumi.ComponentResource {
                 maxCount: args.gpu.maxNodes,
                 spot: args.gpu.spot ?? false,
                 tags,
-                ...(args.gpu.migProfile === undefined ? {} : { migProfile: args.gpu.migProfile }),
+                migProfile: args.gpu.migProfile,
               },
             }),
-        ...(vnetIntegration ? { apiServerSubnetId: net.subnetIds.apiServer } : {}),
+        apiServerSubnetId: vnetIntegration ? net.subnetIds.apiServer : undefined,
         workspaceId: monitoring.workspaceId,
         containerRegistryId: registry.registryId,
-        ...(args.cluster.kubernetesVersion === undefined ? {} : { kubernetesVersion: args.cluster.kubernetesVersion }),
-        ...(args.cluster.skuTier === undefined ? {} : { skuTier: args.cluster.skuTier }),
+        kubernetesVersion: args.cluster.kubernetesVersion,
+        skuTier: args.cluster.skuTier,
         systemPool: {
-          ...(args.cluster.systemVmSize === undefined ? {} : { vmSize: args.cluster.systemVmSize }),
-          ...(args.cluster.systemNodes === undefined
-            ? {}
-            : { minCount: args.cluster.systemNodes.min, maxCount: args.cluster.systemNodes.max }),
+          vmSize: args.cluster.systemVmSize,
+          minCount: args.cluster.systemNodes?.min,
+          maxCount: args.cluster.systemNodes?.max,
         },
         adminGroupObjectIds: args.cluster.adminGroupObjectIds ?? [],
         // The deployer applies the workloads with its Entra identity (local accounts are disabled).
@@ -419,20 +418,21 @@ export class AiPlatform extends pulumi.ComponentResource {
               ),
             ]
           : [];
-      images = new PlatformImages(
-        `${name}-images`,
-        {
-          ...args.images,
-          registry: { name: registry.registryName, resourceGroupName: rg.name, loginServer: registry.loginServer },
-          inferenceDevice: args.workloads?.inferenceDevice ?? "cpu",
-          console: args.workloads?.console !== undefined,
-          tenantId: deployer.tenantId,
-          ...(registryPrivate && args.images.mode === "acr-tasks"
-            ? { agentPool: { subnetId: net.subnetIds.agents, location: args.location } }
-            : {}),
-        },
-        { parent: this, dependsOn: [registry, ...pushReady] },
-      );
+      const built = {
+        registry: { name: registry.registryName, resourceGroupName: rg.name, loginServer: registry.loginServer },
+        inferenceDevice: args.workloads?.inferenceDevice ?? "cpu",
+        console: args.workloads?.console !== undefined,
+      } as const;
+      const imageArgs: PlatformImagesArgs =
+        args.images.mode === "docker"
+          ? { ...args.images, ...built, tenantId: deployer.tenantId }
+          : {
+              ...args.images,
+              ...built,
+              // A private registry is out of reach of ACR's shared agents: build on a pool inside the VNet.
+              agentPool: registryPrivate ? { subnetId: net.subnetIds.agents, location: args.location } : undefined,
+            };
+      images = new PlatformImages(`${name}-images`, imageArgs, { parent: this, dependsOn: [registry, ...pushReady] });
     }
 
     let workloads: PlatformWorkloads | undefined;
@@ -452,10 +452,8 @@ export class AiPlatform extends pulumi.ComponentResource {
           inferenceDevice: args.workloads.inferenceDevice,
           inferenceModels: args.workloads.inferenceModels,
           inferenceReplicas: args.workloads.inferenceReplicas,
-          ...(gpuPool === undefined ? {} : { gpuNodeSelector: gpuPool.nodeSelector }),
-          ...(args.workloads.trainingSchedule === undefined
-            ? {}
-            : { trainingSchedule: args.workloads.trainingSchedule }),
+          gpuNodeSelector: gpuPool?.nodeSelector,
+          trainingSchedule: args.workloads.trainingSchedule,
           demoBootstrap: args.workloads.demoBootstrap ?? false,
           ...(args.workloads.console === undefined ||
           identities.console === undefined ||

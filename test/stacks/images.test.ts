@@ -3,7 +3,7 @@ import { ACR_REFRESH_TOKEN_USER, acrTokenExchange } from "../../components/acr-t
 import { ContainerImage } from "../../components/container-image";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PlatformImages, serviceDockerfiles } from "../../components/images";
+import { PlatformImages, serviceDockerfiles, type PlatformImagesArgs } from "../../components/images";
 import { extraState } from "../../tools/plan/mock-outputs";
 import { installMocksWith, MOCK_ACCESS_TOKEN, MOCK_TENANT_ID, registered, unwrap } from "../support/pulumi-mocks";
 
@@ -169,10 +169,26 @@ describe("PlatformImages", () => {
     ]);
   });
 
-  it("rejects an agent pool with docker builds", () => {
-    expect(
-      () =>
-        new PlatformImages("img", { mode: "docker", registry, tag: "t", agentPool: { subnetId: "s", location: "l" } }),
-    ).toThrow('PlatformImages img: agentPool applies to mode "acr-tasks" only (mode is "docker")');
+  it("cannot take a field of the other build mode: the types refuse it (checked by tsc in npm test)", () => {
+    const docker: PlatformImagesArgs = {
+      mode: "docker",
+      registry,
+      tag: "t",
+      contextPath: "/repo",
+      tenantId: "tenant",
+      // @ts-expect-error an agent pool belongs to ACR Tasks builds
+      agentPool: { subnetId: "s", location: "l" },
+    };
+    const tasks: PlatformImagesArgs = {
+      mode: "acr-tasks",
+      registry,
+      tag: "t",
+      sourceUrl: "https://x/r.git#1",
+      // @ts-expect-error ACR Tasks builds from a git context, not a local path
+      contextPath: "/repo",
+    };
+    // @ts-expect-error docker builds need the deployer's tenant for the token exchange
+    const noTenant: PlatformImagesArgs = { mode: "docker", registry, tag: "t", contextPath: "/repo" };
+    expect([docker.mode, tasks.mode, noTenant.mode]).toEqual(["docker", "acr-tasks", "docker"]);
   });
 });
