@@ -32,6 +32,8 @@ export const azureAksMaintenanceWindow = stackRule(
       const names = configs
         .filter((c) => refersTo(c, "resourceName", cluster))
         .map((c) => safeRead(() => c.props.configName as unknown));
+      // A name unknown at preview may be either schedule: report only what is known to be missing.
+      if (names.includes(undefined)) continue;
       const missing = SCHEDULES.filter((s) => !names.includes(s));
       if (missing.length > 0)
         report(

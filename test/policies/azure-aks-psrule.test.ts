@@ -144,6 +144,10 @@ describe("AKS stack rules: maintenance window, pool version, audit logs", () => 
     const one = await runStackRule(r, [cluster, maint("aksManagedAutoUpgradeSchedule")]);
     expect(problems(one.violations)).toEqual(["aks has no maintenance configuration aksManagedNodeOSUpgradeSchedule."]);
     expect(one.urns).toEqual([urnOf(cluster)]);
+    // A configName unknown at preview could be the missing schedule: no violation, and the rule still runs.
+    const unknownName = { ...maint("x"), props: { ...maint("x").props, configName: UNKNOWN.string } };
+    const preview = await runStackRule(r, [cluster, maint("aksManagedAutoUpgradeSchedule"), unknownName]);
+    expect(preview).toEqual({ violations: [], notApplicable: [], unknown: [], urns: [] });
   });
 
   it("azure-aks-pool-version: a pool pinned to another minor version fails, a patch of the same passes", async () => {

@@ -90,6 +90,33 @@ describe("NSG rules", () => {
     expect((await runRule(r, NSG, rules([{ ...denyAll, priority: 4000 }, lb]))).violations).toEqual([]);
   });
 
+  mutationCases([
+    [
+      "azure-nsg-no-deny-all-inbound",
+      NSG,
+      "securityRules[1]",
+      {
+        name: "deny-everything",
+        priority: 110,
+        direction: "Inbound",
+        access: "Deny",
+        protocol: "*",
+        sourceAddressPrefix: "*",
+        sourcePortRange: "*",
+        destinationAddressPrefix: "*",
+        destinationPortRange: "*",
+      },
+      "rule deny-everything (priority 110) is the first inbound rule and denies every source.",
+    ],
+    [
+      "azure-vnet-subnet-nsg",
+      SUBNET,
+      "networkSecurityGroup",
+      undefined,
+      "the subnet (nodes) has no network security group.",
+    ],
+  ] satisfies Mutation[]);
+
   unknownCases([
     ["azure-nsg-lateral-traversal", NSG, "securityRules[0].access"],
     ["azure-nsg-no-any-inbound-source", NSG, "securityRules[1].access"],
