@@ -1,11 +1,12 @@
 /**
  * The durable emulators (Cosmos DB and Azurite) alone, in a process of their own, on one data directory:
- * `node --import tsx local/emulator-host.ts <dataDir> [cosmosPort] [blobPort]`. Prints one JSON line with the
+ * `node --import tsx local/emulator-host.ts <dataDir> [cosmosPort] [blobPort]`. `AI_PLATFORM_COSMOS_DURABILITY`
+ * (`fsync`, the default; `no-fsync`; `memory`) exists to measure what durability costs. Prints one JSON line with the
  * endpoints once both listen, then runs until killed. Crash tests and the crash benchmark kill it with SIGKILL and
  * start it again on the same directory, which is what a crash of `npm start` does to the data plane.
  */
 import { startAzurite } from "./emulators";
-import { startPersistentCosmos } from "./cosmos-server";
+import { startCosmosEmulator, startPersistentCosmos } from "./cosmos-server";
 import { dataDirLayout } from "./data-dir";
 
 /** The line the host prints once it listens. */
@@ -19,13 +20,17 @@ async function main(): Promise<void> {
   const [dataDir, cosmosPort, blobPort] = process.argv.slice(2);
   if (!dataDir) throw new Error("usage: emulator-host <dataDir> [cosmosPort] [blobPort]");
   const layout = dataDirLayout(dataDir);
-  const fsync = process.env.AI_PLATFORM_COSMOS_FSYNC !== "0";
-  const cosmos = await startPersistentCosmos({
-    port: Number(cosmosPort ?? 0),
-    snapshotDir: layout.cosmos,
-    dataDir: layout.root,
-    fsync,
-  });
+  const durability = process.env.AI_PLATFORM_COSMOS_DURABILITY ?? "fsync";
+  const port = Number(cosmosPort ?? 0);
+  const cosmos =
+    durability === "memory"
+      ? await startCosmosEmulator({ port })
+      : await startPersistentCosmos({
+          port,
+          snapshotDir: layout.cosmos,
+          dataDir: layout.root,
+          fsync: durability !== "no-fsync",
+        });
   const azurite = await startAzurite({ port: Number(blobPort ?? 0), location: layout.azurite });
   const ready: EmulatorHostReady = {
     pid: process.pid,

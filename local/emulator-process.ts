@@ -20,8 +20,11 @@ export interface EmulatorProcessOptions {
   /** Ports to listen on; `0` (default) picks free ones. Reuse the previous ones to keep artifact URIs valid. */
   cosmosPort?: number;
   blobPort?: number;
-  /** Journal fsync on (default) or off (`false`: only to measure what fsync costs). */
-  fsync?: boolean;
+  /**
+   * `fsync` (default: the journal is flushed before each answer), `no-fsync` (journal without fsync) or `memory`
+   * (no journal; the emulator tests use). The last two exist to measure what durability costs.
+   */
+  durability?: "fsync" | "no-fsync" | "memory";
 }
 
 /** Starts the emulators on `dataDir` in a child process; rejects with its stderr if it exits before listening. */
@@ -38,7 +41,7 @@ export function startEmulatorProcess(dataDir: string, opts: EmulatorProcessOptio
     ],
     {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, AI_PLATFORM_COSMOS_FSYNC: opts.fsync === false ? "0" : "1" },
+      env: { ...process.env, AI_PLATFORM_COSMOS_DURABILITY: opts.durability ?? "fsync" },
     },
   );
   let stderr = "";
