@@ -97,9 +97,11 @@ describe("npm start (startLocalPlatform)", () => {
       running: true,
       pid: process.pid,
       inferenceUrl: platform!.state.inferenceUrl,
+      consoleUrl: platform!.state.consoleUrl,
       cosmos: { endpoint: platform!.state.connection.cosmos.endpoint, database: "ai-platform" },
       blob: { endpoint: platform!.state.connection.storage.blobEndpoint },
     });
+    expect(status.consoleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sign-in\?token=[\w-]{32}$/);
     expect(status.models).toHaveLength(1);
     expect(status.models[0]).toMatchObject({ name: "iris", aliases: { production: 1 } });
     expect(status.models[0].versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([
