@@ -1,6 +1,7 @@
 /**
- * The container entry (`node --import tsx src/main.ts`): configuration from the environment, the registry
- * connection from COSMOS_ENDPOINT/STORAGE_BLOB_ENDPOINT (Entra ID through workload identity), then serve.
+ * The container entry (`node dist/main.js`, compiled by tsc; `npx ai-platform serve` runs the source):
+ * configuration from the environment, the registry connection from COSMOS_ENDPOINT/STORAGE_BLOB_ENDPOINT
+ * (Entra ID through workload identity), then serve.
  */
 import { connectionFromEnv } from "@ai-platform/registry";
 import { loadConfig } from "./config.js";

@@ -1,5 +1,5 @@
 /**
- * The training job image's entry point (`node --import tsx src/main.ts <ingest|train|score|...> ...`): the same
+ * The training job image's entry point (`node dist/main.js <ingest|train|score|...> ...`, compiled by tsc): the same
  * commands as `npx ai-platform`, for Kubernetes Jobs/CronJobs/Indexed Jobs. Non-zero exit on any failure.
  */
 import { Command } from "commander";

@@ -34,13 +34,15 @@ export function trialShard<T extends { index: number }>(
   return trials.filter((t) => t.index % shard.count === shard.index);
 }
 
-const workerEntry = fileURLToPath(new URL("./child.ts", import.meta.url));
+// Compiled (the image runs dist/*.js) the child is plain JavaScript; from source it needs tsx's loader.
+const compiled = import.meta.url.endsWith(".js");
+const workerEntry = fileURLToPath(new URL(compiled ? "./child.js" : "./child.ts", import.meta.url));
 
 /** Runs one worker process for `job` and resolves with what it printed as its result. */
 function runChild<R>(job: WorkerJob): Promise<R> {
   return new Promise((resolve, reject) => {
     const child = fork(workerEntry, [], {
-      execArgv: ["--import", "tsx"],
+      execArgv: compiled ? [] : ["--import", "tsx"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     let result: R | undefined;
