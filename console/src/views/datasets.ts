@@ -93,6 +93,15 @@ export function datasetPage(d: DatasetDetail, ctx: PageContext): Html {
                   <td>${v.createdBy}<br />${when(v.createdAt)}</td>
                 </tr>`,
             )}
+            ${
+              d.versions.length === 0
+                ? html`<tr>
+                    <td colspan="5">
+                      No version yet: training snapshots the dataset, or <code>npx ai-platform dataset snapshot ${d.name}</code>.
+                    </td>
+                  </tr>`
+                : ""
+            }
           </tbody>
         </table>
       </div>
