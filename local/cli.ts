@@ -26,6 +26,7 @@ export function readyMessage(platform: RunningPlatform): string {
     `  Cosmos DB   ${state.connection.cosmos.endpoint}   emulator, database ${state.connection.cosmos.database}`,
     `  Blob        ${state.connection.storage.blobEndpoint}   Azurite`,
     `  Data        ${platform.layout.root}`,
+    `  Pipeline    retrain on drift or new data, gate, canary, promote or roll back by itself   npx ai-platform pipeline status ${model.name}`,
     "",
     "Try it:",
     `  ${example.curl}`,

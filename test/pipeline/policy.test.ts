@@ -29,7 +29,7 @@ describe("pipeline policy", () => {
         ],
         shadow: true,
         minRequests: 20,
-        abort: { maxErrorRate: 0.01, maxP99LatencyMs: 250 },
+        abort: { maxErrorRate: 0.01, maxP99LatencyMs: 1000 },
       },
       guardrails: { cooldown: 600_000, stuckAfter: 600_000 },
     });
