@@ -134,11 +134,11 @@ export class LoadedVersion {
         execution: opts.config.execution,
         device: opts.device,
         maxBatchSize: opts.config.maxBatchSize,
-        onMoveToWorkers: (medianUs) => {
+        onMoveToWorkers: (runUs) => {
           opts.metrics.executionInline.set(labels, 0);
           opts.metrics.executionMoved.inc(labels);
           opts.log.warn(
-            { ...labels, medianUs: Math.round(medianUs), budgetUs: budgetOf(opts.config) },
+            { ...labels, runUs: Math.round(runUs), budgetUs: budgetOf(opts.config) },
             "inline runs exceed the budget; the model version moves to the worker pool",
           );
         },

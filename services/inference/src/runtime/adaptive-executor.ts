@@ -1,10 +1,11 @@
 /**
  * Adaptive execution for one model version: executions estimated under the time budget run inline on the event
  * loop (no thread hop), the rest on the worker pool. The estimate is linear in the input elements, fitted at
- * warmup on one row and on a full batch. If inline runs turn out slower than the budget in production (the median of
- * a window of runs is over it), the version moves to the worker pool for good, and says so. The median, not the
- * mean: on a busy machine the OS preempts the event loop now and then, and a run it lands in looks milliseconds
- * long; such runs are rare, while a model that outgrew its budget is over it on most runs.
+ * warmup on one row and on a full batch. If inline runs turn out slower than the budget in production, the version
+ * moves to the worker pool for good, and says so. Runs are judged in windows of 16 by their lower quartile: on a busy
+ * machine the OS preempts the event loop inside some runs, which then look many times longer than they are, while
+ * a model that outgrew its budget is slow in every run. The first window after loading (the request path still
+ * being compiled) is not judged.
  */
 import type { TensorData } from "../protocol/datatypes.js";
 import { InlineSession } from "./inline-session.js";
@@ -13,7 +14,7 @@ import type { RunCost, RunResult, SessionPool } from "./session-pool.js";
 /** Rows the cost is measured on besides one, when the model takes a batch dimension (at least). */
 const MEASURE_ROWS = 64;
 
-/** Inline runs judged together: the version moves when more than half of them were over the budget. */
+/** Inline runs judged together: the version moves when more than three quarters of them were over the budget. */
 const WINDOW = 16;
 
 /** What a version runs its executions with. */
@@ -26,8 +27,8 @@ export interface ExecutionOptions {
   readonly budgetUs: number | undefined;
   /** The run cost measured at warmup. */
   readonly cost: RunCost;
-  /** Called once when the version leaves the event loop, with the median run of the window that crossed the budget. */
-  readonly onMoveToWorkers: (medianUs: number) => void;
+  /** Called once when the version leaves the event loop, with the window's lower-quartile run that crossed the budget. */
+  readonly onMoveToWorkers: (runUs: number) => void;
 }
 
 /** The estimated run cost of an execution with `elements` input elements, in microseconds. */
@@ -48,6 +49,7 @@ function elementsOf(feeds: Record<string, TensorData>): number {
 export class AdaptiveExecutor {
   private inline: InlineSession | undefined;
   private readonly window: number[] = [];
+  private judged = false;
 
   constructor(private readonly opts: ExecutionOptions) {
     this.inline = opts.inline;
@@ -65,7 +67,7 @@ export class AdaptiveExecutor {
       { readonly mode: "auto"; readonly inlineBudgetUs: number } | { readonly mode: "inline" | "workers" };
     readonly device: "cpu" | "cuda";
     readonly maxBatchSize: number;
-    readonly onMoveToWorkers: (medianUs: number) => void;
+    readonly onMoveToWorkers: (runUs: number) => void;
   }): Promise<AdaptiveExecutor> {
     const { pool, execution } = opts;
     const workersOnly = execution.mode === "workers" || opts.device === "cuda";
@@ -110,10 +112,14 @@ export class AdaptiveExecutor {
     this.window.push(result.computeUs);
     if (this.window.length < WINDOW) return result;
     const sorted = this.window.splice(0).sort((a, b) => a - b);
-    const medianUs = sorted[WINDOW / 2] as number;
-    if (medianUs > budget) {
+    if (!this.judged) {
+      this.judged = true;
+      return result;
+    }
+    const lowerQuartileUs = sorted[WINDOW / 4] as number;
+    if (lowerQuartileUs > budget) {
       this.inline = undefined;
-      this.opts.onMoveToWorkers(medianUs);
+      this.opts.onMoveToWorkers(lowerQuartileUs);
     }
     return result;
   }

@@ -12,11 +12,15 @@ interface OrtTensors {
   toOrtFeeds(feeds: Record<string, TensorData>): InferenceSession.FeedsType;
   fromOrtResults(results: InferenceSession.ReturnType): Record<string, TensorData>;
   sessionOptions(intraOpNumThreads: number, executionProviders: readonly string[]): InferenceSession.SessionOptions;
+  zeroFeeds(inputs: InferenceSession["inputMetadata"], rows?: number): { feeds: Record<string, TensorData> };
   createSession(
     model: { readonly path: string } | { readonly bytes: Uint8Array },
     options: InferenceSession.SessionOptions,
   ): Promise<InferenceSession>;
 }
+
+/** Runs on zeros before traffic. */
+const WARMUP_RUNS = 20;
 
 /** Imported by URL: the module is JavaScript that the compiled image ships as is, with no declaration beside it. */
 const ORT_TENSORS = new URL("./ort-tensors.mjs", import.meta.url).href;
@@ -28,12 +32,17 @@ export class InlineSession {
     private readonly tensors: OrtTensors,
   ) {}
 
-  /** Loads the model on this thread with one intra-op thread (cheap models gain nothing from more). */
+  /**
+   * Loads the model on this thread with one intra-op thread (cheap models gain nothing from more) and warms it up
+   * on zeros, so the first requests' runs (which the budget judges) do not pay for compiling the run path.
+   */
   static async open(model: { readonly path: string } | { readonly bytes: Uint8Array }): Promise<InlineSession> {
     // Loaded on first use: a server whose models all run on workers never loads onnxruntime on its HTTP thread.
     const tensors = (await import(ORT_TENSORS)) as OrtTensors;
     const session = await tensors.createSession(model, tensors.sessionOptions(1, ["cpu"]));
-    return new InlineSession(session, tensors);
+    const inline = new InlineSession(session, tensors);
+    for (let i = 0; i < WARMUP_RUNS; i++) await inline.run(tensors.zeroFeeds(session.inputMetadata).feeds, undefined);
+    return inline;
   }
 
   /**

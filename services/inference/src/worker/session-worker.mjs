@@ -89,8 +89,13 @@ async function handle(task, transfer) {
     const oneUs = await runCostUs(session, one.feeds, 16);
     if (!hasDynamicRows(session.inputMetadata) || task.rows <= 1) return { oneUs, oneElements: one.elements };
     const many = zeroFeeds(session.inputMetadata, task.rows);
-    const manyUs = await runCostUs(session, many.feeds, 8);
-    return { oneUs, oneElements: one.elements, manyUs, manyElements: many.elements };
+    try {
+      const manyUs = await runCostUs(session, many.feeds, 8);
+      return { oneUs, oneElements: one.elements, manyUs, manyElements: many.elements };
+    } catch {
+      // A symbolic first dimension that is not a batch dimension: the cost is estimated from one row.
+      return { oneUs, oneElements: one.elements };
+    }
   }
   throw new Error(`unknown operation ${String(task.op)}`);
 }
