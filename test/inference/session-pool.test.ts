@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SessionPool } from "../../services/inference/src/runtime/session-pool";
+import { HUNG_AFTER, respawnDelayMs, SessionPool } from "../../services/inference/src/runtime/session-pool";
 import type { TensorData } from "../../services/inference/src/protocol/datatypes";
-import { addOffset } from "../support/onnx-models";
+import { addOffset, loopCount } from "../support/onnx-models";
 
 const row = (v: number): Record<string, TensorData> => ({
   x: { type: "float32", dims: [1, 2], data: new Float32Array([v, -v]) },
@@ -16,6 +16,7 @@ describe("SessionPool", () => {
       intraOpNumThreads: 1,
       device: "cpu",
       maxQueue: 2,
+      runDeadlineMs: 10_000,
     }));
   });
   afterAll(async () => {
@@ -54,5 +55,43 @@ describe("SessionPool", () => {
     expect([...(after.outputs.y?.data as Float32Array)]).toEqual([8, -6]);
     expect(internals.slots).toHaveLength(1);
     expect(internals.slots[0]).not.toBe(dying);
+  });
+});
+
+describe("SessionPool run deadline", () => {
+  const n = (count: number): Record<string, TensorData> => ({
+    n: { type: "int64", dims: [], data: new BigInt64Array([BigInt(count)]) },
+  });
+
+  it("fails a hung run with 504 at the deadline, replaces the worker, and reports hung after repeated hangs", async () => {
+    const { pool } = await SessionPool.open({
+      model: { bytes: loopCount() },
+      instances: 1,
+      intraOpNumThreads: 1,
+      device: "cpu",
+      maxQueue: 8,
+      runDeadlineMs: 300,
+    });
+    try {
+      const quick = await pool.run(n(5));
+      expect([...(quick.outputs.count?.data as Float32Array)]).toEqual([5]);
+      for (let i = 1; i <= HUNG_AFTER; i++) {
+        await expect(pool.run(n(1e10))).rejects.toMatchObject({
+          statusCode: 504,
+          message: "the model run exceeded its 300 ms deadline; the worker was terminated and is being replaced",
+        });
+        expect(pool.hung).toBe(i >= HUNG_AFTER);
+      }
+      // A fresh worker (after the backoff) answers, and one answered run clears the hung state.
+      const after = await pool.run(n(7));
+      expect([...(after.outputs.count?.data as Float32Array)]).toEqual([7]);
+      expect(pool.hung).toBe(false);
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
+
+  it("backs off 100 ms doubling up to 5 s between replacements of hung workers", () => {
+    expect([0, 1, 2, 3, 7, 20].map(respawnDelayMs)).toEqual([0, 100, 200, 400, 5000, 5000]);
   });
 });

@@ -143,6 +143,7 @@ describe("parseModelConfig", () => {
       shadow: undefined,
       maxQueueSize: 1024,
       execution: { mode: "auto", inlineBudgetUs: 100 },
+      runDeadlineMs: 10_000,
     });
   });
 

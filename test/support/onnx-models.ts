@@ -220,3 +220,35 @@ export function rangeSum(): Uint8Array {
     ],
   });
 }
+
+/**
+ * `count = Loop(n) { c + 1 }` on an INT64 scalar `n`: constant memory, and each iteration costs onnxruntime a few
+ * microseconds, so `n` = 1e9 keeps one run busy for minutes (a hung model for deadline tests); warmup (n = 0) is
+ * instant.
+ */
+export function loopCount(): Uint8Array {
+  const body: onnx.IGraphProto = {
+    name: "loop_body",
+    input: [valueInfo("i", T.INT64, []), valueInfo("cond_in", T.BOOL, []), valueInfo("c_in", T.FLOAT, [])],
+    output: [valueInfo("cond_out", T.BOOL, []), valueInfo("c_out", T.FLOAT, [])],
+    initializer: [floatTensor("one", [], [1])],
+    node: [
+      { opType: "Identity", input: ["cond_in"], output: ["cond_out"] },
+      { opType: "Add", input: ["c_in", "one"], output: ["c_out"] },
+    ],
+  };
+  return encode({
+    name: "loop_count",
+    input: [valueInfo("n", T.INT64, [])],
+    output: [valueInfo("count", T.FLOAT, [])],
+    initializer: [floatTensor("zero", [], [0]), { name: "true", dims: [], dataType: T.BOOL, int32Data: [1] }],
+    node: [
+      {
+        opType: "Loop",
+        input: ["n", "true", "zero"],
+        output: ["count"],
+        attribute: [{ name: "body", type: A.GRAPH, g: body }],
+      },
+    ],
+  });
+}

@@ -28,3 +28,8 @@ export function notFound(message: string): InferenceError {
 export function unavailable(message: string): InferenceError {
   return new InferenceError(503, message);
 }
+
+/** 504: a model run passed its deadline; its worker was terminated and replaced (Triton DEADLINE_EXCEEDED). */
+export function deadlineExceeded(message: string): InferenceError {
+  return new InferenceError(504, message);
+}

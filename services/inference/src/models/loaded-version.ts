@@ -115,6 +115,7 @@ export class LoadedVersion {
       intraOpNumThreads: intraOpThreads(opts.cpuLimit, instances),
       device: opts.device,
       maxQueue: opts.config.maxQueueSize,
+      runDeadlineMs: opts.config.runDeadlineMs,
     });
     const inputs = info.inputs.map(toMeta).filter((m): m is TensorMeta => m !== undefined);
     const outputs = info.outputs.map(toMeta).filter((m): m is TensorMeta => m !== undefined);
@@ -203,9 +204,9 @@ export class LoadedVersion {
     return { mode: this.executor.mode, runUs: this.executor.cost.oneUs };
   }
 
-  /** True until the version is retired (swapped out or removed). */
+  /** True until the version is retired (swapped out or removed), and while its runs do not keep hanging. */
   get serving(): boolean {
-    return !this.retired;
+    return !this.retired && !this.pool.hung;
   }
 
   /** Runs one request (through the batcher when configured); `rows` is its first dimension. */

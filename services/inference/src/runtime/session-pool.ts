@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { unavailable } from "../errors.js";
+import { deadlineExceeded, unavailable } from "../errors.js";
 import type { TensorData } from "../protocol/datatypes.js";
 
 const WORKER = fileURLToPath(new URL("../worker/session-worker.mjs", import.meta.url));
@@ -55,6 +55,19 @@ export interface SessionPoolOptions {
   readonly device: "cpu" | "cuda";
   /** Tasks allowed to wait for a free worker before `run` fails with 503. */
   readonly maxQueue: number;
+  /**
+   * Longest one message of runs (or a warmup) may take on a worker, ms; past it the worker is terminated, what it
+   * held fails with 504 and a fresh worker replaces it (after a backoff while runs keep hanging).
+   */
+  readonly runDeadlineMs: number;
+}
+
+/** Consecutive deadline kills (no answer in between) after which the pool reports itself `hung`. */
+export const HUNG_AFTER = 3;
+
+/** Backoff before replacing a worker after the `n`th consecutive deadline kill: 100 ms doubling, at most 5 s. */
+export function respawnDelayMs(n: number): number {
+  return n <= 0 ? 0 : Math.min(5000, 100 * 2 ** (n - 1));
 }
 
 interface Waiting {
@@ -104,6 +117,10 @@ type Outstanding =
 class Slot {
   readonly worker: Worker;
   readonly outstanding: Outstanding[] = [];
+  /** Fires when the oldest outstanding message is past its deadline. */
+  deadline: NodeJS.Timeout | undefined;
+  /** Set when the deadline terminated this worker: what it held fails with this. */
+  killedBy: Error | undefined;
 
   constructor(
     workerData: object,
@@ -122,8 +139,35 @@ class Slot {
     return new Promise((resolve, reject) => {
       this.outstanding.push({ control: true, resolve, reject });
       this.worker.postMessage({ op, rows });
+      // Loading (meta) may take as long as the model is big; warmup and measure are runs, bounded like requests.
+      if (op !== "meta") this.onSent();
     });
   }
+
+  /** Arms the deadline for the oldest outstanding message, if none is armed. */
+  onSent(): void {
+    this.deadline ??= setTimeout(this.expire, this.deadlineMs).unref();
+  }
+
+  /** The oldest message was answered: re-arm for the next one, if any. */
+  onAnswered(): void {
+    clearTimeout(this.deadline);
+    this.deadline = undefined;
+    if (this.outstanding.length > 0) this.onSent();
+  }
+
+  deadlineMs = 0;
+  /** Called when the deadline passed (the pool fails what the worker held and replaces it). */
+  onExpire: (slot: Slot) => void = () => undefined;
+  private readonly expire = (): void => {
+    this.killedBy = deadlineExceeded(
+      `the model run exceeded its ${this.deadlineMs} ms deadline; the worker was terminated and is being replaced`,
+    );
+    // terminate() stops JavaScript at once but cannot interrupt a native session.run(): the thread exits when that
+    // returns. So its requests fail and a replacement starts now, without waiting for the exit.
+    void this.worker.terminate();
+    this.onExpire(this);
+  };
 }
 
 function failure(reply: unknown): Error | undefined {
@@ -143,17 +187,28 @@ export class SessionPool {
   private readonly slots: Slot[] = [];
   /** Why the last worker died, for requests that were on it. */
   private lastWorkerError: Error | undefined;
+  /** Deadline kills since the last answered run. */
+  private hangs = 0;
+  private respawnTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly workerData: object,
     private readonly instances: number,
     private readonly maxQueue: number,
+    private readonly runDeadlineMs: number,
   ) {
     for (let i = 0; i < instances; i++) this.spawn();
   }
 
+  /** True after {@link HUNG_AFTER} consecutive runs hit the deadline: the model version should not count as ready. */
+  get hung(): boolean {
+    return this.hangs >= HUNG_AFTER;
+  }
+
   private spawn(): Slot {
     const slot = new Slot(this.workerData, this.onMessage, this.onExit, this.onError);
+    slot.deadlineMs = this.runDeadlineMs;
+    slot.onExpire = (expired) => this.onExit(expired, -1);
     this.slots.push(slot);
     this.idle.push(slot);
     return slot;
@@ -170,6 +225,7 @@ export class SessionPool {
       },
       opts.instances,
       opts.maxQueue,
+      opts.runDeadlineMs,
     );
     try {
       const info = (await (pool.slots[0] as Slot).control("meta")) as SessionInfo;
@@ -219,6 +275,7 @@ export class SessionPool {
   private send(slot: Slot, batch: Waiting[]): void {
     this.busy++;
     slot.outstanding.push(batch);
+    slot.onSent();
     try {
       const transfer = transferables(batch);
       if (batch.length === 1) {
@@ -237,6 +294,7 @@ export class SessionPool {
     } catch (error) {
       // Not cloneable: nothing reached the worker.
       slot.outstanding.pop();
+      slot.onAnswered();
       for (const w of batch) w.reject(error);
       this.release(slot);
     }
@@ -246,6 +304,7 @@ export class SessionPool {
   private readonly onMessage = (slot: Slot, reply: unknown): void => {
     const o = slot.outstanding.shift();
     if (o === undefined) return;
+    slot.onAnswered();
     const failed = failure(reply);
     if (!Array.isArray(o)) {
       const c = o as Extract<Outstanding, { control: true }>;
@@ -254,6 +313,7 @@ export class SessionPool {
       return;
     }
     const batch = o as readonly Waiting[];
+    this.hangs = 0;
     this.release(slot);
     if (failed) {
       for (const w of batch) w.reject(failed);
@@ -283,8 +343,12 @@ export class SessionPool {
 
   /** A worker died (crash, out of memory): what it held fails, and a fresh worker (and session) replaces it. */
   private readonly onExit = (slot: Slot, code: number): void => {
-    const error = this.lastWorkerError ?? new Error(`inference worker exited with code ${code}`);
+    clearTimeout(slot.deadline);
+    // A worker the deadline already replaced exits later, when its native run returns: nothing left to do.
+    if (!this.slots.includes(slot)) return;
+    const error = slot.killedBy ?? this.lastWorkerError ?? new Error(`inference worker exited with code ${code}`);
     this.lastWorkerError = undefined;
+    if (slot.killedBy) this.hangs++;
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1);
     const j = this.idle.indexOf(slot);
@@ -298,8 +362,14 @@ export class SessionPool {
       }
     }
     if (this.closed) return;
-    this.spawn();
-    if (this.waiting.length > 0 && !this.flushScheduled) this.flush();
+    const respawn = (): void => {
+      if (this.closed) return;
+      this.spawn();
+      if (this.waiting.length > 0 && !this.flushScheduled) this.flush();
+    };
+    const delay = slot.killedBy ? respawnDelayMs(this.hangs) : 0;
+    if (delay === 0) respawn();
+    else this.respawnTimer = setTimeout(respawn, delay).unref();
   };
 
   /** Measures the run cost on one worker (with no traffic yet: it runs between requests otherwise). */
@@ -316,6 +386,8 @@ export class SessionPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.respawnTimer);
+    for (const s of this.slots) clearTimeout(s.deadline);
     for (const w of this.waiting.splice(0)) w.reject(unavailable("model version unloaded"));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }

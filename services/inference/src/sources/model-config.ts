@@ -22,6 +22,12 @@ export type ExecutionConfig =
 /** Default inline budget per execution: well under a millisecond of event-loop time, several times a tiny model's run. */
 export const DEFAULT_INLINE_BUDGET_US = 100;
 
+/**
+ * Default deadline of one execution on a worker: far above any sane tabular model's run, short enough that a hung
+ * run frees its requests (504) and its worker long before a client or a load balancer gives up.
+ */
+export const DEFAULT_RUN_DEADLINE_MS = 10_000;
+
 /** Resolved configuration of one model. */
 export interface ModelConfig {
   /** Largest batch along dimension 0; 0 = the model does not batch (no dynamic batching). Default 0. */
@@ -47,6 +53,12 @@ export interface ModelConfig {
   readonly maxQueueSize: number;
   /** Inline on the event loop or on worker threads. Default `auto` with a 100 µs budget. */
   readonly execution: ExecutionConfig;
+  /**
+   * Longest a worker may take for one message of runs (`run_deadline_ms`); past it the worker is terminated, its
+   * requests get 504 and a fresh worker replaces it. Default {@link DEFAULT_RUN_DEADLINE_MS}. Inline runs (on the
+   * event loop) cannot be cut short: a model that needs a deadline should not run inline.
+   */
+  readonly runDeadlineMs: number;
 }
 
 /** The configuration of a model without a config file. */
@@ -60,6 +72,7 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = Object.freeze({
   shadow: undefined,
   maxQueueSize: 1024,
   execution: Object.freeze({ mode: "auto", inlineBudgetUs: DEFAULT_INLINE_BUDGET_US }) as ExecutionConfig,
+  runDeadlineMs: DEFAULT_RUN_DEADLINE_MS,
 });
 
 type Obj = Record<string, unknown>;
@@ -90,6 +103,7 @@ export function parseModelConfig(model: string, raw: unknown): ModelConfig {
     "shadow",
     "max_queue_size",
     "execution",
+    "run_deadline_ms",
     "input",
     "output",
   ];
@@ -163,6 +177,7 @@ export function parseModelConfig(model: string, raw: unknown): ModelConfig {
     problems.push("allow_non_finite must be a boolean");
 
   const execution = parseExecution(raw.execution, problems);
+  const runDeadlineMs = int(raw.run_deadline_ms, "run_deadline_ms", 1, DEFAULT_RUN_DEADLINE_MS);
 
   if (problems.length > 0) throw new Error(`${model}/config.json: ${problems.join("; ")}`);
   return Object.freeze({
@@ -175,6 +190,7 @@ export function parseModelConfig(model: string, raw: unknown): ModelConfig {
     shadow,
     maxQueueSize: int(raw.max_queue_size, "max_queue_size", 1, 1024),
     execution,
+    runDeadlineMs,
   });
 }
 
