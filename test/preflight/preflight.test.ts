@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { planStackResult } from "../../tools/plan/plan";
 import type { PlanResult, PlannedResource } from "../../tools/plan/types";
+import { advisories } from "../../tools/preflight/advisories";
 import { nameRules } from "../../tools/preflight/name-rules";
 import { buildKitOnlyLines } from "../../tools/preflight/rules-combinations";
 import { preflightPlan, renderFindings } from "../../tools/preflight/run";
@@ -248,4 +249,22 @@ describe("npx ai-platform preflight", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 150_000);
+});
+
+describe("advisories: Azure limits reported at plan time", () => {
+  it("names the TaskRun polling risk, GPU quota and capacity-gated settings, each with a fallback", () => {
+    const notes = advisories(plans.prod!);
+    expect(notes.map((a) => a.resource.split("::")[0]).sort()).toEqual([
+      "azure-native:containerregistry:TaskRun",
+      "azure-native:containerregistry:TaskRun",
+      "azure-native:containerservice:AgentPool",
+      "azure-native:containerservice:ManagedCluster",
+    ]);
+    expect(notes.every((a) => a.fallback.length > 0 && a.source.startsWith("https://"))).toBe(true);
+    const zonal = clone("prod");
+    (find(zonal, "azure-native:cosmosdb:DatabaseAccount", /./).inputs.locations as any)[0].isZoneRedundant = true;
+    expect(advisories(zonal).find((a) => a.resource.startsWith("azure-native:cosmosdb"))?.fallback).toMatch(
+      /cosmosZoneRedundant=false/,
+    );
+  });
 });

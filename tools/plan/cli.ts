@@ -27,6 +27,9 @@ export function registerPlanCommand(program: Command): void {
       console.log(renderCounts(result.resources));
       console.log("");
       console.log(`outputs: ${JSON.stringify(result.outputs, null, 2)}`);
+      const { advisories, renderAdvisories } = await import("../preflight/advisories.js");
+      const notes = advisories(result);
+      if (notes.length > 0) console.log(`\nAzure limits to check before \`pulumi up\`:\n${renderAdvisories(notes)}`);
       if (opts.json !== undefined) {
         const rows = result.resources.map(({ type, name, parent, parentType, dependsOn, physicalName, inputs }) => ({
           type,

@@ -26,6 +26,7 @@ export function registerPreflightCommand(program: Command): void {
     .option("--project-dir <dir>", "directory holding Pulumi.yaml (default: this repository)")
     .action(async (opts: { stack: string; json?: string; config: Record<string, string>; projectDir?: string }) => {
       const { preflightStack, renderFindings } = await import("./run.js");
+      const { advisories, renderAdvisories } = await import("./advisories.js");
       const { plan, findings } = await preflightStack(opts.stack, {
         config: opts.config,
         ...(opts.projectDir === undefined ? {} : { projectDir: opts.projectDir }),
@@ -34,8 +35,11 @@ export function registerPreflightCommand(program: Command): void {
         `preflight ${plan.project}-${plan.stack}: ${plan.resources.length} planned resources, ${findings.length} findings`,
       );
       console.log(renderFindings(findings));
+      const notes = advisories(plan);
+      if (notes.length > 0)
+        console.log(`\nAzure limits to check before \`pulumi up\` (not failures):\n${renderAdvisories(notes)}`);
       if (opts.json !== undefined)
-        fs.writeFileSync(opts.json, JSON.stringify({ stack: opts.stack, findings }, null, 2) + "\n");
+        fs.writeFileSync(opts.json, JSON.stringify({ stack: opts.stack, findings, advisories: notes }, null, 2) + "\n");
       if (findings.length > 0) process.exitCode = 1;
     });
 }
