@@ -1,6 +1,6 @@
 /**
  * The ONNX inference service on AKS: a digest-pinned Deployment (CPU or GPU variant) speaking the
- * Open Inference Protocol on port 8080, behind an internal-only Service, with a PodDisruptionBudget,
+ * Open Inference Protocol over REST on port 8080 and gRPC on 8081, behind an internal-only Service, with a PodDisruptionBudget,
  * a HorizontalPodAutoscaler, its ingress NetworkPolicy, its workload identity ServiceAccount and,
  * optionally, Key Vault secrets through a SecretProviderClass.
  */
@@ -29,8 +29,11 @@ import {
 } from "./secret-provider-class";
 import { workloadIdentitySubject, workloadServiceAccount } from "./service-account";
 
-/** The port the inference container listens on (its `PORT`). */
+/** The port the inference container listens on (its `PORT`); the probes use it. */
 export const INFERENCE_PORT = 8080;
+
+/** The port of the protocol's gRPC service (`inference.GRPCInferenceService`, its `INFERENCE_GRPC_PORT`). */
+export const INFERENCE_GRPC_PORT = 8081;
 
 /** Requests/limits of the CPU variant: one busy core, room for two ONNX sessions. */
 export const DEFAULT_CPU_INFERENCE_RESOURCES: ContainerResources = {
@@ -163,6 +166,7 @@ export function planInferencePod(name: string, args: InferenceServiceArgs): Infe
   const env: k8s.types.input.core.v1.EnvVar[] = [
     ...platformEnv(args.connection),
     { name: inferenceEnv.port, value: String(INFERENCE_PORT) },
+    { name: inferenceEnv.grpcPort, value: String(INFERENCE_GRPC_PORT) },
     { name: inferenceEnv.host, value: "0.0.0.0" },
     { name: inferenceEnv.models, value: inferenceModelsEnv(args.models) },
     { name: inferenceEnv.device, value: args.gpu === undefined ? "cpu" : "cuda" },
@@ -227,7 +231,11 @@ export function planInferencePod(name: string, args: InferenceServiceArgs): Infe
     resources:
       args.resources ?? (args.gpu === undefined ? DEFAULT_CPU_INFERENCE_RESOURCES : DEFAULT_GPU_INFERENCE_RESOURCES),
     container: {
-      ports: [{ name: "http", containerPort: INFERENCE_PORT, protocol: "TCP" }],
+      ports: [
+        { name: "http", containerPort: INFERENCE_PORT, protocol: "TCP" },
+        { name: "grpc", containerPort: INFERENCE_GRPC_PORT, protocol: "TCP" },
+      ],
+      // Probes stay on REST: its health routes answer without credentials.
       ...oipProbes(INFERENCE_PORT),
     },
     volumes,
@@ -238,7 +246,7 @@ export function planInferencePod(name: string, args: InferenceServiceArgs): Infe
   });
   const ingressSpec = ingressAllowSpec({
     podLabels: selector,
-    port: INFERENCE_PORT,
+    port: [INFERENCE_PORT, INFERENCE_GRPC_PORT],
     fromNamespaces: [
       ...new Set([...(args.allowFromNamespaces ?? []), ...(args.metricsFromNamespaces ?? ["kube-system"])]),
     ],
@@ -264,6 +272,8 @@ export class InferenceService extends pulumi.ComponentResource {
   readonly serviceName: pulumi.Output<string>;
   /** In-cluster base URL of the Open Inference Protocol API, e.g. `http://inference.ai.svc.cluster.local`. */
   readonly url: pulumi.Output<string>;
+  /** In-cluster `host:port` of its gRPC service, e.g. `inference.ai.svc.cluster.local:8081`. */
+  readonly grpcAddress: pulumi.Output<string>;
   /** Deployment name. */
   readonly deploymentName: pulumi.Output<string>;
   /** Subject the inference identity's federated credential must trust. */
@@ -342,7 +352,17 @@ export class InferenceService extends pulumi.ComponentResource {
         spec: {
           type: internalLb ? "LoadBalancer" : "ClusterIP",
           selector,
-          ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+          ports: [
+            { name: "http", port: 80, targetPort: "http", protocol: "TCP" },
+            // h2c: gRPC over cleartext HTTP/2 inside the cluster, so meshes and gateways route it as gRPC.
+            {
+              name: "grpc",
+              port: INFERENCE_GRPC_PORT,
+              targetPort: "grpc",
+              protocol: "TCP",
+              appProtocol: "kubernetes.io/h2c",
+            },
+          ],
         },
       },
       parent,
@@ -392,10 +412,12 @@ export class InferenceService extends pulumi.ComponentResource {
     this.serviceName = service.metadata.name;
     this.deploymentName = deployment.metadata.name;
     this.url = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`;
+    this.grpcAddress = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${INFERENCE_GRPC_PORT}`;
     this.serviceAccountSubject = pulumi.output(args.namespace).apply((ns) => workloadIdentitySubject(ns, saName));
     this.registerOutputs({
       serviceName: this.serviceName,
       url: this.url,
+      grpcAddress: this.grpcAddress,
       deploymentName: this.deploymentName,
       serviceAccountSubject: this.serviceAccountSubject,
     });

@@ -79,15 +79,15 @@ export function httpsEgressSpec(cidrs: readonly string[]): NetworkPolicySpec {
 export interface IngressAllow {
   /** Labels of the pods receiving traffic. */
   readonly podLabels: Record<string, string>;
-  /** The container port. */
-  readonly port: number;
+  /** The container port, or the ports (a workload serving REST and gRPC). */
+  readonly port: number | readonly number[];
   /** Other namespaces (by name) whose pods may call; pods of the workload's own namespace always may. */
   readonly fromNamespaces?: readonly string[];
   /** Address ranges that may call (VNet clients of an internal load balancer); validated as IPv4 CIDRs. */
   readonly fromCidrs?: readonly string[];
 }
 
-/** Ingress to `podLabels` on TCP `port` from the own namespace, the named namespaces and the CIDRs. */
+/** Ingress to `podLabels` on TCP `port`(s) from the own namespace, the named namespaces and the CIDRs. */
 export function ingressAllowSpec(a: IngressAllow): NetworkPolicySpec {
   const from: k8s.types.input.networking.v1.NetworkPolicyPeer[] = [{ podSelector: {} }];
   for (const ns of a.fromNamespaces ?? [])
@@ -96,7 +96,9 @@ export function ingressAllowSpec(a: IngressAllow): NetworkPolicySpec {
   return {
     podSelector: { matchLabels: { ...a.podLabels } },
     policyTypes: ["Ingress"],
-    ingress: [{ from, ports: [{ protocol: "TCP", port: a.port }] }],
+    ingress: [
+      { from, ports: (typeof a.port === "number" ? [a.port] : a.port).map((port) => ({ protocol: "TCP", port })) },
+    ],
   };
 }
 

@@ -43,6 +43,7 @@ describe("InferenceService", () => {
       { provider },
     );
     expect(await unwrap(svc.url)).toBe("http://serving.ai.svc.cluster.local");
+    expect(await unwrap(svc.grpcAddress)).toBe("serving.ai.svc.cluster.local:8081");
     expect(await unwrap(svc.serviceAccountSubject)).toBe("system:serviceaccount:ai:inference");
     await settle();
 
@@ -100,7 +101,10 @@ describe("InferenceService", () => {
     expect(c.image).toBe(INFERENCE_IMAGE);
     expect(c.securityContext).toEqual(restrictedContainerSecurityContext());
     expect(c.resources).toEqual({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } });
-    expect(c.ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
+    expect(c.ports).toEqual([
+      { name: "http", containerPort: 8080, protocol: "TCP" },
+      { name: "grpc", containerPort: 8081, protocol: "TCP" },
+    ]);
     expect([c.startupProbe.httpGet.path, c.readinessProbe.httpGet.path, c.livenessProbe.httpGet.path]).toEqual([
       "/v2/health/live",
       "/v2/health/ready",
@@ -111,6 +115,7 @@ describe("InferenceService", () => {
       { name: "COSMOS_DATABASE", value: "ai-platform" },
       { name: "STORAGE_BLOB_ENDPOINT", value: CONNECTION.blobEndpoint },
       { name: "PORT", value: "8080" },
+      { name: "INFERENCE_GRPC_PORT", value: "8081" },
       { name: "HOST", value: "0.0.0.0" },
       { name: "INFERENCE_MODELS", value: "iris@production" },
       { name: "INFERENCE_DEVICE", value: "cpu" },
@@ -125,7 +130,10 @@ describe("InferenceService", () => {
     expect(service!.inputs.spec).toEqual({
       type: "ClusterIP",
       selector: SELECTOR,
-      ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+      ports: [
+        { name: "http", port: 80, targetPort: "http", protocol: "TCP" },
+        { name: "grpc", port: 8081, targetPort: "grpc", protocol: "TCP", appProtocol: "kubernetes.io/h2c" },
+      ],
     });
 
     const [pdb] = registered("kubernetes:policy/v1:PodDisruptionBudget");
@@ -150,7 +158,10 @@ describe("InferenceService", () => {
             { podSelector: {} },
             { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } },
           ],
-          ports: [{ protocol: "TCP", port: 8080 }],
+          ports: [
+            { protocol: "TCP", port: 8080 },
+            { protocol: "TCP", port: 8081 },
+          ],
         },
       ],
     });
