@@ -32,6 +32,7 @@ describe("loadConfig", () => {
       apiKeyFile: undefined,
       jwt: undefined,
       rateLimitPerSecond: undefined,
+      loadShedding: { maxEventLoopDelayMs: 1000, maxHeapUsedBytes: 0 },
       drainTimeoutMs: 25000,
       applicationInsightsConnectionString: undefined,
       logLevel: "info",

@@ -14,6 +14,7 @@ import { healthPlugin } from "./plugins/health.js";
 import { inferPlugin } from "./plugins/infer.js";
 import { metadataPlugin } from "./plugins/metadata.js";
 import { metricsPlugin } from "./plugins/metrics.js";
+import { installLoadShedding } from "./plugins/pressure.js";
 import { type JwtVerifier, installSecurity } from "./plugins/security.js";
 import { inferenceRunner } from "./run-inference.js";
 import { repositorySource } from "./sources/repository-source.js";
@@ -93,6 +94,7 @@ export async function build(config: InferenceConfig, deps: InferenceDeps = {}): 
   app.decorate("inference", ctx);
 
   installErrorHandling(app, config.bodyLimitBytes);
+  await installLoadShedding(app, config.loadShedding);
   installBodyParsing(app);
   await installSecurity(app, {
     apiKey: deps.apiKey,

@@ -48,6 +48,12 @@ export interface InferenceConfig {
   readonly jwt: { readonly tenantId: string; readonly audience: string } | undefined;
   /** Requests per second per client IP; undefined = no rate limit (opt-in). */
   readonly rateLimitPerSecond: number | undefined;
+  /**
+   * Load shedding (@fastify/under-pressure): past these, requests get 503 with `Retry-After` before their body is
+   * read; `/v2/health/live` always answers. Event-loop delay INFERENCE_MAX_EVENT_LOOP_DELAY_MS (default 1000; 0 = off)
+   * and heap INFERENCE_MAX_HEAP_USED_BYTES (default 0 = 90% of V8's heap limit).
+   */
+  readonly loadShedding: { readonly maxEventLoopDelayMs: number; readonly maxHeapUsedBytes: number };
   /** How long SIGTERM waits for in-flight requests before exiting. Default 25 s (< the pod's 30 s grace). */
   readonly drainTimeoutMs: number;
   /** Azure Monitor connection string for OpenTelemetry; undefined = no export. */
@@ -177,6 +183,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): InferenceConfig {
     apiKeyFile: env[E.apiKeyFile] || undefined,
     jwt: tenantId && audience ? Object.freeze({ tenantId, audience }) : undefined,
     rateLimitPerSecond: rate > 0 ? rate : undefined,
+    loadShedding: Object.freeze({
+      maxEventLoopDelayMs: intVar(env, "INFERENCE_MAX_EVENT_LOOP_DELAY_MS", 1000, 0, problems),
+      maxHeapUsedBytes: intVar(env, "INFERENCE_MAX_HEAP_USED_BYTES", 0, 0, problems),
+    }),
     drainTimeoutMs: intVar(env, "INFERENCE_DRAIN_TIMEOUT_MS", 25_000, 0, problems),
     applicationInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING || undefined,
     logLevel: env.LOG_LEVEL || "info",
