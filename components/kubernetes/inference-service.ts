@@ -35,6 +35,15 @@ export const INFERENCE_PORT = 8080;
 /** The port of the protocol's gRPC service (`inference.GRPCInferenceService`, its `INFERENCE_GRPC_PORT`). */
 export const INFERENCE_GRPC_PORT = 8081;
 
+/**
+ * Seconds the container sleeps in `preStop` before it gets SIGTERM, so endpoints and every node's kube-proxy stop
+ * routing new requests to a terminating pod before it starts draining. A `sleep` action: no binary in the image.
+ */
+export const INFERENCE_PRESTOP_SLEEP_SECONDS = 10;
+
+/** The pod's grace period: the `preStop` sleep, the service's 25 s drain (INFERENCE_DRAIN_TIMEOUT_MS), 5 s margin. */
+export const INFERENCE_TERMINATION_GRACE_SECONDS = 40;
+
 /** Requests/limits of the CPU variant: one busy core, room for two ONNX sessions. */
 export const DEFAULT_CPU_INFERENCE_RESOURCES: ContainerResources = {
   requests: { cpu: "500m", memory: "1Gi" },
@@ -237,11 +246,12 @@ export function planInferencePod(name: string, args: InferenceServiceArgs): Infe
       ],
       // Probes stay on REST: its health routes answer without credentials.
       ...oipProbes(INFERENCE_PORT),
+      lifecycle: { preStop: { sleep: { seconds: INFERENCE_PRESTOP_SLEEP_SECONDS } } },
     },
     volumes,
     pod: {
       topologySpreadConstraints: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")],
-      terminationGracePeriodSeconds: 30,
+      terminationGracePeriodSeconds: INFERENCE_TERMINATION_GRACE_SECONDS,
     },
   });
   const ingressSpec = ingressAllowSpec({

@@ -193,9 +193,9 @@ export interface WorkloadPodArgs {
   readonly runAsUser?: number;
   /** Size limit of the scratch `emptyDir` at `/tmp`. Defaults to `"1Gi"`. */
   readonly scratchSizeLimit?: string;
-  /** Extra container fields (ports, probes). */
+  /** Extra container fields (ports, probes, the `preStop` hook). */
   readonly container?: Partial<
-    Pick<Container, "command" | "ports" | "startupProbe" | "readinessProbe" | "livenessProbe">
+    Pick<Container, "command" | "ports" | "startupProbe" | "readinessProbe" | "livenessProbe" | "lifecycle">
   >;
   /** Extra volumes and their mounts (the Key Vault CSI volume). */
   readonly volumes?: { volume: k8s.types.input.core.v1.Volume; mount: k8s.types.input.core.v1.VolumeMount }[];

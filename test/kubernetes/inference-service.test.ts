@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceService, pinnedImage, restrictedContainerSecurityContext } from "../../components/kubernetes";
+import { INFERENCE_PRESTOP_SLEEP_SECONDS } from "../../components/kubernetes/inference-service";
+import { loadConfig } from "../../services/inference/src/config";
 import { installMocks, registered, settle, unwrap } from "../support/pulumi-mocks";
 import { podSpecOf, validateAllUpstream } from "./schema";
 import {
@@ -105,6 +107,12 @@ describe("InferenceService", () => {
       { name: "http", containerPort: 8080, protocol: "TCP" },
       { name: "grpc", containerPort: 8081, protocol: "TCP" },
     ]);
+    // Endpoints drain first: a preStop sleep before SIGTERM, and a grace period that covers it and the service's drain.
+    expect(c.lifecycle).toEqual({ preStop: { sleep: { seconds: INFERENCE_PRESTOP_SLEEP_SECONDS } } });
+    expect(INFERENCE_PRESTOP_SLEEP_SECONDS).toBe(10);
+    expect(pod.terminationGracePeriodSeconds).toBe(40);
+    const drainSeconds = loadConfig({ INFERENCE_MODEL_REPOSITORY: "/m" }).drainTimeoutMs / 1000;
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(INFERENCE_PRESTOP_SLEEP_SECONDS + drainSeconds);
     expect([c.startupProbe.httpGet.path, c.readinessProbe.httpGet.path, c.livenessProbe.httpGet.path]).toEqual([
       "/v2/health/live",
       "/v2/health/ready",

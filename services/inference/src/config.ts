@@ -54,7 +54,7 @@ export interface InferenceConfig {
    * and heap INFERENCE_MAX_HEAP_USED_BYTES (default 0 = 90% of V8's heap limit).
    */
   readonly loadShedding: { readonly maxEventLoopDelayMs: number; readonly maxHeapUsedBytes: number };
-  /** How long SIGTERM waits for in-flight requests before exiting. Default 25 s (< the pod's 30 s grace). */
+  /** How long SIGTERM waits for in-flight requests before exiting. Default 25 s (the pod's 40 s grace covers a 10 s preStop sleep and this). */
   readonly drainTimeoutMs: number;
   /** Azure Monitor connection string for OpenTelemetry; undefined = no export. */
   readonly applicationInsightsConnectionString: string | undefined;
