@@ -14,6 +14,7 @@ export const serviceDockerfiles = {
   inferenceCuda: "services/inference/Dockerfile.cuda",
   training: "services/training/Dockerfile",
   console: "console/Dockerfile",
+  pipeline: "services/pipeline/Dockerfile",
 } as const;
 
 /** Name of the VNet-injected ACR Tasks agent pool (3-20 alphanumerics). */
@@ -29,6 +30,8 @@ interface PlatformImagesCommonArgs {
   inferenceDevice?: "cpu" | "cuda";
   /** Also build the console image. Defaults to `false`. */
   console?: boolean;
+  /** Also build the pipeline controller image. Defaults to `false`. */
+  pipeline?: boolean;
 }
 
 /** Build on the deployer with Docker and push with the deployer's Entra identity. */
@@ -79,6 +82,8 @@ export class PlatformImages extends pulumi.ComponentResource {
   readonly trainingImage: pulumi.Output<string>;
   /** Digest-pinned console image; unset unless `console`. */
   readonly consoleImage?: pulumi.Output<string>;
+  /** Digest-pinned pipeline controller image; unset unless `pipeline`. */
+  readonly pipelineImage?: pulumi.Output<string>;
 
   constructor(name: string, args: PlatformImagesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ai-platform:images:PlatformImages", name, {}, opts);
@@ -137,12 +142,19 @@ export class PlatformImages extends pulumi.ComponentResource {
         { ...common, repository: "console", dockerfile: serviceDockerfiles.console },
         { parent: this },
       ).ref;
+    if (args.pipeline === true)
+      this.pipelineImage = new ContainerImage(
+        `${name}-pipeline`,
+        { ...common, repository: "pipeline", dockerfile: serviceDockerfiles.pipeline },
+        { parent: this },
+      ).ref;
     this.inferenceImage = inference.ref;
     this.trainingImage = training.ref;
     this.registerOutputs({
       inferenceImage: this.inferenceImage,
       trainingImage: this.trainingImage,
       consoleImage: this.consoleImage,
+      pipelineImage: this.pipelineImage,
     });
   }
 }

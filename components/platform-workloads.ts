@@ -26,8 +26,8 @@ export const WORKLOAD_SERVICE_ACCOUNTS = {
   pipeline: "pipeline",
 } as const;
 
-/** The pipeline controller's settings: its image (`services/pipeline/Dockerfile`) and how often it reconciles. */
-export type PipelineSettings = Pick<PipelineControllerArgs, "image" | "intervalSeconds" | "resources">;
+/** The pipeline controller's settings: how often it reconciles and its pod's resources. */
+export type PipelineSettings = Pick<PipelineControllerArgs, "intervalSeconds" | "resources">;
 
 /** The console's settings: its sign-in proxy image and app, who may act, and how it is exposed. */
 export type ConsoleSettings = Pick<
@@ -77,7 +77,7 @@ export interface PlatformWorkloadsArgs {
    * The pipeline controller (retrain on drift, new data or a schedule; gate; canary; promote or roll back), with
    * the client id of its workload identity. Defaults to none: nothing acts on the models' pipeline policies.
    */
-  pipeline?: PipelineSettings & { identityClientId: pulumi.Input<string> };
+  pipeline?: PipelineSettings & { identityClientId: pulumi.Input<string>; image: pulumi.Input<string> };
 }
 
 /** The workloads on the platform's cluster. */

@@ -422,6 +422,7 @@ export class AiPlatform extends pulumi.ComponentResource {
         registry: { name: registry.registryName, resourceGroupName: rg.name, loginServer: registry.loginServer },
         inferenceDevice: args.workloads?.inferenceDevice ?? "cpu",
         console: args.workloads?.console !== undefined,
+        pipeline: args.workloads?.pipeline !== undefined,
       } as const;
       const imageArgs: PlatformImagesArgs =
         args.images.mode === "docker"
@@ -466,9 +467,17 @@ export class AiPlatform extends pulumi.ComponentResource {
                   identityClientId: identities.console.clientId,
                 },
               }),
-          ...(args.workloads.pipeline === undefined || identities.pipeline === undefined
+          ...(args.workloads.pipeline === undefined ||
+          identities.pipeline === undefined ||
+          images.pipelineImage === undefined
             ? {}
-            : { pipeline: { ...args.workloads.pipeline, identityClientId: identities.pipeline.clientId } }),
+            : {
+                pipeline: {
+                  ...args.workloads.pipeline,
+                  image: images.pipelineImage,
+                  identityClientId: identities.pipeline.clientId,
+                },
+              }),
         },
         // The deployer's cluster-admin grant must have propagated before the first Kubernetes call.
         {

@@ -68,6 +68,7 @@ export function platformArgs(c: PlatformConfig, ctx: ProgramContext): AiPlatform
             inferenceReplicas: { min: c.inferenceMinReplicas, max: c.inferenceMaxReplicas },
             ...(c.trainingSchedule === "" ? {} : { trainingSchedule: c.trainingSchedule }),
             demoBootstrap: c.demoBootstrap,
+            ...(c.pipelineEnabled ? { pipeline: {} } : {}),
             ...(c.consoleOperatorGroupId === ""
               ? {}
               : {

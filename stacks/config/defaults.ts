@@ -21,6 +21,7 @@ export const sharedDefaults = {
   consoleOperatorGroupId: "",
   consoleSignInClientId: "",
   consoleProxyImage: "",
+  pipelineEnabled: false,
 } as const satisfies Partial<ConfigValues>;
 
 type ProfileKeys = Exclude<

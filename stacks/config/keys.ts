@@ -264,6 +264,12 @@ export const configKeys = {
     description:
       "The console's sign-in proxy image (oauth2-proxy 7.8 or later), imported into the platform registry, pinned by digest.",
   },
+  pipelineEnabled: {
+    type: "boolean",
+    schema: z.boolean(),
+    description:
+      "Deploy the pipeline controller, which runs each model's pipeline policy (retrain, gate, canary, promote or roll back) by itself.",
+  },
 } as const satisfies Record<string, KeySpec>;
 
 /** A config key name. */

@@ -145,6 +145,8 @@ export function crossFieldProblems(c: ConfigValues): string[] {
     if (!c.workloadsEnabled)
       problems.push("consoleOperatorGroupId is set: the console is a workload; set workloadsEnabled=true");
   }
+  if (c.pipelineEnabled && !c.workloadsEnabled)
+    problems.push("pipelineEnabled=true: the pipeline controller is a workload; set workloadsEnabled=true");
   if (c.workloadsEnabled && c.inferenceModels.length === 0) {
     problems.push('inferenceModels: list at least one "name@ref" when workloadsEnabled=true');
   }
