@@ -97,7 +97,8 @@ export function datasetPage(d: DatasetDetail, ctx: PageContext): Html {
               d.versions.length === 0
                 ? html`<tr>
                     <td colspan="5">
-                      No version yet: training snapshots the dataset, or <code>npx ai-platform dataset snapshot ${d.name}</code>.
+                      No version yet: training snapshots the dataset, or
+                      <code>npx ai-platform dataset snapshot ${d.name}</code>.
                     </td>
                   </tr>`
                 : ""
