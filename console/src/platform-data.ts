@@ -81,6 +81,12 @@ export class PlatformData {
     return versions.length === 0 ? undefined : { name, versions, aliases };
   }
 
+  /** Every model's aliases, by name (what the serving view needs, without the versions). */
+  async aliases(): Promise<{ name: string; aliases: Record<string, number> }[]> {
+    const names = await this.registry.listModels();
+    return Promise.all(names.map(async (name) => ({ name, aliases: (await this.registry.getAliases(name)).aliases })));
+  }
+
   /** The audit trail of one model, or of all, newest first. */
   async audit(name?: string): Promise<RegistryEvent[]> {
     const names = name === undefined ? await this.registry.listModels() : [name];

@@ -144,7 +144,7 @@ export async function readRoutes(app: FastifyInstance, o: ReadRouteOptions): Pro
       reply,
       servingPage(
         {
-          models: await data.models(),
+          models: await data.aliases(),
           inferenceUrl: o.inferenceUrl,
           history: o.sampler?.history() ?? [],
           scrapeError: o.sampler?.lastError,

@@ -4,13 +4,18 @@
  * service's own `/metrics`.
  */
 import { html, jsonScript, num, type Html } from "../html.js";
-import type { ModelDetail } from "../platform-data.js";
 import { ratesBetween, type MetricsSample } from "../serving-metrics.js";
 import { page, type PageContext } from "./layout.js";
 
+/** A model and where its aliases point. */
+export interface ServedModel {
+  name: string;
+  aliases: Record<string, number>;
+}
+
 /** What the serving page shows. */
 export interface ServingInput {
-  models: ModelDetail[];
+  models: ServedModel[];
   inferenceUrl: string | undefined;
   history: readonly MetricsSample[];
   scrapeError: string | undefined;
@@ -29,7 +34,7 @@ function chart(id: string, title: string, x: number[], series: { label: string; 
   </figure>`;
 }
 
-function modelSection(m: ModelDetail, input: ServingInput): Html {
+function modelSection(m: ServedModel, input: ServingInput): Html {
   const samples = input.history;
   const last = samples.at(-1);
   const prev = samples.at(-2);
