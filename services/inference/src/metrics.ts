@@ -127,6 +127,10 @@ export interface InferenceMetrics {
   readonly executionInline: Gauge<"model" | "version">;
   /** Versions moved from the event loop to the worker pool because inline runs exceeded the budget. */
   readonly executionMoved: Counter<"model" | "version">;
+  /** 1 while the model source (registry or repository) answers its scans, 0 while it is unreachable. */
+  readonly sourceUp: Gauge;
+  /** Model source scans that failed (an outage of Cosmos DB or the repository). */
+  readonly sourceScanFailures: Counter;
   /** The per-request series of `success`, `inferenceCount`, `execCount` or `pending` for one version (one per labels). */
   local(metric: "success" | "inferenceCount" | "execCount" | "pending", model: string, version: string): LocalSeries;
   /** The per-request series of a latency or batch-size histogram for one version (one per labels). */
@@ -225,6 +229,16 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}): Inferenc
       "Model versions moved from the event loop to the worker pool because inline runs exceeded their budget.",
       mv,
     ),
+    sourceUp: new Gauge({
+      name: "inference_model_source_up",
+      help: "1 while the model source (registry or repository) answers, 0 while scans fail; loaded models keep serving.",
+      registers: [registry],
+    }),
+    sourceScanFailures: new Counter({
+      name: "inference_model_source_scan_failures_total",
+      help: "Model source scans that failed (the registry or repository unreachable).",
+      registers: [registry],
+    }),
   };
   const bound = <S extends { flush(): void }>(name: string, model: string, version: string, make: () => S): S => {
     let byLabels = locals.get(name);

@@ -48,6 +48,15 @@ export function stickyFraction(id: string): number {
   return (h >>> 0) / 0x1_0000_0000;
 }
 
+/**
+ * The wait before the next poll: the interval while the source answers; after `failures` failed scans in a row,
+ * doubling per failure up to 16 times the interval (at most a minute), so an outage is not hammered.
+ */
+export function pollDelayMs(intervalMs: number, failures: number): number {
+  if (failures <= 0) return intervalMs;
+  return Math.min(intervalMs * 2 ** Math.min(failures, 4), Math.max(intervalMs, 60_000));
+}
+
 /** Options for the store. */
 export interface ServedModelsOptions {
   readonly device: "cpu" | "cuda";
@@ -69,6 +78,8 @@ export class ServedModels {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private stopWatch: (() => void) | undefined;
+  /** Scans that failed in a row (the source unreachable); polling backs off while it is above 0. */
+  private scanFailures = 0;
 
   constructor(
     private readonly source: ModelSourceDriver,
@@ -104,13 +115,28 @@ export class ServedModels {
     let scan;
     try {
       scan = await this.source.scan();
+      // Every model failing its lookup is the source failing (an outage), not a bad model: keep everything as is.
+      if (scan.models.length === 0 && scan.errors.length > 0) {
+        throw new Error(scan.errors.map((e) => `${e.model}: ${e.message}`).join("; "));
+      }
     } catch (error) {
+      this.scanFailures++;
+      this.opts.metrics.sourceUp.set(0);
+      this.opts.metrics.sourceScanFailures.inc();
       this.opts.log.error(
-        { source: this.source.description, err: String(error) },
+        { source: this.source.description, err: String(error), consecutiveFailures: this.scanFailures },
         "model source scan failed; keeping the current models",
       );
       return;
     }
+    if (this.scanFailures > 0) {
+      this.opts.log.info(
+        { source: this.source.description, after: this.scanFailures },
+        "model source reachable again; polling at the normal interval",
+      );
+    }
+    this.scanFailures = 0;
+    this.opts.metrics.sourceUp.set(1);
     for (const e of scan.errors)
       this.opts.log.error({ model: e.model, reason: e.message }, "model skipped; keeping its loaded versions");
     const keep = new Set([...scan.models.map((m) => m.name), ...scan.errors.map((e) => e.model)]);
@@ -120,7 +146,10 @@ export class ServedModels {
       this.models.delete(name);
       for (const lv of entry.versions.values()) this.unload(lv);
     }
-    this.expected = new Set(scan.models.map((m) => m.name));
+    // A model skipped this time (its lookup failed) keeps counting while its loaded versions serve.
+    this.expected = new Set([...scan.models.map((m) => m.name), ...scan.errors.map((e) => e.model)]);
+    for (const name of this.expected)
+      if (!scan.models.some((m) => m.name === name) && !this.models.has(name)) this.expected.delete(name);
     this.synced = true;
   }
 
@@ -267,8 +296,18 @@ export class ServedModels {
 
   /** Polls the source every `intervalMs` and on its change notifications. */
   startWatching(intervalMs: number): void {
-    this.timer = setInterval(() => void this.sync(), intervalMs);
-    this.timer.unref();
+    const poll = (): void => {
+      this.timer = setTimeout(
+        () => {
+          void this.sync().finally(() => {
+            if (this.timer !== undefined) poll();
+          });
+        },
+        pollDelayMs(intervalMs, this.scanFailures),
+      );
+      this.timer.unref();
+    };
+    poll();
     let debounce: NodeJS.Timeout | undefined;
     this.stopWatch = this.source.watch?.(() => {
       clearTimeout(debounce);
@@ -279,7 +318,8 @@ export class ServedModels {
 
   /** Stops watching and unloads everything (after in-flight requests). */
   async close(): Promise<void> {
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.stopWatch?.();
     await this.running;
     const all = [...this.models.values()].flatMap((e) => [...e.versions.values()]);
