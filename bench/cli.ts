@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 
-const suites = ["inference", "training", "console", "crash", "durability"] as const;
+const suites = ["inference", "training", "console", "crash", "durability", "soak", "images"] as const;
 type Suite = (typeof suites)[number];
-/** The suites `npm run bench` runs when none is named; crash and durability are long and run on request. */
+/** The suites `npm run bench` runs when none is named; crash, durability and soak are long and run on request. */
 const defaultSuites: readonly Suite[] = ["inference", "training", "console"];
 
 interface BenchFlags {
@@ -33,7 +33,7 @@ export function registerBenchCommand(program: Command): void {
     )
     .addArgument(
       new Command()
-        .createArgument("[suite...]", "inference, training, console (the default), crash, durability")
+        .createArgument("[suite...]", "inference, training, console (the default), crash, durability, soak")
         .choices(suites),
     )
     .addOption(new Option("--out <dir>", "where the markdown tables and JSON go").default("bench/results"))
@@ -49,6 +49,7 @@ export function registerBenchCommand(program: Command): void {
     )
     .addOption(new Option("--iterations <n>", "crash: kill -9 iterations").default(20).argParser(positiveInt))
     .addOption(new Option("--seed <n>", "crash: the first iteration's seed").default(1).argParser(positiveInt))
+    .addOption(new Option("--minutes <n>", "soak: minutes of steady load").default(10).argParser(positiveInt))
     .action(async (chosen: Suite[], options: BenchFlags) => {
       for (const suite of chosen.length > 0 ? chosen : defaultSuites) {
         if (suite === "crash") {
@@ -58,6 +59,10 @@ export function registerBenchCommand(program: Command): void {
         } else if (suite === "durability") {
           const { runDurabilityBench } = await import("./durability.js");
           await runDurabilityBench({ outDir: options.out });
+        } else if (suite === "soak") {
+          const { runSoakBench } = await import("./soak.js");
+          const held = await runSoakBench({ outDir: options.out, minutes: options.minutes });
+          if (!held) process.exitCode = 1;
         } else if (suite === "inference") {
           const { runInferenceBench } = await import("./inference.js");
           await runInferenceBench({
@@ -66,6 +71,9 @@ export function registerBenchCommand(program: Command): void {
             profile: options.profile,
             serviceFrom: options.serviceFrom,
           });
+        } else if (suite === "images") {
+          const { runImagesBench } = await import("./images.js");
+          await runImagesBench({ outDir: options.out });
         } else if (suite === "console") {
           const { runConsoleBench } = await import("./console.js");
           await runConsoleBench({ outDir: options.out });

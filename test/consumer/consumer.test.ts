@@ -117,6 +117,30 @@ describe("the packed package in a consumer program", () => {
     expect(files.filter((f) => f.startsWith("components/"))).toEqual([]);
   });
 
+  it("installs into a fresh project with its peers and at most 300 packages", () => {
+    // Resolved by npm against the registry (metadata only, nothing is downloaded or run): what
+    // `npm install ai-platform` gives another team, @pulumi/* peers included.
+    const fresh = path.join(work, "fresh");
+    fs.mkdirSync(fresh, { recursive: true });
+    fs.writeFileSync(
+      path.join(fresh, "package.json"),
+      JSON.stringify({ name: "fresh-stack", private: true, dependencies: { "ai-platform": `file:${tarball}` } }),
+    );
+    execFileSync("npm", ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"], {
+      cwd: fresh,
+      stdio: "ignore",
+    });
+    const lock = JSON.parse(fs.readFileSync(path.join(fresh, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version?: string }>;
+    };
+    const installed = Object.keys(lock.packages).filter((p) => p.startsWith("node_modules/"));
+    for (const peer of ["@pulumi/pulumi", "@pulumi/azure-native", "@pulumi/kubernetes"])
+      expect(installed).toContain(`node_modules/${peer}`);
+    for (const toolingOnly of ["azurite", "@vercel/cosmosdb-server", "tsx", "ts-node", "commander", "vitest"])
+      expect(installed).not.toContain(`node_modules/${toolingOnly}`);
+    expect(installed.length).toBeLessThanOrEqual(300);
+  }, 300_000);
+
   it("type-checks against the published types", () => {
     const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
     const run = (): string => {

@@ -100,12 +100,15 @@ function runStage(stage: Stage, start: StageState, built: Map<string, StageState
         execFileSync("sh", ["-c", step.command], {
           cwd: path.join(root, workdir),
           env: { ...process.env, ...env, ...opts.runEnv },
-          stdio: ["ignore", "ignore", "pipe"],
+          stdio: ["ignore", "pipe", "pipe"],
           encoding: "utf8",
+          maxBuffer: 64 * 1024 * 1024,
         });
       } catch (error) {
-        const stderr = (error as { stderr?: string }).stderr ?? "";
-        throw new Error(`${opts.dockerfile}: RUN ${step.command}\n${stderr.trim().split("\n").slice(-15).join("\n")}`, {
+        // tsc reports to stdout, npm to stderr: keep the tail of both.
+        const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+        const output = `${stdout}\n${stderr}`;
+        throw new Error(`${opts.dockerfile}: RUN ${step.command}\n${output.trim().split("\n").slice(-15).join("\n")}`, {
           cause: error,
         });
       }
