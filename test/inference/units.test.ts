@@ -8,9 +8,8 @@ import {
 import { parseCpuMax } from "../../services/inference/src/runtime/cpus";
 import { binOf, psi, DriftTracker } from "../../services/inference/src/models/drift";
 import { float16Bits, halfToNumber } from "../../services/inference/src/protocol/datatypes";
-import { decodeBinary, decodeJson, encodeBinary, encodeJson } from "../../services/inference/src/protocol/codec";
-import { encodeResponse } from "../../services/inference/src/protocol/inference";
-import { ResponseJson } from "../../services/inference/src/protocol/response-json";
+import { decodeBinary, decodeJson, encodeBinary } from "../../services/inference/src/protocol/codec";
+import { ResponseJson, jsonData } from "../../services/inference/src/protocol/response-json";
 import type { TensorData } from "../../services/inference/src/protocol/datatypes";
 import { stickyFraction } from "../../services/inference/src/models/served-models";
 import { outputsAgree } from "../../services/inference/src/models/shadow";
@@ -325,9 +324,10 @@ describe("codecs", () => {
   });
 
   it("encodes JSON outputs per type", () => {
-    expect(encodeJson({ type: "bool", dims: [2], data: new Uint8Array([1, 0]) })).toEqual([true, false]);
-    expect(encodeJson({ type: "int64", dims: [1], data: new BigInt64Array([5n]) })).toEqual([5]);
-    expect(encodeJson({ type: "float16", dims: [1], data: new Uint16Array([0x3c00]) })).toEqual([1]);
+    const json = (t: TensorData) => JSON.parse(`[${jsonData(t)}]`);
+    expect(json({ type: "bool", dims: [2], data: new Uint8Array([1, 0]) })).toEqual([true, false]);
+    expect(json({ type: "int64", dims: [1], data: new BigInt64Array([5n]) })).toEqual([5]);
+    expect(json({ type: "float16", dims: [1], data: new Uint16Array([0x3c00]) })).toEqual([1]);
   });
 });
 
@@ -391,7 +391,22 @@ describe("response JSON", () => {
 
   it.each([['r"1'], [undefined]])("is what JSON.stringify of the response gives (id %j)", (id) => {
     const model = { name: 'm"x', version: 3 };
-    const expected = JSON.stringify(encodeResponse(model, id, outputs, tensors).json);
+    const f32 = [0.1, -0, 1e-7, NaN, Infinity, -3.5].map((v) => Math.fround(v));
+    const expected = JSON.stringify({
+      model_name: 'm"x',
+      model_version: "3",
+      ...(id === undefined ? {} : { id }),
+      outputs: [
+        { name: "f32", datatype: "FP32", shape: [2, 3], data: f32 },
+        { name: "f64", datatype: "FP64", shape: [2], data: [1e300, -Infinity] },
+        { name: "f16", datatype: "FP16", shape: [3], data: [1, Infinity, NaN] },
+        { name: "i64", datatype: "INT64", shape: [2], data: [-(2 ** 53) + 1, 7] },
+        { name: "u8", datatype: "UINT8", shape: [2], data: [0, 255] },
+        { name: "b", datatype: "BOOL", shape: [3], data: [true, false, true] },
+        { name: "s", datatype: "BYTES", shape: [2], data: ['quo"te', "wörld\n"] },
+        { name: "bin", datatype: "INT32", shape: [2], parameters: { binary_data_size: 8 } },
+      ],
+    });
     expect(new ResponseJson(model).write(id, outputs, tensors, () => 8)).toBe(expected);
   });
 

@@ -115,16 +115,6 @@ export function checkFinite(name: string, t: TensorData): void {
   }
 }
 
-/** Tensor → JSON-ready flat array (INT64/UINT64 become numbers, BOOL booleans, FP16 numbers). */
-export function encodeJson(t: TensorData): unknown[] {
-  const d = t.data;
-  if (Array.isArray(d)) return d;
-  if (t.type === "bool") return Array.from(d as Uint8Array, (v) => v !== 0);
-  if (t.type === "float16") return Array.from(float16Bits(d as Uint16Array), halfToNumber);
-  if (d instanceof BigInt64Array || d instanceof BigUint64Array) return Array.from(d, Number);
-  return Array.from(d as Float32Array);
-}
-
 /** Binary bytes → tensor; the byte count must match the shape exactly. */
 export function decodeBinary(name: string, datatype: Datatype, shape: readonly number[], bytes: Buffer): TensorData {
   const info = DATATYPES[datatype];

@@ -1,11 +1,11 @@
 /**
- * Inference request → tensors, checked against the model's signature; outputs → inference response
- * (JSON or the binary tensor data extension). Every rejection names the input or output at fault.
+ * Inference request → tensors, checked against the model's signature (responses are written by response-json.ts).
+ * Every rejection names the input or output at fault.
  */
 import type { InferRequestBody } from "@ai-platform/contracts";
 import { badRequest } from "../errors.js";
-import { checkFinite, decodeBinary, decodeJson, encodeBinary, encodeJson } from "./codec.js";
-import { type Datatype, type TensorData, type TensorMeta, datatypeOfOrt, isDatatype } from "./datatypes.js";
+import { checkFinite, decodeBinary, decodeJson } from "./codec.js";
+import { type TensorData, type TensorMeta, isDatatype } from "./datatypes.js";
 
 /** The request body after schema validation (the JSON part, for binary requests): a wire type of the contracts. */
 export type { InferRequestBody } from "@ai-platform/contracts";
@@ -93,36 +93,4 @@ export function decodeRequest(body: InferRequestBody, binary: Buffer | undefined
   if (new Set(outputs.map((o) => o.name)).size !== outputs.length)
     throw badRequest("an output is requested more than once");
   return { feeds, rows: rows ?? 1, outputs };
-}
-
-/** A response: the JSON object, and the binary tail when any output is binary. */
-export interface EncodedResponse {
-  readonly json: Record<string, unknown>;
-  readonly binary: Buffer[];
-}
-
-/** Builds `$inference_response` (model_name, model_version, id, outputs) with JSON or binary data. */
-export function encodeResponse(
-  model: { name: string; version: number },
-  id: string | undefined,
-  outputs: readonly { name: string; binary: boolean }[],
-  tensors: Record<string, TensorData>,
-): EncodedResponse {
-  const binary: Buffer[] = [];
-  const out = outputs.map((o) => {
-    const t = tensors[o.name];
-    if (!t) throw new Error(`model produced no output "${o.name}"`);
-    const datatype: Datatype = datatypeOfOrt(t.type) ?? "BYTES";
-    const shape = [...t.dims];
-    if (o.binary) {
-      const bytes = encodeBinary(t);
-      binary.push(bytes);
-      return { name: o.name, datatype, shape, parameters: { binary_data_size: bytes.length } };
-    }
-    return { name: o.name, datatype, shape, data: encodeJson(t) };
-  });
-  const json: Record<string, unknown> = { model_name: model.name, model_version: String(model.version) };
-  if (id !== undefined) json.id = id;
-  json.outputs = out;
-  return { json, binary };
 }
