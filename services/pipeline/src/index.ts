@@ -3,6 +3,7 @@
  * and the canary; the controller (controller.ts) runs it as a reconcile loop over the registry.
  */
 export { PipelineController, type ControllerOptions } from "./controller.js";
+export { loadPipelineConfig, type PipelineConfig } from "./config.js";
 export { createPipelineMetrics, type PipelineMetrics } from "./metrics.js";
 export { PolicyError, parsePolicy, validatePolicy, gateMetrics, type PipelinePolicy } from "./policy.js";
 export { judgeStep, quantileOf, baselineOf, type StepVerdict } from "./rollout.js";

@@ -144,11 +144,18 @@ async function gating(ctx: RunContext, doc: PipelineDoc, p: Running & { kind: "g
   if (production === undefined) return finish(ctx, doc, p, "aborted", "the model has no production version", {});
   const { compareVersions } = await import("@ai-platform/training");
   const { metric, margin } = ctx.policy.gate;
-  const cmp = await compareVersions(ctx.connection, {
-    name: ctx.name,
-    versions: [p.candidate, production],
-    base: p.candidate,
-  });
+  let cmp: Awaited<ReturnType<typeof compareVersions>>;
+  try {
+    cmp = await compareVersions(ctx.connection, {
+      name: ctx.name,
+      versions: [p.candidate, production],
+      base: p.candidate,
+    });
+  } catch (error) {
+    // Not comparable (other inputs or labels, no held-out rows, an unreadable artifact): the gate cannot pass.
+    const detail = `the gate could not compare @${p.candidate} with production @${production}: ${error instanceof Error ? error.message : String(error)}`;
+    return finish(ctx, doc, p, "gate-failed", detail, { candidate: p.candidate, production });
+  }
   const value = (v: number): number => cmp.evaluations.find((e) => e.version === v)?.metrics[metric] ?? Number.NaN;
   const [c, prod] = [value(p.candidate), value(production)];
   const improvement = gateMetrics[metric] === "higher" ? c - prod : prod - c;
