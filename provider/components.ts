@@ -22,3 +22,5 @@ export { InferenceService } from "../components/kubernetes/inference-service";
 export { TrainingJob } from "../components/kubernetes/training-job";
 export { BatchScoringJob } from "../components/kubernetes/batch-scoring-job";
 export { PipelineController } from "../components/kubernetes/pipeline-controller";
+export { DemoBootstrap } from "../components/kubernetes/demo-bootstrap";
+export { PrometheusScraping } from "../components/kubernetes/prometheus-scraping";

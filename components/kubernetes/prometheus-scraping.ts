@@ -23,13 +23,27 @@ export function amaMetricsSettingsData(namespaces: readonly string[]): Record<st
   };
 }
 
+/** Inputs of {@link PrometheusScraping}. */
+export interface PrometheusScrapingArgs {
+  /** Namespaces whose `prometheus.io/*`-annotated pods are scraped (exact names). */
+  namespaces: readonly string[];
+}
+
 /** The metrics add-on settings that make it scrape annotated pods of the platform's namespaces. */
 export class PrometheusScraping extends pulumi.ComponentResource {
-  constructor(name: string, args: { namespaces: readonly string[] }, opts?: pulumi.ComponentResourceOptions) {
+  /** Name of the settings ConfigMap (in `kube-system`). */
+  readonly configMapName: pulumi.Output<string>;
+
+  constructor(name: string, args: PrometheusScrapingArgs, opts?: pulumi.ComponentResourceOptions) {
     requireKubernetesProvider("PrometheusScraping", opts);
     const data = amaMetricsSettingsData(args.namespaces);
     super("ai-platform:kubernetes:PrometheusScraping", name, {}, opts);
-    new k8s.core.v1.ConfigMap(`${name}-settings`, { metadata: { ...AMA_METRICS_SETTINGS }, data }, { parent: this });
-    this.registerOutputs({});
+    const map = new k8s.core.v1.ConfigMap(
+      `${name}-settings`,
+      { metadata: { ...AMA_METRICS_SETTINGS }, data },
+      { parent: this },
+    );
+    this.configMapName = map.metadata.name;
+    this.registerOutputs({ configMapName: this.configMapName });
   }
 }
