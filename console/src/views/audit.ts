@@ -1,4 +1,4 @@
-/** The audit trail: every registration and alias change, newest first. */
+/** The audit trail: every registration, alias change, traffic split and pipeline decision, newest first. */
 import type { RegistryEvent } from "@ai-platform/registry";
 import { html, type Html } from "../html.js";
 import { page, when, type PageContext } from "./layout.js";
@@ -44,8 +44,20 @@ export function auditPage(
                   ${
                     e.action === "register"
                       ? html`registered v${e.version}`
-                      : html`<span class="alias alias-${e.alias}">${e.alias}</span> →
-                          v${e.version}${e.previousVersion === undefined ? "" : html` (was v${e.previousVersion})`}`
+                      : e.action === "set-traffic"
+                        ? html`traffic:
+                          ${e.traffic?.canary ? `v${e.traffic.canary.version} at ${e.traffic.canary.weight * 100}%` : "all to the alias"}${e.traffic?.shadow ? `, shadow v${e.traffic.shadow.version}` : ""}`
+                        : e.action === "pipeline"
+                          ? html`pipeline:
+                            ${e.decision ?? ""}${e.version ? ` v${e.version}` : ""}${
+                              e.figures
+                                ? ` (${Object.entries(e.figures)
+                                    .map(([k, v]) => `${k}=${typeof v === "number" ? Number(v.toFixed(4)) : v}`)
+                                    .join(", ")})`
+                                : ""
+                            }`
+                          : html`<span class="alias alias-${e.alias}">${e.alias}</span> →
+                              v${e.version}${e.previousVersion === undefined ? "" : html` (was v${e.previousVersion})`}`
                   }
                 </td>
                 <td>${e.actor}</td>
