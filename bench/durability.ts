@@ -27,6 +27,8 @@ export interface DurabilityBenchOptions {
 interface Round {
   mode: (typeof modes)[number];
   rowsPerSecond: number;
+  /** Rows the ingest reported written (acknowledged). */
+  written: number;
   rowsAfterKill: number;
 }
 
@@ -57,8 +59,7 @@ async function round(mode: Round["mode"], file: string, rows: number): Promise<R
     } finally {
       client.dispose();
     }
-    if (summary.written !== rows) throw new Error(`${mode}: ingest wrote ${summary.written} of ${rows} rows`);
-    return { mode, rowsPerSecond: summary.rowsPerSecond, rowsAfterKill };
+    return { mode, rowsPerSecond: summary.rowsPerSecond, written: summary.written, rowsAfterKill };
   } finally {
     await host.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
@@ -91,7 +92,7 @@ export async function runDurabilityBench(opts: DurabilityBenchOptions): Promise<
   const table = modes.map((mode) => {
     const of = results.filter((r) => r.mode === mode);
     const speed = median(of.map((r) => r.rowsPerSecond));
-    const kept = of.map((r) => r.rowsAfterKill).join(", ");
+    const kept = of.map((r) => `${r.rowsAfterKill} of ${r.written}`).join(", ");
     return `| ${mode} | ${speed.toFixed(0)} | ${kept} |`;
   });
   const markdown = [
@@ -99,7 +100,7 @@ export async function runDurabilityBench(opts: DurabilityBenchOptions): Promise<
     "",
     `Ingest of ${rows} rows (bulk) into the emulators in a child process, median of ${opts.rounds ?? 3} alternating rounds; then kill -9 right after the ingest returned, and a restart.`,
     "",
-    `| Cosmos emulator mode | ingest rows/s | rows found after kill -9 (each round, of ${rows}) |`,
+    "| Cosmos emulator mode | ingest rows/s | rows found after kill -9, of those acknowledged (each round) |",
     "|---|---:|---|",
     ...table,
     "",
