@@ -19,11 +19,14 @@ import type { Finding } from "../../tools/preflight/types";
 const bin = path.join(__dirname, "..", "..", "cli", "ai-platform.mjs");
 /** The longest names the config accepts: an 8-character prefix and the longest environment. */
 const LONGEST = { stack: "staging", config: { namePrefix: "abcdefgh" } };
+/** The first phase of prod's first deploy: everything but the workloads, from outside the VNet. */
+const PROD_INFRASTRUCTURE = { workloadsEnabled: "false", deploymentRunner: "outside-vnet" };
 const plans: Record<string, PlanResult> = {};
 
 beforeAll(async () => {
   for (const stack of ["dev", "staging", "prod"]) plans[stack] = await planStackResult(stack);
   plans.longest = await planStackResult(LONGEST.stack, { config: LONGEST.config });
+  plans["prod-infrastructure"] = await planStackResult("prod", { config: PROD_INFRASTRUCTURE });
 }, 240_000);
 
 const clone = (stack: string): PlanResult => structuredClone(plans[stack]!);
@@ -35,9 +38,26 @@ const find = (plan: PlanResult, type: string, name: RegExp): PlannedResource => 
 const rules = (findings: Finding[]) => findings.map((f) => `${f.rule} ${f.resource}`).sort();
 
 describe("preflight on the shipped stacks", () => {
-  it.each(["dev", "staging", "prod", "longest"])("%s: no findings", (stack) => {
+  it.each(["dev", "staging", "prod", "longest", "prod-infrastructure"])("%s: no findings", (stack) => {
     const findings = preflightPlan(plans[stack]!);
     expect(findings, renderFindings(findings)).toEqual([]);
+  });
+
+  it("an empty registry does not fail the first up: inference is not awaited; dev bootstraps a model", () => {
+    for (const stack of ["dev", "staging", "prod"]) {
+      const deployment = find(plans[stack]!, "kubernetes:apps/v1:Deployment", /inference/);
+      expect((deployment.inputs.metadata as any).annotations).toEqual({ "pulumi.com/skipAwait": "true" });
+      const settings = find(plans[stack]!, "kubernetes:core/v1:ConfigMap", /scraping/);
+      expect(settings.inputs.metadata).toEqual({ name: "ama-metrics-settings-configmap", namespace: "kube-system" });
+    }
+    const jobs = (stack: string) =>
+      plans[stack]!.resources.filter((r) => r.type === "kubernetes:batch/v1:Job" && /bootstrap/.test(r.name));
+    expect([jobs("dev").length, jobs("staging").length, jobs("prod").length]).toEqual([1, 0, 0]);
+    const pod = (jobs("dev")[0]!.inputs.spec as any).template.spec;
+    expect(pod.serviceAccountName).toBe("training");
+    expect(pod.containers[0].command).toEqual(["/bin/sh", "-c"]);
+    expect(pod.containers[0].args[0]).toMatch(/ promote iris "\$version" --alias production$/);
+    expect(plans["prod-infrastructure"]!.resources.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
   });
 
   it("the longest stack really has the longest names", () => {
