@@ -17,7 +17,7 @@ export interface DataDirLayout {
   lock: string;
   /** The emulator ports of the last run, reused by default (artifact URIs recorded in the registry embed the blob port). */
   ports: string;
-  /** One snapshot file per Cosmos database (`<database>.json`). */
+  /** The Cosmos emulator's `state.json` and write-ahead `journal.log`. */
   cosmos: string;
   /** Azurite's blob data and metadata. */
   azurite: string;

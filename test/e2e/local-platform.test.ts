@@ -53,11 +53,11 @@ function changedDataset(): string {
 beforeAll(async () => {
   // A corrupted data directory is reported, and only an explicit reset clears it.
   mkdirSync(join(dataDir, "cosmos"), { recursive: true });
-  writeFileSync(join(dataDir, "cosmos", "ai-platform.json"), "{ not json");
+  writeFileSync(join(dataDir, "cosmos", "state.json"), "{ not json");
   const corrupt = await startLocalPlatform({ dataDir, port: 0 }).catch((e: unknown) => e);
   expect(corrupt).toBeInstanceOf(CorruptDataError);
-  expect((corrupt as Error).message).toContain(`${join(dataDir, "cosmos", "ai-platform.json")} is corrupted`);
-  expect(readFileSync(join(dataDir, "cosmos", "ai-platform.json"), "utf8")).toBe("{ not json");
+  expect((corrupt as Error).message).toContain(`${join(dataDir, "cosmos", "state.json")} is corrupted`);
+  expect(readFileSync(join(dataDir, "cosmos", "state.json"), "utf8")).toBe("{ not json");
   expect(existsSync(join(dataDir, "lock"))).toBe(false);
 
   platform = await startLocalPlatform({ dataDir, port: 0, reset: true, pollIntervalMs: 200 });
