@@ -62,7 +62,7 @@ function list(v: string): string[] {
     .filter((s) => s !== "");
 }
 
-/** Registers ingest, dataset (snapshot/list), train, models, promote, rollback and score on the root program. */
+/** Registers ingest, dataset (snapshot/list), train, register, models, promote, rollback and score on the root program. */
 export function registerTrainingCommands(program: Command): void {
   withConnection(
     program
@@ -278,6 +278,45 @@ export function registerTrainingCommands(program: Command): void {
           { json: !!o.json },
           r.version,
           `${r.version.name}@${r.version.version} (${r.version.algorithm}, ${r.version.dataset.name}@${r.version.dataset.version}) in ${r.seconds.toFixed(2)}s: ${m}`,
+        );
+      },
+    );
+
+  withConnection(
+    program
+      .command("register")
+      .description(
+        "Register an ONNX model trained elsewhere (scikit-learn, PyTorch, XGBoost…) as a candidate version.",
+      ),
+  )
+    .argument("<name>", "model name in the registry")
+    .requiredOption("--file <model.onnx>", "the ONNX file (checked: loads in onnxruntime, has inputs)")
+    .option("--description <text>", "what this model is, recorded with the version")
+    .option("--dataset <name>", "evaluate on this dataset's held-out rows (inputs are fed by column name)")
+    .option("--label <column>", "the dataset's label column (default: the one recorded at ingest)")
+    .option("--json", "print the registered version as JSON")
+    .action(
+      async (
+        name: string,
+        o: ConnectionFlags & { file: string; description?: string; dataset?: string; label?: string; json?: boolean },
+      ) => {
+        const { registerModel } = await import("./pipeline/register.js");
+        const r = await registerModel(await connect(o), {
+          name,
+          file: o.file,
+          actor: actor(),
+          ...(o.description ? { description: o.description } : {}),
+          ...(o.dataset ? { dataset: o.dataset } : {}),
+          ...(o.label ? { label: o.label } : {}),
+        });
+        const v = r.version;
+        const m = Object.entries(v.metrics)
+          .map(([k, x]) => `${k}=${x.toFixed(4)}`)
+          .join(" ");
+        print(
+          { json: !!o.json },
+          v,
+          `${v.name}@${v.version} registered (${v.task}; inputs ${v.signature.inputs.map((i) => `${i.name}:${i.datatype}`).join(", ")}; opset ${v.artifact.opset}; sha256 ${v.artifact.sha256.slice(0, 12)})${r.evaluatedRows ? `; ${r.evaluatedRows} held-out rows: ${m}` : ""}`,
         );
       },
     );

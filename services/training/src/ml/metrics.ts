@@ -29,7 +29,7 @@ export function rocAuc(positive: readonly boolean[], scores: readonly number[]):
   let posRankSum = 0;
   let nPos = 0;
   for (let i = 0; i < pairs.length;) {
-    let j = i;
+    let j = i + 1; // a NaN score equals nothing, itself included: each group holds at least its first pair
     while (j < pairs.length && pairs[j]?.s === pairs[i]?.s) j++;
     const avg = (rank + rank + (j - i) - 1) / 2;
     for (let k = i; k < j; k++)

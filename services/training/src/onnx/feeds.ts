@@ -79,13 +79,23 @@ export function feedsFor(
   return feeds;
 }
 
+/** Output names that mean the class label, the class probabilities and a regression value (ours and skl2onnx's). */
+const labelNames = ["label", "output_label"];
+const probabilityNames = ["probabilities", "output_probability", "probability"];
+const predictionNames = ["prediction", "variable", "output"];
+
+function first(out: ort.InferenceSession.ReturnType, names: readonly string[]): ort.Tensor | undefined {
+  for (const n of names) if (out[n]) return out[n];
+  return undefined;
+}
+
 /**
- * Reads a session's outputs. Classification: `label` (strings, or integers as strings; a legacy INT64 class index
- * maps through `classNames`) and `probabilities` [N, C]; regression: `prediction` (or the only output).
+ * Reads a session's outputs. Classification: the label (strings, or integers as strings; a legacy INT64 class
+ * index maps through `classNames`) and probabilities [N, C]; regression: the prediction (or the only output).
  */
 export function readOutputs(out: ort.InferenceSession.ReturnType, classNames: readonly string[] = []): ModelOutputs {
   const result: ModelOutputs = {};
-  const label = out.label;
+  const label = first(out, labelNames);
   if (label) {
     const raw = Array.from(label.data as ArrayLike<string | bigint | number>);
     result.label =
@@ -95,14 +105,14 @@ export function readOutputs(out: ort.InferenceSession.ReturnType, classNames: re
             classNames.length > 0 && !classNames.includes(String(v)) ? (classNames[Number(v)] ?? String(v)) : String(v),
           );
   }
-  const probs = out.probabilities;
-  if (probs) {
+  const probs = first(out, probabilityNames);
+  if (probs && probs.dims.length === 2) {
     const data = probs.data as Float32Array;
     const n = probs.dims[0] ?? 0;
     const c = probs.dims[1] ?? 1;
     result.probabilities = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * c, i * c + c)));
   }
-  const prediction = out.prediction ?? (Object.keys(out).length === 1 ? Object.values(out)[0] : undefined);
+  const prediction = first(out, predictionNames) ?? (Object.keys(out).length === 1 ? Object.values(out)[0] : undefined);
   if (prediction && !label) result.prediction = Array.from(prediction.data as ArrayLike<number>, Number);
   return result;
 }
