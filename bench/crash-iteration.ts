@@ -222,11 +222,23 @@ async function rerunProblems(op: CrashOperation, conn: HostConnection, f: Fixtur
   return [];
 }
 
-/** Runs one iteration; see the module comment. `windowMs` bounds the seeded kill time. */
-export async function runCrashIteration(seed: number, windowMs = 1500): Promise<CrashIterationResult> {
+/**
+ * How long after its start each command is killed at the latest: about its duration on a loaded 2-core machine, so
+ * most kills land inside it (ingest, train and score take seconds; register and promote a few hundred ms).
+ */
+const killWindowMs: Record<CrashOperation, number> = {
+  ingest: 1500,
+  train: 1500,
+  register: 400,
+  promote: 250,
+  score: 1500,
+};
+
+/** Runs one iteration; see the module comment. The kill time is seeded within the command's window. */
+export async function runCrashIteration(seed: number): Promise<CrashIterationResult> {
   const random = seededRandom(seed);
   const operation = crashOperations[seed % crashOperations.length]!;
-  const killAfterMs = Math.floor(random() * windowMs);
+  const killAfterMs = Math.floor(random() * killWindowMs[operation]);
   const dir = mkdtempSync(join(tmpdir(), "ai-platform-crash-"));
   let host = await startEmulatorProcess(dir);
   try {

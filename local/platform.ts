@@ -73,6 +73,11 @@ export interface RunningPlatform {
   readonly pipeline: PipelineController;
   /** Milliseconds from the call to ready. */
   readonly readyMs: number;
+  /**
+   * The emulators this process runs, for outage tests: `stop()` takes one down (Cosmos DB compacts its journal
+   * first), `start()` brings it back on the same port and data, as after an outage of the Azure service.
+   */
+  readonly emulators: Record<"cosmos" | "blob", { stop(): Promise<void>; start(): Promise<void> }>;
   /** Stops inference, saves Cosmos, stops the emulators, removes `platform.json` and the lock. Idempotent. */
   stop(): Promise<void>;
 }
@@ -132,7 +137,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     const preload = Promise.all([import("@ai-platform/training"), import("@ai-platform/inference")]);
     preload.catch(() => undefined);
 
-    const [cosmos, azurite] = await progress.step(
+    let [cosmos, azurite] = await progress.step(
       "Start Cosmos DB and Blob emulators",
       async () => {
         const [c, a] = await Promise.allSettled([
@@ -228,6 +233,22 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       example,
       pipeline: pipeline.controller,
       readyMs,
+      emulators: {
+        cosmos: {
+          stop: () => cosmos.stop(),
+          start: async () => {
+            const port = Number(new URL(cosmos.endpoint).port);
+            cosmos = await startPersistentCosmos({ port, snapshotDir: layout.cosmos, dataDir: layout.root });
+          },
+        },
+        blob: {
+          stop: () => azurite.stop(),
+          start: async () => {
+            const port = Number(new URL(azurite.blobEndpoint).port);
+            azurite = await startAzurite({ port, location: layout.azurite });
+          },
+        },
+      },
       stop() {
         stopping ??= unwind(stoppers).then((error) => {
           if (error) throw error;

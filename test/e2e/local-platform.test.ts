@@ -164,6 +164,21 @@ describe("npm start (startLocalPlatform)", () => {
     }
   });
 
+  it("keeps serving through an outage of its Cosmos DB and Blob emulators, and the registry works again after", async () => {
+    const p = platform!;
+    const before = await infer(p);
+    await p.emulators.cosmos.stop();
+    await p.emulators.blob.stop();
+    const during = await infer(p);
+    expect(during.status).toBe(200);
+    expect(during.body.model_version).toBe(before.body.model_version);
+    await p.emulators.cosmos.start();
+    await p.emulators.blob.start();
+    const { stdout } = await run(process.execPath, [cli, "status", "--json", "--data-dir", dataDir]);
+    expect(JSON.parse(stdout).models.map((m: { name: string }) => m.name)).toContain("iris");
+    expect((await infer(p)).status).toBe(200);
+  });
+
   it("stops everything and, started again, serves the same production model without training", async () => {
     const before = platform!;
     await before.stop();
