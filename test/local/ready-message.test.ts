@@ -17,6 +17,7 @@ describe("readyMessage", () => {
         pid: 1,
         startedAt: "",
         inferenceUrl: "http://127.0.0.1:8080",
+        consoleUrl: "http://127.0.0.1:8081/sign-in?token=t",
         connection: {
           cosmos: { endpoint: "https://127.0.0.1:9001/", database: "ai-platform", key: "k" },
           storage: { blobEndpoint: "http://127.0.0.1:9002/devstoreaccount1", connectionString: "c" },
@@ -32,8 +33,9 @@ describe("readyMessage", () => {
     expect(lines[1]).toMatch(
       /^The AI platform runs on this machine: ready in 2\.3s \(\d+\.\ds since the command started; existing production model, no training\)\.$/,
     );
-    expect(lines.slice(2, 6)).toEqual([
+    expect(lines.slice(2, 7)).toEqual([
       "  Inference   http://127.0.0.1:8080   Open Inference Protocol v2; serving iris@production = v3",
+      "  Console     http://127.0.0.1:8081/sign-in?token=t   open it to see models, data and serving, and to promote (the link signs you in)",
       "  Cosmos DB   https://127.0.0.1:9001/   emulator, database ai-platform",
       "  Blob        http://127.0.0.1:9002/devstoreaccount1   Azurite",
       "  Data        /repo/.platform",

@@ -23,6 +23,7 @@ describe("status", () => {
       pid: 42,
       startedAt: "2026-01-01T00:00:00.000Z",
       inferenceUrl: "http://127.0.0.1:8080",
+      consoleUrl: "http://127.0.0.1:8081/sign-in?token=t",
       cosmos: { endpoint: "https://127.0.0.1:1/", database: "ai-platform" },
       blob: { endpoint: "http://127.0.0.1:2/devstoreaccount1" },
       models: [
@@ -39,6 +40,7 @@ describe("status", () => {
     expect(formatStatus(status).split("\n")).toEqual([
       "Local platform (pid 42, since 2026-01-01T00:00:00.000Z), data in /d",
       "  Inference   http://127.0.0.1:8080",
+      "  Console     http://127.0.0.1:8081/sign-in?token=t",
       "  Cosmos DB   https://127.0.0.1:1/ (database ai-platform)",
       "  Blob        http://127.0.0.1:2/devstoreaccount1",
       "  Model       iris: 2 version(s); production→v2",
