@@ -8,5 +8,25 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     maxWorkers: 2,
+    // `npm run test:coverage` (CI's coverage job): the product code only, with a floor at the measured level so
+    // coverage cannot fall without someone deciding it should.
+    coverage: {
+      provider: "v8",
+      include: [
+        "components/**/*.ts",
+        "stacks/**/*.ts",
+        "packages/*/src/**/*.ts",
+        "services/*/src/**/*.{ts,mjs}",
+        "policies/**/*.ts",
+        "local/**/*.ts",
+        "tools/**/*.ts",
+        "cli/**/*.ts",
+        "console/src/**/*.ts",
+        "provider/**/*.ts",
+      ],
+      exclude: ["**/*.d.ts", "**/dist/**", "**/node_modules/**"],
+      reporter: ["text-summary", "json-summary", "lcov"],
+      reportsDirectory: "coverage",
+    },
   },
 });
