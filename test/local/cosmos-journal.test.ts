@@ -88,6 +88,21 @@ describe("the Cosmos emulator's write-ahead journal", () => {
     expect(resources).toEqual([200]);
   });
 
+  it("groups concurrent writes into shared commits (one flush for many answers), each write acknowledged durably", async () => {
+    const dir = tempDir();
+    const { client } = await start(dir);
+    const { database } = await client.databases.create({ id: "db" });
+    const { container } = await database.containers.create({ id: "c", partitionKey: { paths: ["/pk"] } });
+    const before = readJournal(join(dir, "journal.log"), dir).commits.length;
+    await Promise.all(Array.from({ length: 64 }, (_, i) => container.items.create({ id: `r${i}`, pk: "p" })));
+    const commits = readJournal(join(dir, "journal.log"), dir).commits.slice(before);
+    expect(commits.flat()).toHaveLength(64);
+    expect(commits.length).toBeLessThan(64);
+    const second = await start(crashImage(dir));
+    const { resources } = await second.client.database("db").container("c").items.readAll().fetchAll();
+    expect(resources).toHaveLength(64);
+  });
+
   it("compacts into state.json when the journal grows past compactBytes, and a crash after that loses nothing", async () => {
     const dir = tempDir();
     const { client } = await start(dir, 4096);
