@@ -1,5 +1,5 @@
 /**
- * `ingest`: validates a CSV/JSONL file against an inferred or given schema and writes the good rows to the
+ * `ingest`: validates a CSV, JSONL or JSON-array file against an inferred or given schema and writes the good rows to the
  * `datasets` container with the bulk API. Ids are deterministic (from the id column, or the row's content), so a
  * re-run upserts the same documents. Every bad row goes to the rejection report with its reason.
  */
@@ -126,6 +126,8 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
   checkDatasetName(opts.dataset);
   const started = performance.now();
   const table = readTable(opts.file);
+  if (table.columns.length === 0)
+    throw new Error(`--file: ${opts.file} has no columns (an empty file, or no header row)`);
   const schema: DatasetSchema = opts.schema
     ? {
         columns: parseSchemaSpec(opts.schema),

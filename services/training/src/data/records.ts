@@ -24,10 +24,15 @@ export interface RawTable {
 
 /** Parses CSV text with a header row; rows with the wrong number of fields get a `parseError`. */
 export function parseCsv(text: string): RawTable {
-  const rows = parse(text, { relax_column_count: true, skip_empty_lines: true, bom: true, info: true }) as unknown as {
-    record: string[];
-    info: { lines: number };
-  }[];
+  let rows: { record: string[]; info: { lines: number } }[];
+  try {
+    rows = parse(text, { relax_column_count: true, skip_empty_lines: true, bom: true, info: true }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
+  } catch (error) {
+    throw new Error(`--file: not a readable CSV file: ${(error as Error).message}`, { cause: error });
+  }
   const header = rows[0]?.record;
   if (!header) return { columns: [], records: [] };
   const columns = header.map((h) => h.trim());
