@@ -3,7 +3,7 @@
  * is made through the training service's gated promotion and rollback, which record it in the audit trail with the
  * operator as actor.
  */
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import type { compareVersions, promoteModel, rollbackModel } from "@ai-platform/training";
 import { requireOperator } from "../access.js";
 import type { PlatformData } from "../platform-data.js";
@@ -25,9 +25,17 @@ const nameVersion = {
   },
 } as const;
 
-/** Redirect target that shows `notice` on the model page. */
-function back(name: string, notice: string): string {
-  return `/models/${encodeURIComponent(name)}?notice=${encodeURIComponent(notice)}`;
+/** Name of the signed, one-minute cookie that carries an action's outcome to the page it redirects to. */
+export const NOTICE_COOKIE = "console_notice";
+
+/**
+ * Redirects to the model page, which shows `notice` once. The outcome travels in a signed cookie, not the URL, so no
+ * link can make the console display text of someone else's choosing.
+ */
+function back(reply: FastifyReply, name: string, notice: string): FastifyReply {
+  return reply
+    .setCookie(NOTICE_COOKIE, notice, { signed: true, httpOnly: true, sameSite: "strict", path: "/", maxAge: 60 })
+    .redirect(`/models/${encodeURIComponent(name)}`, 303);
 }
 
 /** Registers the preview (GET) and the actions (POST). */
@@ -67,7 +75,7 @@ export async function actionRoutes(
         actor: request.viewer.actor,
         ...(reason ? { reason: `console: ${reason}` } : {}),
       });
-      return reply.redirect(back(name, result.message), 303);
+      return back(reply, name, result.message);
     },
   );
   app.post<{ Params: { name: string } }>(
@@ -79,7 +87,7 @@ export async function actionRoutes(
     async (request, reply) => {
       const { name } = request.params;
       const { from, to } = await actions.rollback(conn, { name, actor: request.viewer.actor });
-      return reply.redirect(back(name, `${name}: production rolled back from v${from} to v${to}`), 303);
+      return back(reply, name, `${name}: production rolled back from v${from} to v${to}`);
     },
   );
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { PlatformData } from "../platform-data.js";
 import type { MetricsSampler } from "../serving-metrics.js";
 import type { Html } from "../html.js";
-import type { ConsoleActions } from "./actions.js";
+import { NOTICE_COOKIE, type ConsoleActions } from "./actions.js";
 import type { PageContext } from "../views/layout.js";
 import { modelPage, modelsPage } from "../views/models.js";
 import { versionPage } from "../views/version.js";
@@ -23,7 +23,6 @@ export interface ReadRouteOptions {
 
 const modelName = { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$" } as const;
 const datasetName = { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$" } as const;
-const noticeQuery = { type: "object", properties: { notice: { type: "string", maxLength: 500 } } } as const;
 
 function send(reply: FastifyReply, body: Html): FastifyReply {
   // Template indentation is layout-neutral whitespace (no <pre> in any view): a 500-row table is a third smaller.
@@ -43,20 +42,24 @@ function ctx(request: FastifyRequest, section: PageContext["section"], notice?: 
 export async function readRoutes(app: FastifyInstance, o: ReadRouteOptions): Promise<void> {
   const { data } = o;
 
-  app.get<{ Querystring: { notice?: string } }>("/", { schema: { querystring: noticeQuery } }, async (request, reply) =>
-    send(reply, modelsPage(await data.models(), ctx(request, "models", request.query.notice))),
-  );
+  app.get("/", async (request, reply) => send(reply, modelsPage(await data.models(), ctx(request, "models"))));
 
-  app.get<{ Params: { name: string }; Querystring: { notice?: string } }>(
+  app.get<{ Params: { name: string } }>(
     "/models/:name",
-    { schema: { params: { type: "object", properties: { name: modelName } }, querystring: noticeQuery } },
+    { schema: { params: { type: "object", properties: { name: modelName } } } },
     async (request, reply) => {
       const m = await data.model(request.params.name);
       if (!m) return notFound(reply, `model ${request.params.name}`);
       const csrfToken = request.viewer.canAct ? reply.generateCsrf() : undefined;
+      const cookie = request.cookies[NOTICE_COOKIE];
+      const notice = cookie === undefined ? undefined : request.unsignCookie(cookie);
+      if (cookie !== undefined) reply.clearCookie(NOTICE_COOKIE, { path: "/" });
       return send(
         reply,
-        modelPage(m, { ...ctx(request, "models", request.query.notice), ...(csrfToken ? { csrfToken } : {}) }),
+        modelPage(m, {
+          ...ctx(request, "models", notice?.valid ? (notice.value ?? undefined) : undefined),
+          ...(csrfToken ? { csrfToken } : {}),
+        }),
       );
     },
   );
