@@ -37,7 +37,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-async function round(mode: Round["mode"], file: string, rows: number): Promise<Round> {
+async function round(mode: Round["mode"], file: string): Promise<Round> {
   const dir = mkdtempSync(join(tmpdir(), "ai-platform-durability-"));
   let host = await startEmulatorProcess(dir, { durability: mode });
   try {
@@ -79,7 +79,7 @@ export async function runDurabilityBench(opts: DurabilityBenchOptions): Promise<
   try {
     for (let r = 0; r < (opts.rounds ?? 3); r++) {
       for (const mode of modes) {
-        const result = await round(mode, file, rows);
+        const result = await round(mode, file);
         console.log(
           `durability ${mode}: ${result.rowsPerSecond.toFixed(0)} rows/s, ${result.rowsAfterKill} rows after kill -9`,
         );
