@@ -12,6 +12,7 @@ import {
   type ModelVersion,
   type PlatformConnection,
   type RegistryEvent,
+  type TrafficSplit,
 } from "@ai-platform/registry";
 import { listDatasetVersionsOf, type DatasetVersion } from "@ai-platform/training";
 import type { Container } from "@azure/cosmos";
@@ -81,10 +82,18 @@ export class PlatformData {
     return versions.length === 0 ? undefined : { name, versions, aliases };
   }
 
-  /** Every model's aliases, by name (what the serving view needs, without the versions). */
-  async aliases(): Promise<{ name: string; aliases: Record<string, number> }[]> {
+  /** Every model's aliases and traffic split (canary weight, shadow), by name: what the serving view needs. */
+  async routing(): Promise<{ name: string; aliases: Record<string, number>; traffic: TrafficSplit }[]> {
     const names = await this.registry.listModels();
-    return Promise.all(names.map(async (name) => ({ name, aliases: (await this.registry.getAliases(name)).aliases })));
+    return Promise.all(
+      names.map(async (name) => {
+        const [{ aliases }, traffic] = await Promise.all([
+          this.registry.getAliases(name),
+          this.registry.getTraffic(name),
+        ]);
+        return { name, aliases, traffic };
+      }),
+    );
   }
 
   /** The audit trail of one model, or of all, newest first. */

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildConsole } from "@ai-platform/console";
 import { loadConfig, startInferenceServer } from "@ai-platform/inference";
-import type { PlatformConnection } from "@ai-platform/registry";
+import { openRegistry, type PlatformConnection } from "@ai-platform/registry";
 import { trainModel } from "@ai-platform/training";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -37,12 +37,15 @@ beforeAll(async () => {
   await createPlatformData({ cosmos: { endpoint: cosmos.endpoint, key: cosmos.key }, storage: azurite });
   const model = await ensureProductionModel(connection, { progress: silentProgress, workDir: dir });
   await trainModel(connection, { dataset: "iris", model: "iris", actor: "test", seed: 7 });
-  // v1 is production; half the unversioned traffic goes to v2 (canary), and v2 also shadows what v1 answers.
+  // v1 is production; the registry's split sends half the unversioned traffic to v2 (canary), and v2 also shadows
+  // what v1 answers. The inference service follows the split.
+  const { registry, close } = await openRegistry(connection);
+  await registry.setTraffic("iris", { canary: { version: 2, weight: 0.5 }, shadow: { version: 2 } }, { actor: "test" });
+  close();
   const server = await startInferenceServer(
     loadConfig({
       INFERENCE_MODELS: "iris@production",
-      INFERENCE_CANARY: "iris@2=0.5",
-      INFERENCE_SHADOW: "iris@2",
+      INFERENCE_POLL_INTERVAL_MS: "200",
       HOST: "127.0.0.1",
       PORT: "0",
       LOG_LEVEL: "warn",
@@ -107,4 +110,8 @@ it("shows the canary's share of traffic and the shadow's agreement from the serv
   expect(v1[7]).toMatch(new RegExp(`^v2: \\d+(\\.\\d)?% of ${served1}$`));
   expect(v1[3]).toMatch(/^\d+(\.\d+)? ms$/);
   expect([v1[6], v2[6]]).toEqual(["0", "0"]);
+  const page = await app.inject({ url: "/serving" });
+  expect(page.body.replace(/<[^>]+>/g, "").replace(/\s+/g, " ")).toContain(
+    "Traffic split (registry): canary v2 at 50%; shadow v2.",
+  );
 });

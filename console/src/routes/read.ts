@@ -147,7 +147,7 @@ export async function readRoutes(app: FastifyInstance, o: ReadRouteOptions): Pro
       reply,
       servingPage(
         {
-          models: await data.aliases(),
+          models: await data.routing(),
           inferenceUrl: o.inferenceUrl,
           history: o.sampler?.history() ?? [],
           scrapeError: o.sampler?.lastError,

@@ -3,6 +3,7 @@
  * request rate, latency and errors, shadow agreement, and drift (PSI per feature over time), all from the
  * service's own `/metrics`.
  */
+import type { TrafficSplit } from "@ai-platform/registry";
 import { html, jsonScript, num, type Html } from "../html.js";
 import { ratesBetween, type MetricsSample } from "../serving-metrics.js";
 import { page, type PageContext } from "./layout.js";
@@ -11,6 +12,8 @@ import { page, type PageContext } from "./layout.js";
 export interface ServedModel {
   name: string;
   aliases: Record<string, number>;
+  /** The registry's traffic split, which the inference service follows. */
+  traffic: TrafficSplit;
 }
 
 /** What the serving page shows. */
@@ -65,6 +68,16 @@ function modelSection(m: ServedModel, input: ServingInput): Html {
     <h2 id="srv-${m.name}">${m.name}</h2>
     <p>
       Aliases: ${Object.entries(m.aliases).map(([a, v]) => html`<span class="alias alias-${a}">${a}</span> v${v} `)}
+    </p>
+    <p>
+      Traffic split (registry):
+      ${
+        m.traffic.canary
+          ? html`canary <strong>v${m.traffic.canary.version}</strong> at
+              <strong>${num(100 * m.traffic.canary.weight, 1)}%</strong>`
+          : "no canary"
+      };
+      ${m.traffic.shadow ? html`shadow <strong>v${m.traffic.shadow.version}</strong>` : "no shadow"}.
     </p>
     ${
       versions.length === 0
