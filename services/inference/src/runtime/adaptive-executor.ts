@@ -2,9 +2,9 @@
  * Adaptive execution for one model version: executions estimated under the time budget run inline on the event
  * loop (no thread hop), the rest on the worker pool. The estimate is linear in the input elements, fitted at
  * warmup on one row and on a full batch. If inline runs turn out slower than the budget in production, the version
- * moves to the worker pool for good, and says so. Runs are judged in windows of 16 by their lower quartile: on a busy
- * machine the OS preempts the event loop inside some runs, which then look many times longer than they are, while
- * a model that outgrew its budget is slow in every run. The first window after loading (the request path still
+ * moves to the worker pool for good, and says so. Runs are judged in windows of 16 by the fastest one: on a busy
+ * machine the OS preempts the event loop inside many runs, which then look many times longer than they are, while a
+ * model that outgrew its budget is over it in every run. The first window after loading (the request path still
  * being compiled) is not judged.
  */
 import type { TensorData } from "../protocol/datatypes.js";
@@ -14,7 +14,7 @@ import type { RunCost, RunResult, SessionPool } from "./session-pool.js";
 /** Rows the cost is measured on besides one, when the model takes a batch dimension (at least). */
 const MEASURE_ROWS = 64;
 
-/** Inline runs judged together: the version moves when more than three quarters of them were over the budget. */
+/** Inline runs judged together: the version moves when every one of them was over the budget. */
 const WINDOW = 16;
 
 /** What a version runs its executions with. */
@@ -27,7 +27,7 @@ export interface ExecutionOptions {
   readonly budgetUs: number | undefined;
   /** The run cost measured at warmup. */
   readonly cost: RunCost;
-  /** Called once when the version leaves the event loop, with the window's lower-quartile run that crossed the budget. */
+  /** Called once when the version leaves the event loop, with the window's fastest run, which was over the budget. */
   readonly onMoveToWorkers: (runUs: number) => void;
 }
 
@@ -116,10 +116,10 @@ export class AdaptiveExecutor {
       this.judged = true;
       return result;
     }
-    const lowerQuartileUs = sorted[WINDOW / 4] as number;
-    if (lowerQuartileUs > budget) {
+    const fastestUs = sorted[0] as number;
+    if (fastestUs > budget) {
       this.inline = undefined;
-      this.opts.onMoveToWorkers(lowerQuartileUs);
+      this.opts.onMoveToWorkers(fastestUs);
     }
     return result;
   }
