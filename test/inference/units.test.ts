@@ -8,7 +8,7 @@ import {
 import { parseCpuMax } from "../../services/inference/src/runtime/cpus";
 import { binOf, psi, DriftTracker } from "../../services/inference/src/models/drift";
 import { float16Bits, halfToNumber } from "../../services/inference/src/protocol/datatypes";
-import { decodeBinary, decodeJson, encodeBinary } from "../../services/inference/src/protocol/codec";
+import { checkFinite, decodeBinary, decodeJson, encodeBinary } from "../../services/inference/src/protocol/codec";
 import { ResponseJson, jsonData } from "../../services/inference/src/protocol/response-json";
 import type { TensorData } from "../../services/inference/src/protocol/datatypes";
 import { stickyFraction } from "../../services/inference/src/models/served-models";
@@ -275,6 +275,26 @@ describe("pure helpers", () => {
 });
 
 describe("codecs", () => {
+  it("finds the first non-finite element of FP16, FP32 and FP64 data", () => {
+    const check = (type: "float16" | "float32" | "float64", data: ArrayLike<number>) => () =>
+      checkFinite("x", {
+        type,
+        dims: [data.length],
+        data:
+          type === "float16"
+            ? new Uint16Array(data)
+            : type === "float32"
+              ? new Float32Array(data)
+              : new Float64Array(data),
+      });
+    expect(check("float16", [0x3c00, 0x7bff, 0xfbff])).not.toThrow();
+    expect(check("float16", [0x3c00, 0xfc00, 0x7e00])).toThrow("element 1 is -Infinity");
+    expect(check("float16", [0x7e00])).toThrow("element 0 is NaN");
+    expect(check("float32", [1, 3.4e38, -0])).not.toThrow();
+    expect(check("float32", [1, 2, NaN])).toThrow("element 2 is NaN");
+    expect(check("float64", [1e308, Infinity])).toThrow("element 1 is Infinity");
+  });
+
   it("decodes nested and flat JSON identically and checks integer ranges", () => {
     expect(
       decodeJson(

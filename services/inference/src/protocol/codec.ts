@@ -106,12 +106,22 @@ export function decodeJson(
 
 /** Rejects NaN/±Infinity in a float tensor that arrived as binary data. */
 export function checkFinite(name: string, t: TensorData): void {
-  if (t.type !== "float32" && t.type !== "float64" && t.type !== "float16") return;
-  const a = t.type === "float16" ? float16Bits(t.data as Uint16Array) : (t.data as Float32Array);
+  const reject = (i: number, v: number): never => {
+    throw badRequest(`input "${name}": element ${i} is ${v}, and this model does not accept non-finite values`);
+  };
+  if (t.type === "float16") {
+    // Exponent bits all ones: ±Infinity or NaN.
+    const bits = float16Bits(t.data as Uint16Array);
+    for (let i = 0; i < bits.length; i++)
+      if (((bits[i] as number) & 0x7c00) === 0x7c00) reject(i, halfToNumber(bits[i] as number));
+    return;
+  }
+  if (t.type !== "float32" && t.type !== "float64") return;
+  // One pass without a branch per element on the type; v - v is NaN exactly for NaN and ±Infinity.
+  const a = t.data as Float32Array;
   for (let i = 0; i < a.length; i++) {
-    const v = t.type === "float16" ? halfToNumber(a[i] as number) : (a[i] as number);
-    if (!Number.isFinite(v))
-      throw badRequest(`input "${name}": element ${i} is ${v}, and this model does not accept non-finite values`);
+    const v = a[i] as number;
+    if (v - v !== 0) reject(i, v);
   }
 }
 
