@@ -14,7 +14,6 @@ import {
   defaultClusterCidrs,
   defaultMaintenanceWindow,
   dnsPrefixFor,
-  maintenanceWindowInput,
   SYSTEM_POOL_TAINT,
   validateAksArgs,
   type ApiServerAccess,
@@ -23,7 +22,8 @@ import {
   type NodePoolScale,
 } from "./aks-profiles";
 import { AksMonitoring } from "./aks-monitoring";
-import { GpuNodePool, type GpuNodePoolArgs } from "./gpu-node-pool";
+import { addPoolsInOrder } from "./aks-pools";
+import type { GpuNodePool, GpuNodePoolArgs } from "./gpu-node-pool";
 import { nonInteractiveKubeconfig, type KubeloginMode } from "./platform-kubeconfig";
 import { addDiagnosticSetting, type DiagnosticSettings } from "./shared/diagnostic-settings";
 import { addLock, type Lock } from "./shared/lock";
@@ -263,60 +263,21 @@ export class AksCluster extends pulumi.ComponentResource {
       { parent: this, dependsOn: [subnetGrantsReady], ignoreChanges: ["agentPoolProfiles[0].count"] },
     );
 
-    const cpu = new containerservice.AgentPool(
-      `${name}-cpu`,
+    const gpuPool = addPoolsInOrder(
+      name,
       {
         resourceGroupName: args.resourceGroupName,
-        resourceName: cluster.name,
-        agentPoolName: "cpu",
-        mode: "User",
-        vmSize: cpuPool.vmSize,
-        enableAutoScaling: true,
-        minCount: cpuPool.minCount,
-        maxCount: cpuPool.maxCount,
-        count: cpuPool.minCount,
-        availabilityZones: zones,
-        osType: "Linux",
-        osSKU: "AzureLinux",
-        type: "VirtualMachineScaleSets",
-        vnetSubnetID: args.cpuSubnetId,
-        enableNodePublicIP: false,
-        nodeLabels: { "ai-platform/pool": "cpu" },
-        upgradeSettings: { maxSurge: "33%" },
         tags: args.tags,
+        clusterName: cluster.name,
+        cluster,
+        cpuPool,
+        cpuSubnetId: args.cpuSubnetId,
+        zones,
+        gpuPool: args.gpuPool,
+        maintenanceWindow: window,
       },
-      // The autoscaler owns the node count. Explicitly after the cluster (and so after the subnet-grant wait).
-      { parent: this, dependsOn: [cluster], ignoreChanges: ["count"] },
+      this,
     );
-    // One agent-pool operation per cluster at a time: the GPU pool after the CPU pool.
-    const gpuPool =
-      args.gpuPool === undefined
-        ? undefined
-        : new GpuNodePool(
-            `${name}-gpu`,
-            {
-              ...(zones === undefined ? {} : { availabilityZones: zones }),
-              ...args.gpuPool,
-              resourceGroupName: args.resourceGroupName,
-              clusterName: cluster.name,
-            },
-            { parent: this, dependsOn: [cpu] },
-          );
-    const pools: pulumi.Resource[] = gpuPool === undefined ? [cpu] : [cpu, gpuPool];
-
-    // Maintenance configurations are cluster writes too: after the pools.
-    for (const configName of ["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]) {
-      new containerservice.MaintenanceConfiguration(
-        `${name}-${configName}`,
-        {
-          resourceGroupName: args.resourceGroupName,
-          resourceName: cluster.name,
-          configName,
-          maintenanceWindow: maintenanceWindowInput(window),
-        },
-        { parent: this, dependsOn: pools },
-      );
-    }
 
     const monitoring = new AksMonitoring(
       `${name}-monitoring`,
