@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seededRandom } from "../../bench/crash-iteration";
 import { addOffset, identity, tabularClassifier, twoInputs } from "../support/onnx-models";
@@ -78,7 +78,7 @@ describe(`fuzz (seed ${SEED})`, () => {
       const version = random() < 0.5 ? undefined : pick(versions);
       const base = `/v2/models/${encodeURIComponent(name)}${version === undefined ? "" : `/versions/${version}`}`;
       const kind = int(10);
-      let request: Parameters<FastifyInstance["inject"]>[0];
+      let request: InjectOptions & { method: string; url: string };
       if (kind === 0)
         request = { method: "GET", url: pick([base, `${base}/ready`, "/v2", "/v2/health/ready", "/metrics"]) };
       else if (kind === 1)
