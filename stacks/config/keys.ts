@@ -236,7 +236,8 @@ export const configKeys = {
   trainingSchedule: {
     type: "string",
     schema: schedule,
-    description: "Cron schedule (UTC) of the training job; empty uses the daily 03:00 default.",
+    description:
+      "Schedule (UTC) of the training job: five cron fields or a macro such as @daily; empty uses the daily 03:00 default.",
   },
   consoleOperatorGroupId: {
     type: "string",
