@@ -77,6 +77,31 @@ describe("the model reference name@ref", () => {
     expect(verdicts).toEqual({ stack: good, inferenceService: good, batchScoringJob: good, serviceConfig: good });
   });
 
+  it.each([
+    ["*@production", true],
+    ["*@canary-2", true],
+    ["*@Prod", false],
+    ["*@3", false],
+    ["*@", false],
+  ] as const)("the served-models list takes %s the same way in every layer that serves", (entry, good) => {
+    const verdicts = {
+      stack: stackProblems("inferenceModels", { inferenceModels: JSON.stringify([entry]) }).length === 0,
+      inferenceService: accepts(() =>
+        planInferencePod("inference", {
+          namespace: "ai",
+          image: INFERENCE_IMAGE,
+          identityClientId: CLIENT_ID,
+          connection: CONNECTION,
+          models: [entry],
+        }),
+      ),
+      serviceConfig: accepts(() => loadConfig({ INFERENCE_MODELS: entry })),
+    };
+    expect(verdicts).toEqual({ stack: good, inferenceService: good, serviceConfig: good });
+    // Batch scoring scores one model: a wildcard is never a model reference.
+    expect(accepts(() => scoringArgs({ model: entry, dataset: "iris", out: "scores" }))).toBe(false);
+  });
+
   it("the service alone expands a bare name to name@production, then applies the same rule", () => {
     const config = loadConfig({ INFERENCE_MODELS: "iris" });
     expect(config.source).toMatchObject({ kind: "registry", models: [{ name: "iris", ref: "production" }] });
