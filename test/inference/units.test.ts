@@ -142,7 +142,7 @@ describe("parseModelConfig", () => {
       canary: { version: 3, weight: 0.1 },
       shadow: undefined,
       maxQueueSize: 1024,
-      execution: { mode: "auto", inlineBudgetUs: 100 },
+      execution: { mode: "auto", inlineBudgetUs: 250 },
       runDeadlineMs: 10_000,
     });
   });

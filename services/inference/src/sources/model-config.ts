@@ -19,8 +19,11 @@ export type ExecutionConfig =
   | { readonly mode: "inline" }
   | { readonly mode: "workers" };
 
-/** Default inline budget per execution: well under a millisecond of event-loop time, several times a tiny model's run. */
-export const DEFAULT_INLINE_BUDGET_US = 100;
+/**
+ * Default inline budget per execution: well under a millisecond of event-loop time, several times what a tiny
+ * model's run costs inside a busy server.
+ */
+export const DEFAULT_INLINE_BUDGET_US = 250;
 
 /**
  * Default deadline of one execution on a worker: far above any sane tabular model's run, short enough that a hung
@@ -51,7 +54,7 @@ export interface ModelConfig {
   readonly shadow: { readonly version: number } | undefined;
   /** Requests allowed to wait for a worker when not batching. Default 1024. */
   readonly maxQueueSize: number;
-  /** Inline on the event loop or on worker threads. Default `auto` with a 100 µs budget. */
+  /** Inline on the event loop or on worker threads. Default `auto` with a 250 µs budget. */
   readonly execution: ExecutionConfig;
   /**
    * Longest a worker may take for one message of runs (`run_deadline_ms`); past it the worker is terminated, its
