@@ -19,6 +19,7 @@ export { WorkloadIdentity } from "../components/workload-identity";
 export { PlatformNamespace } from "../components/kubernetes/namespace";
 export { GpuEnablement } from "../components/kubernetes/gpu-enablement";
 export { InferenceService } from "../components/kubernetes/inference-service";
+export { PlatformConsole } from "../components/kubernetes/console";
 export { TrainingJob } from "../components/kubernetes/training-job";
 export { BatchScoringJob } from "../components/kubernetes/batch-scoring-job";
 export { PipelineController } from "../components/kubernetes/pipeline-controller";
