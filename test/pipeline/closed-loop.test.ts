@@ -325,6 +325,7 @@ describe("the closed loop on the local platform", () => {
       await traffic;
       expect(after?.runs.at(-1)).toMatchObject({ candidate, outcome: "rolled-back" });
       expect(after?.runs.at(-1)?.detail).toContain("failed to load");
+      expect(after?.cooldownUntil).toBe(now + 60 * minute); // no new run for the policy's cool-down
       const state = await registryState();
       expect(state.aliases.production).toBe(2);
       expect(state.traffic).toEqual({});
