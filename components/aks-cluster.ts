@@ -55,12 +55,14 @@ export interface AksClusterArgs extends PlacementArgs {
   nodeEgressIpAddress?: pulumi.Input<string>;
   /** Seconds between a grant and its first use (RBAC propagation). Defaults to `DEFAULT_PROPAGATION_SECONDS`. */
   rbacPropagationSeconds?: number;
-  /**
-   * Log Analytics workspace for Container Insights (`Monitoring.workspaceId`). Defender for Containers is
-   * not pointed here: its publisher pods authenticate with workspace keys only and crash-loop against a
-   * workspace with local auth disabled, so Defender uses its default workspace.
-   */
+  /** Log Analytics workspace for Container Insights (`Monitoring.workspaceId`), Entra-only. */
   workspaceId: pulumi.Input<string>;
+  /**
+   * Workspace for Microsoft Defender for Containers (`Monitoring.defenderWorkspaceId`): required while Defender
+   * is on, and it must allow local auth, because Defender's publisher pods use workspace keys only and
+   * crash-loop against an Entra-only workspace.
+   */
+  defenderWorkspaceId: pulumi.Input<string>;
   /** Kubernetes version, for example `1.33`. Defaults to AKS's default for the region. */
   kubernetesVersion?: string;
   /** Control-plane tier. Defaults to `Standard` (uptime SLA); `Free` suits dev only. */
@@ -210,8 +212,10 @@ export class AksCluster extends pulumi.ComponentResource {
         oidcIssuerProfile: { enabled: true },
         securityProfile: {
           workloadIdentity: { enabled: true },
-          // No workspace id: Defender then uses its default workspace (see `workspaceId`).
-          defender: { securityMonitoring: { enabled: true } },
+          defender: {
+            logAnalyticsWorkspaceResourceId: args.defenderWorkspaceId,
+            securityMonitoring: { enabled: true },
+          },
           imageCleaner: { enabled: true, intervalHours: 168 },
         },
         podIdentityProfile: { enabled: false },

@@ -25,6 +25,13 @@ export interface MonitoringArgs extends PlacementArgs {
    * this is Monitoring's form of the `diagnosticSettings` interface, since it is the destination.
    */
   auditLogs?: boolean;
+  /**
+   * Also create a workspace for Microsoft Defender for Containers (`defenderWorkspaceId`). Defender's publisher
+   * pods authenticate with workspace keys only and crash-loop against the Entra-only platform workspace, and
+   * AKS requires a workspace id when Defender is on, so Defender gets its own workspace with local auth
+   * enabled, holding Defender's telemetry and nothing else. Defaults to `false`.
+   */
+  defenderWorkspace?: boolean;
   /** Management lock on the workspace. Defaults to none. */
   lock?: Lock;
   /** RBAC grants on the workspace, for example `Log Analytics Reader` for operators. Defaults to none. */
@@ -55,6 +62,8 @@ export class Monitoring extends pulumi.ComponentResource {
   readonly appInsightsConnectionString: pulumi.Output<string>;
   /** Resource id of the action group alerts notify. */
   readonly actionGroupId: pulumi.Output<string>;
+  /** Resource id of the Defender workspace; unset without `defenderWorkspace`. */
+  readonly defenderWorkspaceId?: pulumi.Output<string>;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ai-platform:monitoring:Monitoring", name, {}, opts);
@@ -142,6 +151,25 @@ export class Monitoring extends pulumi.ComponentResource {
     this.appInsightsId = appInsights.id;
     this.appInsightsConnectionString = appInsights.connectionString;
     this.actionGroupId = actionGroup.id;
+    if (args.defenderWorkspace === true) {
+      const defender = new operationalinsights.Workspace(
+        `${name}-defender`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          location: args.location,
+          tags: args.tags,
+          sku: { name: "PerGB2018" },
+          retentionInDays: retention,
+          workspaceCapping: { dailyQuotaGb: -1 },
+          // Local auth on: Defender's publisher supports workspace keys only (Microsoft-Defender-for-Cloud#1010).
+          features: { disableLocalAuth: false, enableLogAccessUsingOnlyResourcePermissions: true },
+          publicNetworkAccessForIngestion: "Enabled",
+          publicNetworkAccessForQuery: "Enabled",
+        },
+        { parent: this },
+      );
+      this.defenderWorkspaceId = defender.id;
+    }
     this.registerOutputs({
       workspaceId: this.workspaceId,
       workspaceName: this.workspaceName,
@@ -149,6 +177,7 @@ export class Monitoring extends pulumi.ComponentResource {
       appInsightsId: this.appInsightsId,
       appInsightsConnectionString: this.appInsightsConnectionString,
       actionGroupId: this.actionGroupId,
+      defenderWorkspaceId: this.defenderWorkspaceId,
     });
   }
 }

@@ -28,6 +28,7 @@ const base: AksClusterArgs = {
   cpuSubnetId: `${SUB}/cpu`,
   apiServerSubnetId: `${SUB}/apiServer`,
   workspaceId: WS,
+  defenderWorkspaceId: `${WS}-defender`,
 };
 const construct = (args: Partial<AksClusterArgs> = {}) => record(() => new AksCluster("aks", { ...base, ...args }));
 const build = memoize(construct);
@@ -109,7 +110,7 @@ describe("AksCluster", () => {
       securityProfile: {
         workloadIdentity: { enabled: true },
         // Not the Entra-only platform workspace: Defender's publisher needs workspace keys.
-        defender: { securityMonitoring: { enabled: true } },
+        defender: { logAnalyticsWorkspaceResourceId: `${WS}-defender`, securityMonitoring: { enabled: true } },
         imageCleaner: { enabled: true, intervalHours: 168 },
       },
       podIdentityProfile: { enabled: false },

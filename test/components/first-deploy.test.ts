@@ -54,6 +54,7 @@ const aksBase: AksClusterArgs = {
   cpuSubnetId: `${SUB}/cpu`,
   apiServerSubnetId: `${SUB}/apiServer`,
   workspaceId: WS,
+  defenderWorkspaceId: `${WS}-defender`,
   gpuPool: { vmSize: "Standard_NC4as_T4_v3", subnetId: `${SUB}/gpu` },
 };
 

@@ -57,6 +57,7 @@ const ADVISORY: Record<string, string[]> = {
     "azure-aks-system-pool-min-nodes aip-dev-aks-aks advisory",
     "azure-aks-uptime-sla aip-dev-aks-aks advisory",
     "azure-aks-user-pool-min-nodes aip-dev-aks-cpu advisory",
+    "azure-log-replication aip-dev-mon-defender advisory",
     "azure-log-replication aip-dev-mon-logs advisory",
     "azure-public-ip-zone-redundant aip-dev-net-egress-ip advisory",
     "azure-storage-replication aip-dev-models-account advisory",
@@ -65,8 +66,16 @@ const ADVISORY: Record<string, string[]> = {
 
 /** Exemptions beyond the device plugin's, each with its reason in the stack's config. */
 const EXEMPT: Record<string, string[]> = {
-  prod: ["azure-aks-user-pool-min-nodes aip-prod-aks-gpu-pool", "azure-log-replication aip-prod-mon-logs"],
-  staging: ["azure-aks-user-pool-min-nodes aip-staging-aks-gpu-pool", "azure-log-replication aip-staging-mon-logs"],
+  prod: [
+    "azure-aks-user-pool-min-nodes aip-prod-aks-gpu-pool",
+    "azure-log-replication aip-prod-mon-defender",
+    "azure-log-replication aip-prod-mon-logs",
+  ],
+  staging: [
+    "azure-aks-user-pool-min-nodes aip-staging-aks-gpu-pool",
+    "azure-log-replication aip-staging-mon-defender",
+    "azure-log-replication aip-staging-mon-logs",
+  ],
   dev: [],
 };
 
