@@ -92,7 +92,7 @@ describe("the blueprint's CI/CD workflow", () => {
         "az account get-access-token --resource 6dae42f8-4368-4678-94ff-3960e28e3630 --output none",
       );
     }
-    expect(deploy.doc.jobs.up["timeout-minutes"]).toBe(60);
+    expect(deploy.doc.jobs.up["timeout-minutes"]).toBe(120);
   });
 
   it("runs the first-deploy preflight of every stack", () => {
