@@ -27,8 +27,10 @@ export interface CrashIterationResult {
   killAfterMs: number;
   /** Whether the command had finished (acknowledged) before the kill. */
   completedBeforeKill: boolean;
-  /** Acknowledged probe writes (Cosmos documents + blobs) checked after the restart. */
+  /** Probe writes (Cosmos documents + blobs) acknowledged before the kill. */
   acknowledged: number;
+  /** Probe keys whose last acknowledged value was checked after the restart. */
+  keysChecked: number;
   /** Acknowledged writes missing or different after the restart: must be empty. */
   lost: string[];
   /** Registry inconsistencies after the restart: must be empty. */
@@ -60,7 +62,11 @@ function connectionOf(host: EmulatorProcess): HostConnection {
 }
 
 /** Writes probe documents and blobs until stopped, recording what each key may hold after a crash. */
-function startProbe(conn: HostConnection): { stop(): Promise<void>; acked: Map<string, Set<string>> } {
+function startProbe(conn: HostConnection): {
+  stop(): Promise<void>;
+  acked: Map<string, Set<string>>;
+  writes(): number;
+} {
   // Aborted at the kill: an in-flight write must neither retry into the restarted emulators nor count as acknowledged.
   const abort = new AbortController();
   const abortSignal = abort.signal;
@@ -70,6 +76,7 @@ function startProbe(conn: HostConnection): { stop(): Promise<void>; acked: Map<s
   // key -> values it may hold: the last acknowledged one, plus any in flight when the crash came.
   const acked = new Map<string, Set<string>>();
   let running = true;
+  let writes = 0;
   const loop = async (k: number): Promise<void> => {
     for (let n = 1; running; n++) {
       const key = `probe-${k}-${n % 5}`;
@@ -82,6 +89,7 @@ function startProbe(conn: HostConnection): { stop(): Promise<void>; acked: Map<s
         else await rows.items.upsert({ id: key, dataset: "crash-probe", value }, { abortSignal });
         if (abortSignal.aborted) return;
         acked.set(key, new Set([value]));
+        writes++;
       } catch {
         return; // the crash: this write stays "either"
       }
@@ -90,6 +98,7 @@ function startProbe(conn: HostConnection): { stop(): Promise<void>; acked: Map<s
   const loops = Promise.all([0, 1, 2, 3].map((k) => loop(k)));
   return {
     acked,
+    writes: () => writes,
     async stop() {
       running = false;
       abort.abort();
@@ -269,7 +278,8 @@ export async function runCrashIteration(seed: number): Promise<CrashIterationRes
       operation,
       killAfterMs,
       completedBeforeKill,
-      acknowledged: probe.acked.size,
+      acknowledged: probe.writes(),
+      keysChecked: probe.acked.size,
       lost,
       registryProblems: reg,
       rerunProblems: rerun,

@@ -36,12 +36,12 @@ export async function runCrashBench(opts: CrashBenchOptions): Promise<boolean> {
   const header = [
     `### Crash consistency, ${new Date().toISOString().slice(0, 10)} (${cpus().length} vCPUs, load average ${loadavg()[0]!.toFixed(1)})`,
     "",
-    "| seed | command | kill at ms | command done before kill | acknowledged probe writes | lost | registry problems | re-run problems |",
-    "|---:|---|---:|---|---:|---:|---:|---:|",
+    "| seed | command | kill at ms | command done before kill | acknowledged probe writes | keys checked | lost | registry problems | re-run problems |",
+    "|---:|---|---:|---|---:|---:|---:|---:|---:|",
   ];
   const rows = results.map(
     (r) =>
-      `| ${r.seed} | ${r.operation} | ${r.killAfterMs} | ${r.completedBeforeKill ? "yes" : "no"} | ${r.acknowledged} | ` +
+      `| ${r.seed} | ${r.operation} | ${r.killAfterMs} | ${r.completedBeforeKill ? "yes" : "no"} | ${r.acknowledged} | ${r.keysChecked} | ` +
       `${r.lost.length} | ${r.registryProblems.length} | ${r.rerunProblems.length} |`,
   );
   const summary = `\n${results.length} iterations, ${failures.length} with a problem; ${results.reduce((n, r) => n + r.acknowledged, 0)} acknowledged probe writes checked, ${results.reduce((n, r) => n + r.lost.length, 0)} lost.\n`;
