@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { rules } from "../../policies/rules";
+import { resolvePlatformConfig } from "../../stacks/config/resolve";
 import { evaluate } from "../../tools/check/engine";
 import { loadPackConfig } from "../../tools/check/pack-config";
 import { planStackResult, type PlanResult } from "../../tools/plan/plan";
@@ -68,5 +69,13 @@ describe("staging with the pipeline controller", () => {
 
   it("its resources pass the preflight (resource names included)", () => {
     expect(preflightPlan(plan).filter((f) => isPipeline(f.resource))).toEqual([]);
+  });
+
+  it("pipelineEnabled is a workload: refused without workloadsEnabled, off by default", () => {
+    const base = { environment: "dev", location: "westeurope", clusterAuthorizedIpRanges: '["198.51.100.7/32"]' };
+    expect(resolvePlatformConfig(base).pipelineEnabled).toBe(false);
+    expect(() => resolvePlatformConfig({ ...base, pipelineEnabled: "true", workloadsEnabled: "false" })).toThrow(
+      "pipelineEnabled=true: the pipeline controller is a workload; set workloadsEnabled=true",
+    );
   });
 });
