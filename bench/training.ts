@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { demoDataset, ingestFile, trainModel, type Algorithm } from "@ai-platform/training";
 import { platformDatabaseId } from "../components/data-layout";
 import { createPlatformData, startAzurite, startCosmosEmulator } from "../local/emulators";
+import { runScaleBench, scaleTable } from "./training-scale";
 
 /** Options of {@link runTrainingBench}. */
 export interface TrainingBenchOptions {
@@ -16,6 +17,8 @@ export interface TrainingBenchOptions {
   outDir: string;
   /** Rows for each ingest measurement (default 3000; the same rows for bulk and one-by-one). */
   ingestRows?: number;
+  /** Rows of the scale run (default 200,000; `BENCH_TRAINING_ROWS` overrides for a quick look). */
+  scaleRows?: number;
 }
 
 interface AlgoRow {
@@ -114,7 +117,9 @@ export async function runTrainingBench(opts: TrainingBenchOptions): Promise<void
         reference: "none published",
       });
     }
+    const scale = await runScaleBench(conn, dir, opts.scaleRows ?? Number(process.env.BENCH_TRAINING_ROWS ?? 200_000));
     const result = {
+      scale,
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version },
       ingest: {
         rows: n,
@@ -139,6 +144,8 @@ export async function runTrainingBench(opts: TrainingBenchOptions): Promise<void
       ),
       "",
       "Train pipeline = read the dataset version, split, fit, evaluate on the 30-row test split, export ONNX, run the onnxruntime parity check, store artifacts and register.",
+      "",
+      scaleTable(scale),
     ].join("\n");
     mkdirSync(opts.outDir, { recursive: true });
     writeFileSync(join(opts.outDir, "training.json"), JSON.stringify(result, null, 2));

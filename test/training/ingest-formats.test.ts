@@ -6,6 +6,7 @@ import { openPlatformData } from "../../services/training/src/platform.js";
 import { ingestWith } from "../../services/training/src/data/ingest.js";
 import { parseCsv, parseJsonArray, parseJsonl } from "../../services/training/src/data/records.js";
 import { inferSchema, parseSchemaSpec, validateRecord } from "../../services/training/src/data/schema.js";
+import { readCurrentRows, readRows } from "../../services/training/src/data/versions.js";
 import { useEmulators } from "../support/emulators";
 
 const rows = [
@@ -90,6 +91,36 @@ describe("bad files", () => {
       writeFileSync(join(emu.dir, "mixed.jsonl"), '{"a": 1, "b": "x"}\n{oops\n{"a": 3, "b": "z"}\n');
       const t = await ingestWith(data, { file: join(emu.dir, "mixed.jsonl"), dataset: "mixed2", label: "b" });
       expect([t.written, t.rejected]).toEqual([2, 1]);
+    } finally {
+      data.close();
+    }
+  });
+});
+
+describe("the rows a snapshot reads", () => {
+  const emu = useEmulators();
+  it("come from the ingest runs' exports when every run completed, and equal what Cosmos DB holds", async () => {
+    const data = openPlatformData(emu.conn);
+    try {
+      writeFileSync(join(emu.dir, "v1.csv"), "id,x,y\na,1,0\nb,2,1\nc,3,0\n");
+      writeFileSync(join(emu.dir, "v2.csv"), "id,x,y\nb,20,1\nd,4,1\n");
+      await ingestWith(data, { file: join(emu.dir, "v1.csv"), dataset: "runs", label: "y", id: "id" });
+      await ingestWith(data, { file: join(emu.dir, "v2.csv"), dataset: "runs", label: "y", id: "id" });
+      const fromCosmos = await readRows(data, "runs");
+      expect(fromCosmos.map((r) => [r.rowKey, r.values.x])).toEqual([
+        ["a", 1],
+        ["b", 20],
+        ["c", 3],
+        ["d", 4],
+      ]);
+      expect(await readCurrentRows(data, "runs")).toEqual(fromCosmos);
+      // A run without its completion record (a crash between the rows and the export) sends reads to Cosmos DB.
+      writeFileSync(join(emu.dir, "v3.csv"), "id,x,y\na,100,1\n");
+      await ingestWith(data, { file: join(emu.dir, "v3.csv"), dataset: "runs", label: "y", id: "id" });
+      await data.versions.item("ingest-run-3", "runs").delete();
+      const current = await readCurrentRows(data, "runs");
+      expect(current.find((r) => r.rowKey === "a")?.values.x).toBe(100);
+      expect(current).toEqual(await readRows(data, "runs"));
     } finally {
       data.close();
     }

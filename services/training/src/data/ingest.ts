@@ -95,6 +95,52 @@ async function nextIngestRun(data: PlatformData, dataset: string): Promise<numbe
   }
 }
 
+/** Where an ingest run's written rows are exported (JSONL, one `RowDoc` per line). */
+export function ingestRunPath(dataset: string, run: number): string {
+  return `ingest-runs/${dataset}/${String(run).padStart(8, "0")}.jsonl`;
+}
+
+/**
+ * Exports the rows an ingest run wrote to blob storage. Cosmos DB stays the system of record: a snapshot uses
+ * these exports only when their merged row count matches the rows Cosmos DB holds, and reads Cosmos otherwise.
+ */
+async function exportIngestRun(
+  data: PlatformData,
+  dataset: string,
+  run: number,
+  rows: readonly RowDoc[],
+): Promise<void> {
+  if (rows.length > 0) {
+    const body = rows.map((r) => JSON.stringify(r)).join("\n");
+    await data.datasetBlobs.getBlockBlobClient(ingestRunPath(dataset, run)).upload(body, Buffer.byteLength(body), {
+      blobHTTPHeaders: { blobContentType: "application/x-ndjson" },
+    });
+  }
+  const record: IngestRunRecord = { id: `ingest-run-${run}`, dataset, type: "ingest-run", run, written: rows.length };
+  await data.versions.items.upsert(record);
+}
+
+/** The record of one completed ingest run (container `dataset-versions`): how many rows it wrote and exported. */
+export interface IngestRunRecord {
+  id: string;
+  dataset: string;
+  type: "ingest-run";
+  run: number;
+  written: number;
+}
+
+/** Every ingest run of `dataset`, if each one completed its export (a crashed or one-by-one run has none). */
+export async function completedIngestRuns(data: PlatformData, dataset: string): Promise<IngestRunRecord[] | undefined> {
+  const { resource } = await data.versions.item("ingest-runs", dataset).read<{ last: number }>();
+  const runs: IngestRunRecord[] = [];
+  for (let run = 1; run <= (resource?.last ?? 0); run++) {
+    const { resource: r } = await data.versions.item(`ingest-run-${run}`, dataset).read<IngestRunRecord>();
+    if (!r) return undefined;
+    runs.push(r);
+  }
+  return runs;
+}
+
 /** Stores the dataset's schema (label and id columns included) for `train` to read. */
 async function saveSchema(data: PlatformData, dataset: string, schema: DatasetSchema): Promise<void> {
   await data.versions.items.upsert({
@@ -167,6 +213,7 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
     good.push({ id, dataset: opts.dataset, rowKey, rowHash, ingestRun, values: result.row });
   }
   let written = 0;
+  const stored: RowDoc[] = [];
   const fail = (doc: RowDoc, why: string): void => {
     rejected.push({ line: firstLine.get(doc.rowKey) ?? 0, reason: `write failed: ${why}`, values: doc.values });
   };
@@ -181,9 +228,11 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
       if (written % 500 === 0) opts.onProgress?.(written, good.length);
     }
   } else {
-    const chunk = 2000;
-    for (let start = 0; start < good.length; start += chunk) {
-      const docs = good.slice(start, start + chunk);
+    // Chunks go out a few at a time: the SDK batches each chunk by partition, and overlapping chunks keeps the
+    // server busy while the client encodes the next one.
+    const chunk = 1000;
+    const parallel = 4;
+    const writeChunk = async (docs: RowDoc[]): Promise<void> => {
       const ops: OperationInput[] = docs.map((doc) => ({
         operationType: "Upsert",
         partitionKey: opts.dataset,
@@ -192,12 +241,21 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
       const results = await data.rows.items.executeBulkOperations(ops);
       results.forEach((r, i) => {
         const code = r.response?.statusCode ?? 0;
-        if (code >= 200 && code < 300) written += 1;
-        else fail(docs[i] as RowDoc, r.error?.message ?? `status ${code}`);
+        if (code >= 200 && code < 300) {
+          written += 1;
+          stored.push(docs[i] as RowDoc);
+        } else fail(docs[i] as RowDoc, r.error?.message ?? `status ${code}`);
       });
       opts.onProgress?.(written, good.length);
+    };
+    for (let start = 0; start < good.length; start += chunk * parallel) {
+      const group: Promise<void>[] = [];
+      for (let k = 0; k < parallel && start + k * chunk < good.length; k++)
+        group.push(writeChunk(good.slice(start + k * chunk, start + (k + 1) * chunk)));
+      await Promise.all(group);
     }
   }
+  if (opts.mode !== "single") await exportIngestRun(data, opts.dataset, ingestRun, stored);
   if (written > 0 || !(await loadSchema(data, opts.dataset))) await saveSchema(data, opts.dataset, schema);
   const rejectedPath = opts.rejectedPath ?? `${opts.file}.rejected.jsonl`;
   rejected.sort((a, b) => a.line - b.line);

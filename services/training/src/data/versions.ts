@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { ChangeFeedStartFrom } from "@azure/cosmos";
 import type { PlatformData } from "../platform.js";
 import { statusOf } from "../platform.js";
-import { type RowDoc, checkDatasetName, loadSchema } from "./ingest.js";
+import { type RowDoc, checkDatasetName, completedIngestRuns, ingestRunPath, loadSchema } from "./ingest.js";
 import type { DatasetSchema } from "./schema.js";
 
 /** A stored dataset version (container `dataset-versions`, partition `/dataset`, id `version-<name>`). */
@@ -69,6 +69,29 @@ export async function readRows(data: PlatformData, dataset: string, afterIngestR
   return out.sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
 }
 
+/**
+ * The dataset's current rows. When every ingest run recorded a completed export (the rows it wrote to Cosmos DB,
+ * as JSONL in blob storage), they come from those exports, later runs winning per row key: blobs stream at disk
+ * speed where row queries page. Otherwise (a run that crashed midway, one-by-one writes) they come from Cosmos DB,
+ * which stays the system of record.
+ */
+export async function readCurrentRows(data: PlatformData, dataset: string): Promise<RowDoc[]> {
+  const runs = await completedIngestRuns(data, dataset);
+  if (!runs || runs.length === 0) return readRows(data, dataset);
+  const merged = new Map<string, RowDoc>();
+  for (const run of runs) {
+    if (run.written === 0) continue;
+    const path = ingestRunPath(dataset, run.run);
+    const text = (await data.datasetBlobs.getBlockBlobClient(path).downloadToBuffer()).toString("utf8");
+    for (const line of text.split("\n")) {
+      if (line === "") continue;
+      const row = JSON.parse(line) as RowDoc;
+      merged.set(row.rowKey, row);
+    }
+  }
+  return [...merged.values()].sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
+}
+
 /** The content hash of a set of rows (order-independent). */
 export function contentHash(rows: readonly RowDoc[]): string {
   const lines = rows.map((r) => `${r.rowKey}\t${r.rowHash}\n`).sort();
@@ -119,7 +142,16 @@ export async function getDatasetVersion(
 export async function snapshotDataset(
   data: PlatformData,
   dataset: string,
-  opts: { name?: string; actor: string; reuseUnchanged?: boolean },
+  opts: {
+    name?: string;
+    actor: string;
+    reuseUnchanged?: boolean;
+    /**
+     * Record the change-feed position (default true). `train`'s own snapshots skip it: the ingest-run watermark
+     * is what incremental reads use, and the emulator answers "now" by scanning the container.
+     */
+    changeFeedPosition?: boolean;
+  },
 ): Promise<DatasetVersion> {
   checkDatasetName(dataset);
   const schema = await loadSchema(data, dataset);
@@ -128,8 +160,8 @@ export async function snapshotDataset(
   const name = opts.name ?? `v${existing.length + 1}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name))
     throw new Error(`--name: "${name}" must be letters, digits, '.', '_' or '-'`);
-  const changeFeedContinuation = await changeFeedNow(data, dataset);
-  const rows = await readRows(data, dataset);
+  const changeFeedContinuation = opts.changeFeedPosition === false ? undefined : await changeFeedNow(data, dataset);
+  const rows = await readCurrentRows(data, dataset);
   const latest = existing.at(-1);
   if (opts.reuseUnchanged && !opts.name && latest && latest.contentHash === contentHash(rows)) return latest;
   const exportPath = `snapshots/${dataset}/${name}.jsonl`;

@@ -25,17 +25,26 @@ export function solve(A: number[][], b: number[]): number[] {
 export function trainLinear(x: readonly (readonly number[])[], y: readonly number[], l2: number): ModelParams {
   const d = x[0]?.length ?? 0;
   const n = d + 1;
-  const A = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  const b = new Array<number>(n).fill(0);
-  x.forEach((row, i) => {
-    const z = [...row, 1];
+  // XᵀX and Xᵀy accumulated in flat typed arrays (upper triangle, mirrored after): one pass, no per-row copies.
+  const A = new Float64Array(n * n);
+  const b = new Float64Array(n);
+  const z = new Float64Array(n);
+  z[d] = 1;
+  for (let i = 0; i < x.length; i++) {
+    const row = x[i] as readonly number[];
+    for (let p = 0; p < d; p++) z[p] = row[p] as number;
+    const yi = y[i] as number;
     for (let p = 0; p < n; p++) {
-      b[p] = (b[p] ?? 0) + (z[p] ?? 0) * (y[i] ?? 0);
-      for (let q = 0; q < n; q++) (A[p] as number[])[q] = (A[p]?.[q] ?? 0) + (z[p] ?? 0) * (z[q] ?? 0);
+      const zp = z[p] as number;
+      b[p] = (b[p] as number) + zp * yi;
+      for (let q = p; q < n; q++) A[p * n + q] = (A[p * n + q] as number) + zp * (z[q] as number);
     }
-  });
-  for (let p = 0; p < d; p++) (A[p] as number[])[p] = (A[p]?.[p] ?? 0) + l2 * x.length;
-  const sol = solve(A, b);
+  }
+  const rows = Array.from({ length: n }, (_, p) =>
+    Array.from({ length: n }, (_, q) => (p <= q ? A[p * n + q] : A[q * n + p]) as number),
+  );
+  for (let p = 0; p < d; p++) (rows[p] as number[])[p] = (rows[p]?.[p] ?? 0) + l2 * x.length;
+  const sol = solve(rows, Array.from(b));
   return { kind: "linear", w: sol.slice(0, d).map((v) => Math.fround(v)), b: Math.fround(sol[d] ?? 0) };
 }
 

@@ -69,7 +69,11 @@ export async function registerModel(conn: PlatformConnection, o: RegisterOptions
   if (o.dataset) {
     const data = openPlatformData(conn);
     try {
-      const version = await snapshotDataset(data, o.dataset, { actor: o.actor, reuseUnchanged: true });
+      const version = await snapshotDataset(data, o.dataset, {
+        actor: o.actor,
+        reuseUnchanged: true,
+        changeFeedPosition: false,
+      });
       const columns = new Set(version.schema.columns.map((c) => c.name));
       for (const input of facts.signature.inputs)
         if (!columns.has(input.name))

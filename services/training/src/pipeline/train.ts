@@ -98,7 +98,7 @@ async function resolveVersion(data: PlatformData, o: TrainOptions): Promise<Data
     o.onLog?.({ event: "incremental-snapshot", base: base.version, version: version.version, changedRows: changed });
     return version;
   }
-  return snapshotDataset(data, o.dataset, { actor: o.actor, reuseUnchanged: true });
+  return snapshotDataset(data, o.dataset, { actor: o.actor, reuseUnchanged: true, changeFeedPosition: false });
 }
 
 /** The search work handed to a trial runner: every trial, numbered. */
