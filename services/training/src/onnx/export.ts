@@ -136,10 +136,10 @@ export function exportOnnx(model: TrainedModel, graphName: string, meta: ExportM
   const inits: onnxProto.onnx.ITensorProto[] = [];
   const c = model.outputs;
   const INT64 = onnx.TensorProto.DataType.INT64;
-  inits.push(
-    { name: "as_column", dims: [2], dataType: INT64, int64Data: [-1, 1] },
-    { name: "as_vector", dims: [1], dataType: INT64, int64Data: [-1] },
-  );
+  if (meta.features.some((f) => f.kind === "number"))
+    inits.push({ name: "as_column", dims: [2], dataType: INT64, int64Data: [-1, 1] });
+  if (meta.features.some((f) => f.kind === "category"))
+    inits.push({ name: "as_vector", dims: [1], dataType: INT64, int64Data: [-1] });
   const parts = meta.features.map((f, j) => {
     const out = `encoded_${j}`;
     if (f.kind === "number") {
