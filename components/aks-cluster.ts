@@ -327,7 +327,8 @@ export class AksCluster extends pulumi.ComponentResource {
     const clusterGrants = assignRoles(name, cluster.id, args.roleAssignments, this);
     this.accessReady = new PropagationWait(
       `${name}-access-wait`,
-      { seconds: args.rbacPropagationSeconds, triggers: [cluster.id] },
+      // Nothing to wait for without cluster-scoped grants.
+      { seconds: admins.length + clusterGrants.length === 0 ? 0 : args.rbacPropagationSeconds, triggers: [cluster.id] },
       { parent: this, dependsOn: [...admins, ...clusterGrants] },
     );
 

@@ -418,6 +418,8 @@ describe("AksCluster", () => {
       "+azure-native:authorization:ManagementLockByScope::aks-lock",
       `+${RA}::aks-role-0`,
       "+azure-native:monitor:DiagnosticSetting::aks-diagnostics",
+      // With a cluster-scoped grant, the access wait now waits (0 seconds without one).
+      "pulumi-nodejs:dynamic:Resource::aks-access-wait.seconds",
     ]);
     expect(named(after.resources, "azure-native:monitor:DiagnosticSetting", "aks-diagnostics").inputs).toEqual({
       name: "aks-diagnostics",

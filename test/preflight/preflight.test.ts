@@ -272,11 +272,12 @@ describe("npx ai-platform preflight", () => {
 });
 
 describe("advisories: Azure limits reported at plan time", () => {
-  it("names the TaskRun polling risk, GPU quota and capacity-gated settings, each with a fallback", () => {
+  it("names the TaskRun polling risk, GPU quota and zones, and capacity-gated settings, each with a fallback", () => {
     const notes = advisories(plans.prod!);
     expect(notes.map((a) => a.resource.split("::")[0]).sort()).toEqual([
       "azure-native:containerregistry:TaskRun",
       "azure-native:containerregistry:TaskRun",
+      "azure-native:containerservice:AgentPool",
       "azure-native:containerservice:AgentPool",
       "azure-native:containerservice:ManagedCluster",
     ]);

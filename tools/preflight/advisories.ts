@@ -50,6 +50,14 @@ export function advisories(plan: PlanResult): Advisory[] {
       source: "https://learn.microsoft.com/azure/quotas/per-vm-quota-requests",
       fallback: "request the family quota in the region before deploying, or lower gpuMaxNodes",
     });
+    const zones = (pool.inputs.availabilityZones as string[] | undefined) ?? [];
+    if (zones.length > 0)
+      out.push({
+        resource: keyOf(pool),
+        note: `${vmSize} is pinned to zones ${zones.join(", ")}; GPU sizes are often offered in only some zones of a region, and pool creation fails where one is missing`,
+        source: "https://learn.microsoft.com/azure/virtual-machines/availability-zones-overview",
+        fallback: `check \`az vm list-skus --location <region> --size ${vmSize} --zone -o table\` and pick a size or region offered in those zones, or pass the offered zones as the GPU pool's availabilityZones (AksCluster gpuPool)`,
+      });
   }
   for (const cluster of of(plan, "azure-native:containerservice:ManagedCluster")) {
     if (
