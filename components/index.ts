@@ -18,6 +18,7 @@ export * from "./model-store";
 export * from "./container-registry";
 export * from "./monitoring";
 export * from "./baseline-alerts";
+export * from "./pipeline-alerts";
 export * from "./workload-identity";
 export * from "./aks-profiles";
 export * from "./aks-monitoring";

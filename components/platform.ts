@@ -14,6 +14,7 @@ import { CosmosDb } from "./cosmos-db";
 import { PlatformImages, type PlatformImagesArgs, type PlatformImagesChoice } from "./images";
 import { KeyVault } from "./key-vault";
 import { BaselineAlerts } from "./baseline-alerts";
+import { PipelineAlerts } from "./pipeline-alerts";
 import { ModelStore } from "./model-store";
 import { Monitoring } from "./monitoring";
 import { Network } from "./network";
@@ -406,6 +407,17 @@ export class AiPlatform extends pulumi.ComponentResource {
       },
       child,
     );
+    if (args.workloads?.pipeline !== undefined)
+      new PipelineAlerts(
+        `${name}-pipeline-alerts`,
+        {
+          ...placement,
+          azureMonitorWorkspaceId: cluster.azureMonitorWorkspaceId,
+          clusterName: cluster.clusterName,
+          actionGroupId: monitoring.actionGroupId,
+        },
+        child,
+      );
 
     let images: PlatformImages | undefined;
     if (args.images !== undefined) {

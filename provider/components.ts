@@ -12,6 +12,7 @@ export { ContainerRegistry } from "../components/container-registry";
 export { KeyVault } from "../components/key-vault";
 export { Monitoring } from "../components/monitoring";
 export { BaselineAlerts } from "../components/baseline-alerts";
+export { PipelineAlerts } from "../components/pipeline-alerts";
 export { AksCluster } from "../components/aks-cluster";
 export { AksMonitoring } from "../components/aks-monitoring";
 export { GpuNodePool } from "../components/gpu-node-pool";

@@ -5,6 +5,7 @@
  */
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { PipelineAlerts, STUCK_ROLLOUT_EXPRESSION } from "../../components/pipeline-alerts";
 import { rules } from "../../policies/rules";
 import { resolvePlatformConfig } from "../../stacks/config/resolve";
 import { evaluate } from "../../tools/check/engine";
@@ -48,6 +49,33 @@ describe("staging with the pipeline controller", () => {
     };
     expect(grantsOf("pipeline")).toHaveLength(1);
     expect(grantsOf("training")).toHaveLength(3);
+  });
+
+  it("an Azure Monitor Prometheus rule pages the action group on a stuck rollout", () => {
+    const [group] = ofType("azure-native:alertsmanagement:PrometheusRuleGroup");
+    expect(group?.name).toBe("aip-staging-pipeline-alerts-rules");
+    const inputs = group?.inputs as { clusterName: unknown; scopes: unknown[]; rules: Record<string, unknown>[] };
+    expect(inputs.scopes).toHaveLength(1);
+    expect(inputs.clusterName).toBeDefined();
+    expect(inputs.rules).toHaveLength(1);
+    expect(inputs.rules[0]).toMatchObject({
+      alert: "PipelineRolloutStuck",
+      expression: STUCK_ROLLOUT_EXPRESSION,
+      for: "PT5M",
+      severity: 2,
+    });
+    expect((inputs.rules[0]?.actions as unknown[])?.length).toBe(1);
+    expect(
+      () =>
+        new PipelineAlerts("a", {
+          resourceGroupName: "rg",
+          location: "l",
+          azureMonitorWorkspaceId: "w",
+          clusterName: "c",
+          actionGroupId: "g",
+          for: "5m",
+        }),
+    ).toThrow('for ("5m") must be an ISO 8601 duration in minutes or hours, e.g. "PT5M"');
   });
 
   it("its resources pass the policy pack at staging's levels", async () => {

@@ -18,6 +18,7 @@ export interface NameProperty {
 
 /** The name property of every azure-native type the platform creates. */
 export const nameProperties: Readonly<Record<string, NameProperty>> = {
+  "azure-native:alertsmanagement:PrometheusRuleGroup": { property: "ruleGroupName" },
   "azure-native:applicationinsights:Component": { property: "resourceName" },
   "azure-native:authorization:ManagementLockByScope": { property: "lockName" },
   "azure-native:authorization:RoleAssignment": { property: "roleAssignmentName", whenUnset: "guid" },

@@ -188,6 +188,10 @@ export const nameRules: Readonly<Record<string, NameRule | NoRule>> = {
   "azure-native:monitor:DataCollectionRuleAssociation": {
     noRule: "no rule in the naming-rules table or the REST API (a child of the associated resource)",
   },
+  "azure-native:alertsmanagement:PrometheusRuleGroup": {
+    noRule:
+      "no rule in the naming-rules table or the REST API; the platform's rule group names are short and hyphenated",
+  },
   "azure-native:monitor:AzureMonitorWorkspace": {
     noRule: "no rule in the naming-rules table; the platform keeps these names within the endpoint's 44 characters",
   },
