@@ -12,8 +12,9 @@ export function featureBaselines(
     const n = Math.max(1, v.length);
     const mean = v.reduce((s, x) => s + x, 0) / n;
     const std = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / n);
-    const lo = Math.min(...v),
-      hi = Math.max(...v);
+    // A loop, not Math.min(...v): spreading a large column overflows the call stack.
+    const lo = v.reduce((m, x) => Math.min(m, x), Infinity),
+      hi = v.reduce((m, x) => Math.max(m, x), -Infinity);
     const width = (hi - lo) / bins || 1;
     const binEdges = Array.from({ length: bins + 1 }, (_, k) => lo + k * width);
     const counts = new Array<number>(bins).fill(0);

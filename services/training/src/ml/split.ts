@@ -45,9 +45,7 @@ export function trainValidationTestSplit(
   for (const group of strata(y, opts.stratify, opts.seed)) {
     const nTest = Math.round(group.length * f.test);
     const nVal = Math.round(group.length * f.validation);
-    out.test.push(...group.slice(0, nTest));
-    out.validation.push(...group.slice(nTest, nTest + nVal));
-    out.train.push(...group.slice(nTest + nVal));
+    group.forEach((row, k) => (k < nTest ? out.test : k < nTest + nVal ? out.validation : out.train).push(row));
   }
   return {
     train: out.train.sort((a, b) => a - b),

@@ -34,8 +34,10 @@ function lineChart(
 ): string {
   const all = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   if (all.length === 0) return "";
-  const [x0, x1] = [Math.min(...all.map((p) => p[0])), Math.max(...all.map((p) => p[0]))];
-  const [y0, y1] = [Math.min(0, ...all.map((p) => p[1])), Math.max(...all.map((p) => p[1]))];
+  const extent = (k: 0 | 1, from: number): [number, number] =>
+    all.reduce<[number, number]>(([lo, hi], p) => [Math.min(lo, p[k]), Math.max(hi, p[k])], [from, -Infinity]);
+  const [x0, x1] = extent(0, Infinity);
+  const [y0, y1] = extent(1, 0);
   const sx = (x: number): number => P + ((x - x0) / (x1 - x0 || 1)) * (W - 2 * P);
   const sy = (y: number): number => H - P - ((y - y0) / (y1 - y0 || 1)) * (H - 2 * P);
   const lines = series.map((s, i) => {
