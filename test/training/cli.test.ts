@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -71,6 +72,32 @@ describe("training CLI", () => {
     const models = await cli(["models", "iris-cli", "--json", ...conn()]);
     expect(JSON.parse(models.stdout)).toMatchObject({ name: "iris-cli", aliases: { production: 1 } });
   }, 180_000); // five CLI processes, each starting tsx
+
+  it("a 0/1 label is classification: `train --algorithm logistic` works; `register` refuses a file that is not ONNX", async () => {
+    const rows = ["x,flag,y"];
+    for (let i = 0; i < 200; i++) rows.push(`${(i % 37) / 10},${i % 2 === 0},${(i % 37) / 10 > 1.8 ? 1 : 0}`);
+    writeFileSync(join(emu.dir, "binary.csv"), rows.join("\n") + "\n");
+    await cli(["ingest", "--file", join(emu.dir, "binary.csv"), "--dataset", "binary", "--label", "y", ...conn()]);
+    const train = await cli([
+      "train",
+      "--dataset",
+      "binary",
+      "--model",
+      "binary",
+      "--algorithm",
+      "logistic",
+      "--json",
+      ...conn(),
+    ]);
+    const version = JSON.parse(train.stdout) as { task: string; labels: string[]; metrics: Record<string, number> };
+    expect([version.task, version.labels]).toEqual(["classification", ["0", "1"]]);
+    expect(version.metrics.accuracy).toBeGreaterThanOrEqual(0.9);
+    const err = await cli(["register", "byo", "--file", join(emu.dir, "binary.csv"), ...conn()]).catch(
+      (e: { stderr: string; code: number }) => e,
+    );
+    expect("code" in err && err.code).toBe(1);
+    expect((err as { stderr: string }).stderr).toContain("is not an ONNX model");
+  }, 180_000);
 
   it("explains what to do without a platform", async () => {
     const err = await cli(["models", "--data-dir", join(emu.dir, "none")]).catch(
