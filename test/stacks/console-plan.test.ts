@@ -47,9 +47,13 @@ describe("staging with the console", () => {
       isConsole(r.name),
     );
     expect(credential?.inputs.subject).toBe("system:serviceaccount:ai-platform:console");
-    expect(
-      plan.resources.filter((r) => isConsole(r.name) && /ContainerImage|Image$/.test(r.type)).length,
-    ).toBeGreaterThan(0);
+    // Staging builds with ACR Tasks: the console's build runs console/Dockerfile.
+    const builds = plan.resources.filter(
+      (r) => r.type.startsWith("azure-native:containerregistry:") && isConsole(r.name),
+    );
+    expect(builds.map((r) => JSON.stringify(r.inputs))).toEqual([
+      expect.stringContaining('"dockerFilePath":"console/Dockerfile"'),
+    ]);
   });
 
   it("its resources pass the policy pack at staging's levels", async () => {
