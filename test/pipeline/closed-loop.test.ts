@@ -427,4 +427,38 @@ describe("the closed loop on the local platform", () => {
     expect((failed as { stderr: string }).stderr).toContain("rollout.steps.0.weight: Too big");
     expect((await pipelineStatus(platform.state.connection, "iris")).doc.policy.source).toBe(policy);
   });
+
+  it("a production moved by hand during a rollout stands: the run ends without promoting and clears its traffic", async () => {
+    now += 61 * minute; // past any cool-down; the successor handed back its lease
+    const controller = await PipelineController.open({
+      connection: platform.state.connection,
+      signals: scrapeSignals(() => [platform.state.inferenceUrl]),
+      clock,
+      holder: "hands-off",
+    });
+    try {
+      await ingest(irisFile("shift-12", 12));
+      await sendShifted(12, "drift12");
+      await controller.reconcileModel("iris");
+      now += 11 * minute;
+      const doc = await controller.reconcileModel("iris");
+      expect(doc?.phase).toMatchObject({ kind: "canary", step: 0 });
+      const { production, candidate } = doc!.phase as { production: number; candidate: number };
+      const { registry, close } = await openRegistry(platform.state.connection);
+      try {
+        await registry.setAlias("iris", "production", 2, { actor: "operator", reason: "by hand" });
+      } finally {
+        close();
+      }
+      const after = await controller.reconcileModel("iris");
+      expect(after?.runs.at(-1)).toMatchObject({ candidate, outcome: "rolled-back" });
+      expect(after?.runs.at(-1)?.detail).toBe(`production moved outside the pipeline (@${production} → @2)`);
+      const state = await registryState();
+      expect(state.aliases.production).toBe(2);
+      expect(state.traffic).toEqual({});
+      expect(state.versions.filter((v) => v.status === "production").map((v) => v.version)).toEqual([2]);
+    } finally {
+      await controller.stop();
+    }
+  });
 });

@@ -225,6 +225,11 @@ async function canary(ctx: RunContext, doc: PipelineDoc, p: Running & { kind: "c
 
 async function promoting(ctx: RunContext, doc: PipelineDoc, p: Running & { kind: "promoting" }) {
   const { aliases, etag } = await ctx.registry.getAliases(ctx.name);
+  if (aliases.production !== p.candidate && aliases.production !== p.production) {
+    // Someone else moved production since the canary began: their choice stands, this run ends without promoting.
+    const reason = `production moved outside the pipeline (@${p.production} → @${aliases.production ?? "none"})`;
+    return ctx.store.put({ ...doc, phase: { ...p, kind: "rolling-back", reason, figures: {} } });
+  }
   if (aliases.production !== p.candidate) {
     await ctx.registry.setAlias(ctx.name, "production", p.candidate, {
       actor: ctx.actor,
