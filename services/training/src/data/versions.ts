@@ -142,6 +142,15 @@ export async function getDatasetVersion(
 export async function snapshotDataset(
   data: PlatformData,
   dataset: string,
+  opts: Parameters<typeof snapshotWithRows>[2],
+): Promise<DatasetVersion> {
+  return (await snapshotWithRows(data, dataset, opts)).version;
+}
+
+/** {@link snapshotDataset}, also handing back the version's rows (so `train` need not read its export again). */
+export async function snapshotWithRows(
+  data: PlatformData,
+  dataset: string,
   opts: {
     name?: string;
     actor: string;
@@ -152,7 +161,7 @@ export async function snapshotDataset(
      */
     changeFeedPosition?: boolean;
   },
-): Promise<DatasetVersion> {
+): Promise<{ version: DatasetVersion; rows: RowDoc[] }> {
   checkDatasetName(dataset);
   const schema = await loadSchema(data, dataset);
   if (!schema) throw new Error(`--dataset: "${dataset}" has no rows; ingest it first`);
@@ -163,7 +172,8 @@ export async function snapshotDataset(
   const changeFeedContinuation = opts.changeFeedPosition === false ? undefined : await changeFeedNow(data, dataset);
   const rows = await readCurrentRows(data, dataset);
   const latest = existing.at(-1);
-  if (opts.reuseUnchanged && !opts.name && latest && latest.contentHash === contentHash(rows)) return latest;
+  const hash = contentHash(rows);
+  if (opts.reuseUnchanged && !opts.name && latest && latest.contentHash === hash) return { version: latest, rows };
   const exportPath = `snapshots/${dataset}/${name}.jsonl`;
   const body = rows.map((r) => JSON.stringify(r)).join("\n");
   const record: DatasetVersion = {
@@ -173,7 +183,7 @@ export async function snapshotDataset(
     version: name,
     query: rowsQuery.replace("@dataset", JSON.stringify(dataset)),
     rowCount: rows.length,
-    contentHash: contentHash(rows),
+    contentHash: hash,
     throughIngestRun: rows.reduce((m, r) => Math.max(m, r.ingestRun), 0),
     ...(changeFeedContinuation ? { changeFeedContinuation } : {}),
     exportPath,
@@ -192,7 +202,7 @@ export async function snapshotDataset(
       throw new Error(`dataset version ${dataset}@${name} already exists; versions are immutable`, { cause: error });
     throw error;
   }
-  return record;
+  return { version: record, rows };
 }
 
 /** Reads exactly the rows of a version (from its export), verifying the content hash. */

@@ -12,10 +12,11 @@ import {
 import {
   getDatasetVersion,
   readDatasetVersion,
-  snapshotDataset,
   snapshotIncremental,
+  snapshotWithRows,
   type DatasetVersion,
 } from "../data/versions.js";
+import type { RowDoc } from "../data/ingest.js";
 import { featureBaselines } from "../ml/baseline.js";
 import { algorithmTasks, defaultHyperparameters, fitModel, predict, type Dataset } from "../ml/fit.js";
 import { classificationMetrics, confusionMatrix, regressionMetrics, rocCurve, argmax } from "../ml/metrics.js";
@@ -85,20 +86,24 @@ export async function trainModel(conn: PlatformConnection, opts: TrainOptions): 
   }
 }
 
-async function resolveVersion(data: PlatformData, o: TrainOptions): Promise<DatasetVersion> {
+/** The dataset version to train on, and its rows (read from its export, or handed back by a fresh snapshot). */
+async function resolveVersion(
+  data: PlatformData,
+  o: TrainOptions,
+): Promise<{ version: DatasetVersion; rows: RowDoc[] }> {
   if (o.datasetVersion) {
     const v = await getDatasetVersion(data, o.dataset, o.datasetVersion);
     if (!v) throw new Error(`--dataset-version: ${o.dataset}@${o.datasetVersion} does not exist`);
-    return v;
+    return { version: v, rows: await readDatasetVersion(data, v) };
   }
   if (o.incrementalFrom) {
     const base = await getDatasetVersion(data, o.dataset, o.incrementalFrom);
     if (!base) throw new Error(`--incremental-from: ${o.dataset}@${o.incrementalFrom} does not exist`);
     const { version, changed } = await snapshotIncremental(data, base, { actor: o.actor });
     o.onLog?.({ event: "incremental-snapshot", base: base.version, version: version.version, changedRows: changed });
-    return version;
+    return { version, rows: await readDatasetVersion(data, version) };
   }
-  return snapshotDataset(data, o.dataset, { actor: o.actor, reuseUnchanged: true, changeFeedPosition: false });
+  return snapshotWithRows(data, o.dataset, { actor: o.actor, reuseUnchanged: true, changeFeedPosition: false });
 }
 
 /** The search work handed to a trial runner: every trial, numbered. */
@@ -141,8 +146,7 @@ export async function trainCore(
   if (o.algorithm && !algorithms.includes(o.algorithm))
     throw new Error(`--algorithm: "${String(o.algorithm)}" is not one of ${algorithms.join(", ")}`);
   const seed = o.seed ?? 42;
-  const datasetVersion = await resolveVersion(data, o);
-  const rows = await readDatasetVersion(data, datasetVersion);
+  const { version: datasetVersion, rows } = await resolveVersion(data, o);
   const table = buildTable(rows, datasetVersion.schema, {
     ...(o.label ? { label: o.label } : {}),
     ...(o.task ? { task: o.task } : {}),
