@@ -49,7 +49,7 @@ describe("adaptive execution", () => {
       expect(a.json.outputs).toEqual([{ name: "y", datatype: "FP32", shape: [2, 2], data: [2, 3, 4, 5] }]);
   });
 
-  it("batches requests that arrive together on the event loop too", async () => {
+  it("batches requests that arrive together; a batch of several requests runs on the workers", async () => {
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         infer(app, "batched", { inputs: [{ name: "x", shape: [1, 2], datatype: "FP32", data: [i, 0] }] }),

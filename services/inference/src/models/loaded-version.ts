@@ -159,10 +159,11 @@ export class LoadedVersion {
             maxQueueSize: db.maxQueueSize,
             concurrency: instances,
           },
-          (feeds) =>
+          (feeds, requests) =>
             executor.run(
               feeds,
               outputs.map((o) => o.name),
+              requests,
             ),
           (s) => {
             meters.execCount.inc();

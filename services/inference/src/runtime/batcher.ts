@@ -81,7 +81,8 @@ export class DynamicBatcher {
 
   constructor(
     private readonly opts: BatchingOptions,
-    private readonly execute: (feeds: Record<string, TensorData>) => Promise<RunResult>,
+    /** Runs one formed batch; `requests` is how many requests it carries. */
+    private readonly execute: (feeds: Record<string, TensorData>, requests: number) => Promise<RunResult>,
     private readonly onBatch: (stats: BatchStats) => void = () => undefined,
   ) {}
 
@@ -180,7 +181,7 @@ export class DynamicBatcher {
       this.inFlight--;
       this.pump();
     };
-    this.execute(feeds).then(
+    this.execute(feeds, items.length).then(
       (result) => {
         done();
         this.onBatch({ batchSize: rows, requests: items.length, computeUs: result.computeUs });
