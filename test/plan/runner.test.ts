@@ -50,24 +50,36 @@ describe("resolveStackConfig", () => {
 });
 
 describe("planStackResult on a fixture program", () => {
-  it("runs the program with the stack's config and records type, name, parent and inputs", async () => {
+  it("runs the program with the stack's config and records type, name, parent, dependsOn, physical name and inputs", async () => {
     const result = await planStackResult("ok", { projectDir: tiny });
     expect(result.resources).toEqual([
-      { type: "tiny:index:Group", name: "g0", inputs: {} },
-      { type: "tiny:index:Group", name: "g1", inputs: {} },
+      { type: "tiny:index:Group", name: "g0", dependsOn: [], inputs: {} },
+      { type: "tiny:index:Group", name: "g1", dependsOn: [], inputs: {} },
       {
         type: "azure-native:resources:ResourceGroup",
         name: "g0-rg",
         parent: "g0",
         parentType: "tiny:index:Group",
+        dependsOn: [],
+        physicalName: { kind: "explicit", property: "resourceGroupName", value: "demo-g0" },
         inputs: { resourceGroupName: "demo-g0" },
+        computed: {
+          id: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/demo-g0",
+          name: "demo-g0",
+        },
       },
       {
         type: "azure-native:resources:ResourceGroup",
         name: "g1-rg",
         parent: "g1",
         parentType: "tiny:index:Group",
+        dependsOn: [],
+        physicalName: { kind: "explicit", property: "resourceGroupName", value: "demo-g1" },
         inputs: { resourceGroupName: "demo-g1" },
+        computed: {
+          id: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/demo-g1",
+          name: "demo-g1",
+        },
       },
     ]);
     // Resource groups get the physical name the program asked for, as on Azure.

@@ -63,7 +63,10 @@ describe.each(stacks)("stack %s", (stack) => {
   });
 
   it("sends every data service's logs and metrics to the platform's Log Analytics workspace", () => {
-    const workspace = one(stack, "azure-native:operationalinsights:Workspace");
+    // The platform workspace; Defender has its own (local auth, Defender telemetry only).
+    const workspace = of(stack, "azure-native:operationalinsights:Workspace").find((w) =>
+      w.name.endsWith("-mon-logs"),
+    )!;
     const settings = of(stack, "azure-native:monitor:DiagnosticSetting");
     const workspaceIds = new Set(settings.map((d) => d.inputs.workspaceId));
     expect([...workspaceIds]).toEqual([
