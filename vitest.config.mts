@@ -27,6 +27,9 @@ export default defineConfig({
       exclude: ["**/*.d.ts", "**/dist/**", "**/node_modules/**"],
       reporter: ["text-summary", "json-summary", "lcov"],
       reportsDirectory: "coverage",
+      // Measured on 2026-11-30 over the whole suite (statements 85.8 %, branches 74.9 %, functions 88.4 %,
+      // lines 87.5 %), rounded down. Raise it when coverage rises; lowering it is a decision to write down.
+      thresholds: { statements: 85, branches: 74, functions: 88, lines: 87 },
     },
   },
 });
