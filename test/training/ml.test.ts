@@ -148,6 +148,18 @@ describe("algorithms learn what they should, and their ONNX export matches withi
     expect(parity.rows).toBe(s.test.length);
     expect(parity.maxAbsDiff).toBeLessThanOrEqual(1e-5);
   });
+  it("names inputs exactly after columns, even ones called like the graph's own tensors", async () => {
+    const s = trainValidationTestSplit(iris.y, { stratify: true, seed: 3 });
+    const model = fitModel("logistic", iris, s.train, s.validation, {}, 3);
+    const names = ["b", "W", "mean", "std"];
+    const meta: ExportMeta = {
+      features: names.map((name) => ({ name, kind: "number" as const })),
+      classes: { names: ["setosa", "versicolor", "virginica"], type: "string" },
+    };
+    const rows = s.test.map((i) => Object.fromEntries(names.map((n, j) => [n, iris.x[i]?.[j] ?? null])));
+    const parity = await checkParity(model, exportOnnx(model, "test", meta), rows, meta);
+    expect(parity.maxAbsDiff).toBeLessThanOrEqual(1e-5);
+  });
   it("fails loudly when the exported graph disagrees", async () => {
     const s = trainValidationTestSplit(iris.y, { stratify: true, seed: 1 });
     const model = fitModel("logistic", iris, s.train, s.validation, {}, 1);

@@ -140,22 +140,23 @@ export function exportOnnx(model: TrainedModel, graphName: string, meta: ExportM
     inits.push({ name: "as_column", dims: [2], dataType: INT64, int64Data: [-1, 1] });
   if (meta.features.some((f) => f.kind === "category"))
     inits.push({ name: "as_vector", dims: [1], dataType: INT64, int64Data: [-1] });
+  const columnReaders = new Set<onnxProto.onnx.INodeProto>();
   const parts = meta.features.map((f, j) => {
     const out = `encoded_${j}`;
-    if (f.kind === "number") {
-      nodes.push({ opType: "Reshape", input: [f.name, "as_column"], output: [out] });
-      return out;
-    }
-    nodes.push(
-      { opType: "Reshape", input: [f.name, "as_vector"], output: [`flat_${j}`] },
-      {
-        opType: "OneHotEncoder",
-        domain: "ai.onnx.ml",
-        input: [`flat_${j}`],
-        output: [out],
-        attribute: [attr.strings("cats_strings", f.categories), attr.i("zeros", 1)],
-      },
-    );
+    const reader: onnxProto.onnx.INodeProto =
+      f.kind === "number"
+        ? { opType: "Reshape", input: [f.name, "as_column"], output: [out] }
+        : { opType: "Reshape", input: [f.name, "as_vector"], output: [`flat_${j}`] };
+    columnReaders.add(reader);
+    nodes.push(reader);
+    if (f.kind === "number") return out;
+    nodes.push({
+      opType: "OneHotEncoder",
+      domain: "ai.onnx.ml",
+      input: [`flat_${j}`],
+      output: [out],
+      attribute: [attr.strings("cats_strings", f.categories), attr.i("zeros", 1)],
+    });
     return out;
   });
   nodes.push({ opType: "Concat", input: parts, output: [encodedName], attribute: [attr.i("axis", 1)] });
@@ -273,6 +274,17 @@ export function exportOnnx(model: TrainedModel, graphName: string, meta: ExportM
     model.task === "classification"
       ? [valueInfo("label", intLabels ? INT64 : STRING, ["N"]), valueInfo("probabilities", FLOAT, ["N", c])]
       : [valueInfo("prediction", FLOAT, ["N"])];
+  // Inputs are named after the user's columns, so every other tensor gets a prefix no column name shares: a column
+  // called "b" must not meet the bias initializer "b". Only the front end's Reshape nodes read the columns.
+  const outputNames = new Set(outputs.map((o) => o.name ?? ""));
+  const clash = meta.features.find((f) => outputNames.has(f.name));
+  if (clash) throw new Error(`feature column "${clash.name}" has the name of a model output; rename the column`);
+  const internal = (name: string): string => (outputNames.has(name) || name === "" ? name : `ai_platform.${name}`);
+  for (const node of nodes) {
+    node.input = (node.input ?? []).map((name, k) => (k === 0 && columnReaders.has(node) ? name : internal(name)));
+    node.output = (node.output ?? []).map(internal);
+  }
+  for (const init of inits) init.name = internal(init.name ?? "");
   const graph = onnx.GraphProto.create({
     name: graphName,
     node: nodes,

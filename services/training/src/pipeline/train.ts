@@ -169,7 +169,6 @@ export async function trainCore(
     task: ds.task,
     taskReason: table.decision.reason,
     ...(table.notes.length ? { notes: table.notes } : {}),
-    acceptsMissing: true,
   });
   const split = trainValidationTestSplit(ds.y, { stratify: ds.task === "classification", seed });
   let hp: Record<string, number> = { ...defaultHyperparameters[algorithm], ...o.hyperparameters };
