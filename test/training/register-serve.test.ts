@@ -221,7 +221,7 @@ describe("register a model trained elsewhere, and serve every production model",
     ];
     const served = await infer("mixed", [
       { name: "x1", datatype: "FP32", shape: [3], data: rows.map((r) => r.x1) },
-      { name: "x2", datatype: "FP32", shape: [3], data: rows.map((r) => r.x2) },
+      { name: "x2", datatype: "FP32", shape: [3, 1], data: rows.map((r) => [r.x2]) }, // [N, 1] is [N]
       { name: "color", datatype: "BYTES", shape: [3], data: rows.map((r) => r.color ?? "") },
     ]);
     expect(served.body.error ?? "").toBe("");

@@ -43,7 +43,11 @@ export function decodeRequest(body: InferRequestBody, binary: Buffer | undefined
       throw badRequest(`input "${input.name}": unsupported datatype "${input.datatype}"`);
     if (input.datatype !== meta.datatype)
       throw badRequest(`input "${input.name}": datatype ${input.datatype} does not match the model's ${meta.datatype}`);
-    const shape = input.shape;
+    // A column input `[N]` also takes `[N, 1]`, the shape exporters such as skl2onnx give one column.
+    const shape =
+      meta.shape.length === 1 && input.shape.length === 2 && input.shape[1] === 1
+        ? [input.shape[0] as number]
+        : input.shape;
     if (shape.length !== meta.shape.length || shape.some((d, i) => meta.shape[i] !== -1 && meta.shape[i] !== d)) {
       throw badRequest(
         `input "${input.name}": shape [${shape.join(",")}] does not match the model's [${meta.shape.join(",")}]`,
