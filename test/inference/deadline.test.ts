@@ -13,7 +13,7 @@ describe("a model whose runs hang", () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     repo = makeRepo({
-      slow: { versions: { 1: loopCount() }, config: { run_deadline_ms: 300, execution: { mode: "workers" } } },
+      slow: { versions: { 1: loopCount() }, config: { run_deadline_ms: 1000, execution: { mode: "workers" } } },
       fast: { versions: { 1: addOffset(1) } },
     });
     app = await buildApp(repo);
@@ -29,7 +29,7 @@ describe("a model whose runs hang", () => {
       const [slow, fast] = await Promise.all([infer(app, "slow", count(1e10)), infer(app, "fast", pair)]);
       expect(slow).toEqual({
         status: 504,
-        json: { error: "the model run exceeded its 300 ms deadline; the worker was terminated and is being replaced" },
+        json: { error: "the model run exceeded its 1000 ms deadline; the worker was terminated and is being replaced" },
       });
       expect(fast).toMatchObject({ status: 200, json: { outputs: [{ data: [2, 3] }] } });
     }

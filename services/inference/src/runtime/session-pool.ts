@@ -205,12 +205,27 @@ export class SessionPool {
     return this.hangs >= HUNG_AFTER;
   }
 
-  private spawn(): Slot {
+  /**
+   * Starts a worker. A replacement (`loadFirst`) takes requests only once its session is loaded, so the load (not
+   * bounded: a big model takes its time) never counts against a request's run deadline.
+   */
+  private spawn(loadFirst = false): Slot {
     const slot = new Slot(this.workerData, this.onMessage, this.onExit, this.onError);
     slot.deadlineMs = this.runDeadlineMs;
     slot.onExpire = (expired) => this.onExit(expired, -1);
     this.slots.push(slot);
-    this.idle.push(slot);
+    if (!loadFirst) {
+      this.idle.push(slot);
+      return slot;
+    }
+    slot.control("meta").then(
+      () => {
+        if (this.closed || !this.slots.includes(slot)) return;
+        this.idle.push(slot);
+        if (this.waiting.length > 0 && !this.flushScheduled) this.flush();
+      },
+      () => undefined, // it failed to load: its exit replaces it again
+    );
     return slot;
   }
 
@@ -363,9 +378,7 @@ export class SessionPool {
     }
     if (this.closed) return;
     const respawn = (): void => {
-      if (this.closed) return;
-      this.spawn();
-      if (this.waiting.length > 0 && !this.flushScheduled) this.flush();
+      if (!this.closed) this.spawn(true);
     };
     const delay = slot.killedBy ? respawnDelayMs(this.hangs) : 0;
     if (delay === 0) respawn();
