@@ -8,7 +8,7 @@ import * as path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
-const file = path.join(__dirname, "..", "..", "components", "platform.ts");
+const file = path.join(__dirname, "..", "..", "components", "platform-args.ts");
 const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
 
 interface Field {
@@ -37,7 +37,7 @@ function interfaceFields(name: string): Field[] {
   const decl = source.statements.find(
     (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name,
   );
-  if (decl === undefined) throw new Error(`no interface ${name} in components/platform.ts`);
+  if (decl === undefined) throw new Error(`no interface ${name} in components/platform-args.ts`);
   return fieldsOf(decl.members, `${name}.`);
 }
 
