@@ -171,7 +171,13 @@ async function prepare(conn: HostConnection, dir: string): Promise<Fixture> {
   const lines = [iris[0]!];
   for (let i = 0; i < 600; i++) lines.push(iris[1 + (i % (iris.length - 1))]!.replace(/^[^,]*/, `row-${i}`));
   writeFileSync(csv, `${lines.join("\n")}\n`);
-  await ingestFile(conn, { file: demoDataset.file, dataset: "iris", label: "species", id: "id" });
+  await ingestFile(conn, {
+    file: demoDataset.file,
+    dataset: "iris",
+    label: "species",
+    id: "id",
+    rejectedPath: join(dir, "iris.rejected.jsonl"),
+  });
   const first = await trainModel(conn, { dataset: "iris", model: "crash", actor: "crash" });
   const { artifacts, close } = await openRegistry(conn);
   const onnx = join(dir, "model.onnx");
