@@ -20,7 +20,10 @@ describe("INFERENCE_MODELS=*@production: every model with the alias, capped per 
   let app: FastifyInstance;
 
   async function register(name: string, offset: number): Promise<number> {
-    const put = await artifacts.put(addOffset(offset), { contentType: "application/octet-stream" });
+    const put = await artifacts.put(addOffset(offset), {
+      contentType: "application/octet-stream",
+      fileName: "model.onnx",
+    });
     const input: NewModelVersion = {
       name,
       createdBy: "test",

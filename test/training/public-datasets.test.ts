@@ -20,7 +20,7 @@ import { sklearnCrossValScore, sklearnMissing } from "../support/sklearn";
 
 /** A file of vega-datasets' `data/` folder (the package exports only its loader, so resolve from its entry). */
 const vega = (file: string): string =>
-  join(dirname(createRequire(import.meta.url).resolve("vega-datasets")), "..", "data", file);
+  join(dirname(createRequire(__filename).resolve("vega-datasets")), "..", "data", file);
 const folds = 5;
 
 /** Our pipeline's k-fold score on the table (the same seeded folds for every algorithm). */
