@@ -16,6 +16,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { platformBlobContainers, platformContainers, platformDatabaseId } from "../../components/data-layout";
 import { useEmulators } from "../support/emulators";
+import { CosmosClient } from "@azure/cosmos";
+import { cosmosEmulatorAgent } from "../../local/emulators";
 
 function newVersion(name: string, accuracy = 0.9): NewModelVersion {
   return {
@@ -115,6 +117,32 @@ describe("model registry on the emulators", () => {
       expect(next.version).toBe(13);
     } finally {
       opened.forEach((o) => o.close());
+    }
+  });
+
+  it("lists statuses by the production alias when a crash left the stored copies behind the alias", async () => {
+    const { registry, close } = await openRegistry(emu.conn);
+    const cosmos = new CosmosClient({
+      endpoint: emu.conn.cosmos.endpoint,
+      key: emu.conn.cosmos.key,
+      agent: cosmosEmulatorAgent(),
+    });
+    try {
+      await registry.register(newVersion("halfway"));
+      await registry.register(newVersion("halfway"));
+      await registry.setAlias("halfway", "production", 1, { actor: "test" });
+      await registry.setAlias("halfway", "production", 2, { actor: "test" });
+      // What a crash right after the alias moved leaves: v1 still stored as production, v2 as candidate.
+      const models = cosmos.database(emu.conn.cosmos.database).container("models");
+      await models.item("halfway@1", "halfway").patch([{ op: "set", path: "/status", value: "production" }]);
+      await models.item("halfway@2", "halfway").patch([{ op: "set", path: "/status", value: "candidate" }]);
+      expect((await registry.listVersions("halfway")).map((v) => [v.version, v.status])).toEqual([
+        [1, "archived"],
+        [2, "production"],
+      ]);
+    } finally {
+      cosmos.dispose();
+      close();
     }
   });
 

@@ -85,6 +85,21 @@ function statusCode(error: unknown): number | undefined {
 const maxRegisterAttempts = 200;
 
 /** A {@link ModelRegistry} over the `models` container. */
+/**
+ * The status a version shows: the production alias is the truth, the stored status a copy that `setAlias` updates
+ * after moving the alias. A crash between the two leaves the copy behind; reading through the alias keeps the
+ * registry consistent (the alias's version is `production`, any other stored `production` is `archived`) until a
+ * re-run of the promotion writes the copy.
+ */
+function withAliasStatus(v: ModelVersion, aliases: Record<string, number>): ModelVersion {
+  const production = aliases.production;
+  if (production === v.version && v.status !== "production") return { ...v, status: "production" };
+  if (production !== undefined && production !== v.version && v.status === "production") {
+    return { ...v, status: "archived" };
+  }
+  return v;
+}
+
 export class CosmosModelRegistry implements ModelRegistry {
   constructor(private readonly container: Container) {}
 
@@ -105,7 +120,8 @@ export class CosmosModelRegistry implements ModelRegistry {
         { partitionKey: name },
       )
       .fetchAll();
-    return resources.map(clean).sort((a, b) => a.version - b.version);
+    const { aliases } = await this.getAliases(name);
+    return resources.map((v) => withAliasStatus(clean(v), aliases)).sort((a, b) => a.version - b.version);
   }
 
   async getVersion(name: string, version: number): Promise<ModelVersion | undefined> {
