@@ -10,7 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { requireKubernetesProvider } from "./provider";
 import { assertDnsLabel, recommendedLabels, selectorLabels } from "./labels";
-import { ingressAllowSpec } from "./namespace";
+import { egressToPodsSpec, ingressAllowSpec } from "./namespace";
 import {
   type PlatformConnectionArgs,
   WORKLOAD_IDENTITY_POD_LABELS,
@@ -239,16 +239,11 @@ export class PlatformConsole extends pulumi.ComponentResource {
       `${name}-allow-inference`,
       {
         metadata: { name: `${name}-allow-inference`, namespace: args.namespace, labels },
-        spec: {
-          podSelector: { matchLabels: selector },
-          policyTypes: ["Egress"],
-          egress: [
-            {
-              to: [{ podSelector: { matchLabels: { ...args.inferencePodLabels } } }],
-              ports: [{ protocol: "TCP", port: args.inferencePort }],
-            },
-          ],
-        },
+        spec: egressToPodsSpec({
+          podLabels: selector,
+          toPodLabels: args.inferencePodLabels,
+          port: args.inferencePort,
+        }),
       },
       parent,
     );

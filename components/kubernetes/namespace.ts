@@ -102,6 +102,24 @@ export function ingressAllowSpec(a: IngressAllow): NetworkPolicySpec {
   };
 }
 
+/**
+ * A NetworkPolicy spec letting `podLabels` pods open TCP connections to `toPodLabels` pods on `port` in the same
+ * namespace (the namespace denies egress by default): a reader of another workload's endpoints, e.g. its metrics.
+ */
+export function egressToPodsSpec(a: {
+  podLabels: Record<string, string>;
+  toPodLabels: Record<string, string>;
+  port: number;
+}): NetworkPolicySpec {
+  return {
+    podSelector: { matchLabels: { ...a.podLabels } },
+    policyTypes: ["Egress"],
+    egress: [
+      { to: [{ podSelector: { matchLabels: { ...a.toPodLabels } } }], ports: [{ protocol: "TCP", port: a.port }] },
+    ],
+  };
+}
+
 /** The Pod Security admission labels enforcing, auditing and warning at `restricted`. */
 export function podSecurityLabels(version: string): Record<string, string> {
   const labels: Record<string, string> = {};

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { pipelineEnv } from "../contracts";
 import { assertDnsLabel, recommendedLabels, selectorLabels } from "./labels";
-import { ingressAllowSpec } from "./namespace";
+import { egressToPodsSpec, ingressAllowSpec } from "./namespace";
 import {
   type PlatformConnectionArgs,
   WORKLOAD_IDENTITY_POD_LABELS,
@@ -154,16 +154,11 @@ export class PipelineController extends pulumi.ComponentResource {
       `${name}-allow-inference`,
       {
         metadata: { name: `${name}-allow-inference`, namespace: args.namespace, labels },
-        spec: {
-          podSelector: { matchLabels: selector },
-          policyTypes: ["Egress"],
-          egress: [
-            {
-              to: [{ podSelector: { matchLabels: { ...args.inferencePodLabels } } }],
-              ports: [{ protocol: "TCP", port: args.inferencePort }],
-            },
-          ],
-        },
+        spec: egressToPodsSpec({
+          podLabels: selector,
+          toPodLabels: args.inferencePodLabels,
+          port: args.inferencePort,
+        }),
       },
       parent,
     );
