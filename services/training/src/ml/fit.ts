@@ -3,7 +3,8 @@
  * learning curve. `predict` takes raw rows (NaN = missing) exactly like the exported ONNX graph.
  */
 import { predictForest, trainForest } from "./forest.js";
-import { predictLinear, trainLinear } from "./linear.js";
+import { designMatrix, fitDesignMatrix } from "./design-matrix.js";
+import { linearMse, predictLinear, trainLinear } from "./linear.js";
 import { classificationMetrics, regressionMetrics } from "./metrics.js";
 import type { Algorithm, CurvePoint, Predictions, Task, TrainedModel } from "./model.js";
 import { predictNet, trainNet } from "./neural.js";
@@ -62,26 +63,30 @@ export function fitModel(
     );
   }
   const h = { ...defaultHyperparameters[algorithm], ...hp };
+  const meta = { algorithm, task: data.task, outputs: data.task === "classification" ? data.classes : 1 };
+  if (algorithm === "linear" || (algorithm === "logistic" && data.classes === 2 && train.length >= newtonMinRows)) {
+    // The closed form and Newton read one standardised matrix per split, built straight from the raw rows.
+    const { standardizer, matrix } = fitDesignMatrix(data.x, train);
+    const t = { x: matrix, y: Float64Array.from(train, (i) => data.y[i] as number) };
+    const v = {
+      x: designMatrix(data.x, validation, standardizer),
+      y: Float64Array.from(validation, (i) => data.y[i] as number),
+    };
+    const base = { ...meta, standardizer, hyperparameters: h };
+    if (algorithm === "logistic") return { ...base, ...trainBinaryNewton(t, v, h.l2 ?? 0) };
+    const params = trainLinear(t.x, t.y, h.l2 ?? 0);
+    return {
+      ...base,
+      params,
+      curve: [{ step: 1, train: linearMse(params, t.x, t.y), validation: linearMse(params, v.x, v.y) }],
+    };
+  }
   const xTrain = pick(data.x, train),
     yTrain = pick(data.y, train);
   const xVal = pick(data.x, validation),
     yVal = pick(data.y, validation);
   const standardizer = fitStandardizer(xTrain);
-  const base = {
-    algorithm,
-    task: data.task,
-    outputs: data.task === "classification" ? data.classes : 1,
-    standardizer,
-    hyperparameters: h,
-  };
-  if (algorithm === "logistic" && data.classes === 2 && train.length >= newtonMinRows) {
-    const { params, curve } = trainBinaryNewton(
-      { x: transform(xTrain, standardizer), y: yTrain },
-      { x: transform(xVal, standardizer), y: yVal },
-      h.l2 ?? 0,
-    );
-    return { ...base, params, curve };
-  }
+  const base = { ...meta, standardizer, hyperparameters: h };
   if (algorithm === "logistic" || algorithm === "mlp") {
     const { params, curve } = trainNet(
       { x: transform(xTrain, standardizer), y: yTrain, classes: data.classes },
@@ -97,16 +102,6 @@ export function fitModel(
       },
     );
     return { ...base, params, curve };
-  }
-  if (algorithm === "linear") {
-    const params = trainLinear(transform(xTrain, standardizer), yTrain, h.l2 ?? 0);
-    const model: TrainedModel = { ...base, params, curve: [] };
-    const mse = (idx: number[], x: number[][], y: number[]): number =>
-      idx.length ? regressionMetrics(y, predict(model, x).values ?? []).mse : NaN;
-    model.curve = [
-      { step: 1, train: mse(train as number[], xTrain, yTrain), validation: mse(validation as number[], xVal, yVal) },
-    ];
-    return model;
   }
   const params = trainForest(impute(xTrain, standardizer), yTrain, data.task === "classification" ? data.classes : 0, {
     trees: h.trees ?? 50,

@@ -1,4 +1,5 @@
 /** Linear regression (ridge) on standardised features, solved in closed form: (XᵀX + λI)w = Xᵀy. */
+import { type DesignMatrix, dot, linearScores, sum } from "./design-matrix.js";
 import type { ModelParams } from "./model.js";
 
 /** Solves A x = b by Gaussian elimination with partial pivoting (A is small: features + 1). */
@@ -22,30 +23,38 @@ export function solve(A: number[][], b: number[]): number[] {
 }
 
 /** Fits `y ≈ x·w + b` with L2 penalty `l2` on `w` (not on the intercept); returns float32 parameters. */
-export function trainLinear(x: readonly (readonly number[])[], y: readonly number[], l2: number): ModelParams {
-  const d = x[0]?.length ?? 0;
+export function trainLinear(x: DesignMatrix, y: Float64Array, l2: number): ModelParams {
+  const d = x.columns;
   const n = d + 1;
-  // XᵀX and Xᵀy accumulated in flat typed arrays (upper triangle, mirrored after): one pass, no per-row copies.
-  const A = new Float64Array(n * n);
-  const b = new Float64Array(n);
-  const z = new Float64Array(n);
-  z[d] = 1;
-  for (let i = 0; i < x.length; i++) {
-    const row = x[i] as readonly number[];
-    for (let p = 0; p < d; p++) z[p] = row[p] as number;
-    const yi = y[i] as number;
-    for (let p = 0; p < n; p++) {
-      const zp = z[p] as number;
-      b[p] = (b[p] as number) + zp * yi;
-      for (let q = p; q < n; q++) A[p * n + q] = (A[p * n + q] as number) + zp * (z[q] as number);
-    }
+  // XᵀX (upper triangle, mirrored) and Xᵀy as dot products of columns; the intercept's column is all ones.
+  const A = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const b = new Array<number>(n).fill(0);
+  for (let p = 0; p < d; p++) {
+    const xp = x.column(p);
+    const row = A[p] as number[];
+    for (let q = p; q < d; q++) row[q] = dot(xp, x.column(q));
+    row[d] = sum(xp);
+    row[p] = (row[p] as number) + l2 * x.rows;
+    b[p] = dot(xp, y);
   }
-  const rows = Array.from({ length: n }, (_, p) =>
-    Array.from({ length: n }, (_, q) => (p <= q ? A[p * n + q] : A[q * n + p]) as number),
-  );
-  for (let p = 0; p < d; p++) (rows[p] as number[])[p] = (rows[p]?.[p] ?? 0) + l2 * x.length;
-  const sol = solve(rows, Array.from(b));
+  (A[d] as number[])[d] = x.rows;
+  b[d] = sum(y);
+  for (let p = 0; p < n; p++) for (let q = 0; q < p; q++) (A[p] as number[])[q] = A[q]?.[p] as number;
+  const sol = solve(A, b);
   return { kind: "linear", w: sol.slice(0, d).map((v) => Math.fround(v)), b: Math.fround(sol[d] ?? 0) };
+}
+
+/** Mean squared error of `params` on the standardised rows `x` with targets `y` (NaN when there are none). */
+export function linearMse(params: ModelParams, x: DesignMatrix, y: Float64Array): number {
+  if (params.kind !== "linear") throw new Error(`linearMse: not linear (${params.kind})`);
+  if (x.rows === 0) return NaN;
+  const p = linearScores(x, params.w, params.b);
+  let se = 0;
+  for (let i = 0; i < p.length; i++) {
+    const e = (y[i] as number) - (p[i] as number);
+    se += e * e;
+  }
+  return se / x.rows;
 }
 
 /** Predictions of standardised rows. */

@@ -15,23 +15,37 @@ export interface Standardizer {
 /** Fits means and standard deviations on `rows`, ignoring NaN (missing) values. */
 export function fitStandardizer(rows: readonly (readonly number[])[]): Standardizer {
   const d = rows[0]?.length ?? 0;
+  const columns = new Float64Array(rows.length * d);
+  rows.forEach((r, i) => {
+    for (let j = 0; j < d; j++) columns[j * rows.length + i] = r[j] ?? NaN;
+  });
+  return columnStatistics(columns, rows.length, d);
+}
+
+/**
+ * The {@link Standardizer} of `d` raw columns stored one after another (`rows` values each, NaN = missing): each
+ * column's mean and population standard deviation over its present values, summed in row order.
+ */
+export function columnStatistics(columns: Float64Array, rows: number, d: number): Standardizer {
   const means: number[] = [];
   const stds: number[] = [];
   for (let j = 0; j < d; j++) {
+    const c = columns.subarray(j * rows, (j + 1) * rows);
     let sum = 0;
     let n = 0;
-    for (const r of rows) {
-      const v = r[j] ?? NaN;
-      if (!Number.isNaN(v)) {
+    for (let i = 0; i < c.length; i++) {
+      const v = c[i] as number;
+      if (v === v) {
+        // v === v: not NaN, so not missing
         sum += v;
         n += 1;
       }
     }
     const mean = n > 0 ? sum / n : 0;
     let sq = 0;
-    for (const r of rows) {
-      const v = r[j] ?? NaN;
-      if (!Number.isNaN(v)) sq += (v - mean) ** 2;
+    for (let i = 0; i < c.length; i++) {
+      const v = c[i] as number;
+      if (v === v) sq += (v - mean) * (v - mean);
     }
     const std = n > 1 ? Math.sqrt(sq / n) : 0;
     means.push(Math.fround(mean));
