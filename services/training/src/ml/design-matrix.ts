@@ -12,6 +12,8 @@ export interface DesignMatrix {
   columns: number;
   /** Feature j of every row, in row order. */
   column(j: number): Float64Array;
+  /** The intercept's column: `rows` ones. */
+  intercept: Float64Array;
 }
 
 /** Imputes and standardises rows `idx` of `x` (NaN = missing) with `s`, equal value for value to `transform`. */
@@ -57,21 +59,7 @@ function standardise(data: Float64Array, rows: number, s: Standardizer): DesignM
       c[i] = Math.fround(Math.fround(v - mean) / std);
     }
   });
-  return { rows, columns: d, column: (j) => views[j] as Float64Array };
-}
-
-/** Σ a[i]·b[i] in row order (one accumulator, so sums equal a row-by-row accumulation bit for bit). */
-export function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
-  return s;
-}
-
-/** Σ a[i] in row order. */
-export function sum(a: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] as number;
-  return s;
+  return { rows, columns: d, column: (j) => views[j] as Float64Array, intercept: new Float64Array(rows).fill(1) };
 }
 
 /** `b + Σ_j w[j]·x[:, j]` for every row, adding features in order j = 0..d-1 (the order `predict` uses). */
@@ -79,10 +67,30 @@ export function linearScores(
   m: DesignMatrix,
   w: ArrayLike<number>,
   b: number,
-  out = new Float64Array(m.rows),
+  out: Float64Array = new Float64Array(m.rows),
 ): Float64Array {
   out.fill(b);
-  for (let j = 0; j < m.columns; j++) {
+  let j = 0;
+  // Four features per sweep over the rows, still added one after another in feature order.
+  for (; j + 4 <= m.columns; j += 4) {
+    const c0 = m.column(j),
+      c1 = m.column(j + 1),
+      c2 = m.column(j + 2),
+      c3 = m.column(j + 3);
+    const w0 = w[j] as number,
+      w1 = w[j + 1] as number,
+      w2 = w[j + 2] as number,
+      w3 = w[j + 3] as number;
+    for (let i = 0; i < out.length; i++) {
+      let s = out[i] as number;
+      s += (c0[i] as number) * w0;
+      s += (c1[i] as number) * w1;
+      s += (c2[i] as number) * w2;
+      s += (c3[i] as number) * w3;
+      out[i] = s;
+    }
+  }
+  for (; j < m.columns; j++) {
     const c = m.column(j);
     const wj = w[j] as number;
     for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (c[i] as number) * wj;

@@ -1,5 +1,6 @@
 /** Linear regression (ridge) on standardised features, solved in closed form: (XᵀX + λI)w = Xᵀy. */
-import { type DesignMatrix, dot, linearScores, sum } from "./design-matrix.js";
+import { type DesignMatrix, linearScores } from "./design-matrix.js";
+import { weightedGram, weightedSums } from "./gram.js";
 import type { ModelParams } from "./model.js";
 
 /** Solves A x = b by Gaussian elimination with partial pivoting (A is small: features + 1). */
@@ -26,20 +27,12 @@ export function solve(A: number[][], b: number[]): number[] {
 export function trainLinear(x: DesignMatrix, y: Float64Array, l2: number): ModelParams {
   const d = x.columns;
   const n = d + 1;
-  // XᵀX (upper triangle, mirrored) and Xᵀy as dot products of columns; the intercept's column is all ones.
-  const A = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  const b = new Array<number>(n).fill(0);
-  for (let p = 0; p < d; p++) {
-    const xp = x.column(p);
-    const row = A[p] as number[];
-    for (let q = p; q < d; q++) row[q] = dot(xp, x.column(q));
-    row[d] = sum(xp);
-    row[p] = (row[p] as number) + l2 * x.rows;
-    b[p] = dot(xp, y);
-  }
-  (A[d] as number[])[d] = x.rows;
-  b[d] = sum(y);
-  for (let p = 0; p < n; p++) for (let q = 0; q < p; q++) (A[p] as number[])[q] = A[q]?.[p] as number;
+  const G = weightedGram(x, new Float64Array(x.rows).fill(1)); // XᵀX, upper triangle
+  const b = Array.from(weightedSums(x, y)); // Xᵀy
+  const A = Array.from({ length: n }, (_, p) =>
+    Array.from({ length: n }, (_, q) => (p <= q ? G[p * n + q] : G[q * n + p]) as number),
+  );
+  for (let p = 0; p < d; p++) (A[p] as number[])[p] = (A[p]?.[p] ?? 0) + l2 * x.rows;
   const sol = solve(A, b);
   return { kind: "linear", w: sol.slice(0, d).map((v) => Math.fround(v)), b: Math.fround(sol[d] ?? 0) };
 }

@@ -6,7 +6,8 @@
  * loss costs no extra pass; only an overshoot (nearly separable data) backtracks with loss-only passes. The
  * result is softmax parameters (class 0's logit fixed at 0), the shape the ONNX export and `predictNet` handle.
  */
-import { type DesignMatrix, dot, linearScores, sum } from "./design-matrix.js";
+import { type DesignMatrix, linearScores } from "./design-matrix.js";
+import { weightedGram, weightedSums } from "./gram.js";
 import { solve } from "./linear.js";
 import { type CurvePoint, type ModelParams, f32 } from "./model.js";
 
@@ -16,6 +17,14 @@ export interface BinarySet {
   y: Float64Array;
 }
 
+/** A set with per-row scratch arrays that every pass reuses: scores, residuals p − y, Hessian weights p(1 − p). */
+type WorkingSet = BinarySet & { work: { s: Float64Array; r: Float64Array; v: Float64Array } };
+
+const working = (set: BinarySet): WorkingSet => ({
+  ...set,
+  work: { s: new Float64Array(set.x.rows), r: new Float64Array(set.x.rows), v: new Float64Array(set.x.rows) },
+});
+
 /** The summed log-loss at some weights and, when asked for, the gradient and Hessian (upper triangle) sums. */
 interface Evaluation {
   loss: number;
@@ -23,19 +32,18 @@ interface Evaluation {
   H?: Float64Array;
 }
 
-const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
-
 /** One pass over `set` at weights `w` (intercept last); `curvature` adds the gradient and the Hessian. */
-function evaluate(set: BinarySet, w: Float64Array, curvature: boolean): Evaluation {
+function evaluate(set: WorkingSet, w: Float64Array, curvature: boolean): Evaluation {
   const { x, y } = set;
   const d = x.columns;
-  const n = d + 1;
-  const s = linearScores(x, w, w[d] as number);
-  const r = curvature ? new Float64Array(s.length) : s; // residuals p − y
-  const v = curvature ? new Float64Array(s.length) : s; // Hessian weights p(1 − p)
+  const { s, r, v } = set.work;
+  linearScores(x, w, w[d] as number, s);
   let loss = 0;
   for (let i = 0; i < s.length; i++) {
-    const p = sigmoid(s[i] as number);
+    // The logistic function, from one exp of −|z| (never overflows): 1/(1+e^−z), or e^z/(1+e^z) for z < 0.
+    const z = s[i] as number;
+    const e = Math.exp(-Math.abs(z));
+    const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
     const yi = y[i] as number;
     loss -= Math.log(Math.max(1e-15, yi === 1 ? p : 1 - p));
     if (curvature) {
@@ -44,18 +52,8 @@ function evaluate(set: BinarySet, w: Float64Array, curvature: boolean): Evaluati
     }
   }
   if (!curvature) return { loss };
-  const g = new Float64Array(n);
-  const H = new Float64Array(n * n);
-  const u = s; // the scores are spent: reuse their storage for v ⊙ x[:, a]
-  for (let a = 0; a < d; a++) {
-    const xa = x.column(a);
-    g[a] = dot(r, xa);
-    for (let i = 0; i < u.length; i++) u[i] = (v[i] as number) * (xa[i] as number);
-    for (let b = a; b < d; b++) H[a * n + b] = dot(u, x.column(b));
-    H[a * n + d] = sum(u);
-  }
-  g[d] = sum(r);
-  H[d * n + d] = sum(v);
+  const g = weightedSums(x, r);
+  const H = weightedGram(x, v);
   return { loss, g, H };
 }
 
@@ -70,13 +68,15 @@ export function trainBinaryNewton(
   const n = d + 1;
   const rows = train.x.rows;
   const w = new Float64Array(n);
+  const t = working(train),
+    val = working(validation);
   const curve: CurvePoint[] = [];
   const penalty = (v: Float64Array): number => (l2 / 2) * v.subarray(0, d).reduce((s, x) => s + x * x, 0);
-  const meanLoss = (set: BinarySet, at: Float64Array): number =>
+  const meanLoss = (set: WorkingSet, at: Float64Array): number =>
     set.x.rows ? evaluate(set, at, false).loss / set.x.rows : NaN;
-  let here = evaluate(train, w, true);
+  let here = evaluate(t, w, true);
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    const { g, H } = here.g && here.H ? here : evaluate(train, w, true);
+    const { g, H } = here.g && here.H ? here : evaluate(t, w, true);
     const before = here.loss / rows + penalty(w);
     const A = Array.from({ length: n }, (_, a) =>
       Array.from({ length: n }, (_, b) => ((a <= b ? H?.[a * n + b] : H?.[b * n + a]) as number) / rows),
@@ -87,18 +87,18 @@ export function trainBinaryNewton(
     const largest = step.reduce((m, s) => Math.max(m, Math.abs(s)), 0);
     // Halve the step until the penalised loss does not grow (Newton can overshoot on nearly separable data). The
     // first try also takes the gradient and Hessian there, for the next iteration, unless this one is the last.
-    let t = 1;
+    let scale = 1;
     let next = w;
     let at: Evaluation = here;
-    for (let k = 0; k < 20; k++, t /= 2) {
-      next = Float64Array.from(w, (v, a) => v - t * (step[a] ?? 0));
-      at = evaluate(train, next, k === 0 && largest >= 1e-5 && iteration < maxIterations);
+    for (let k = 0; k < 20; k++, scale /= 2) {
+      next = Float64Array.from(w, (v, a) => v - scale * (step[a] ?? 0));
+      at = evaluate(t, next, k === 0 && largest >= 1e-5 && iteration < maxIterations);
       if (at.loss / rows + penalty(next) <= before) break;
     }
-    const moved = largest * t;
+    const moved = largest * scale;
     w.set(next);
     here = at;
-    curve.push({ step: iteration, train: at.loss / rows, validation: meanLoss(validation, w) });
+    curve.push({ step: iteration, train: at.loss / rows, validation: meanLoss(val, w) });
     if (moved < 1e-5) break; // standardised inputs: weights settled to 1e-5
   }
   const W = Array.from({ length: d }, (_, j) => [0, w[j] as number]);
