@@ -63,9 +63,10 @@ export function registerTrainingCommands(program: Command): void {
           onProgress: (done, total) => {
             if (bar) {
               if (!started) {
-                bar.start(total, 0);
+                bar.start(total ?? done, 0);
                 started = true;
               }
+              if (total === undefined) bar.setTotal(done);
               bar.update(done);
             } else logEvent({ event: "ingest-progress", written: done, total });
           },

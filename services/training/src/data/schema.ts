@@ -68,28 +68,59 @@ export function parseSchemaSpec(spec: string): ColumnSpec[] {
   });
 }
 
-/** The type most of a column's non-missing values have. */
-function inferType(values: Iterable<RawValue>): ColumnType {
-  let total = 0,
-    numeric = 0,
-    integral = 0,
-    bools = 0,
-    dates = 0;
-  for (const v of values) {
-    if (isMissing(v)) continue;
-    total += 1;
+/** Counts of what a column's non-missing values parse as; the type is the one most of them have. */
+class TypeCounts {
+  total = 0;
+  numeric = 0;
+  integral = 0;
+  bools = 0;
+  dates = 0;
+
+  add(v: RawValue): void {
+    if (isMissing(v)) return;
+    this.total += 1;
     const n = asNumber(v);
     if (n !== undefined) {
-      numeric += 1;
-      if (Number.isInteger(n)) integral += 1;
-    } else if (asBoolean(v) !== undefined) bools += 1;
-    else if (isDatetime(v)) dates += 1;
+      this.numeric += 1;
+      if (Number.isInteger(n)) this.integral += 1;
+    } else if (asBoolean(v) !== undefined) this.bools += 1;
+    else if (isDatetime(v)) this.dates += 1;
   }
-  if (total === 0) return "string";
-  if (bools === total) return "boolean";
-  if (dates === total) return "datetime";
-  if (numeric / total > 0.5) return integral === numeric ? "integer" : "number";
-  return "string";
+
+  type(): ColumnType {
+    if (this.total === 0) return "string";
+    if (this.bools === this.total) return "boolean";
+    if (this.dates === this.total) return "datetime";
+    if (this.numeric / this.total > 0.5) return this.integral === this.numeric ? "integer" : "number";
+    return "string";
+  }
+}
+
+/**
+ * Infers column types from records fed one at a time (a streamed file needs no second copy of its rows). Records
+ * with a parse error do not count.
+ */
+export class SchemaInference {
+  private readonly counts = new Map<string, TypeCounts>();
+
+  /** Counts one record's values. */
+  add(record: RawRecord): void {
+    if (record.parseError) return;
+    for (const name in record.values) {
+      let c = this.counts.get(name);
+      if (!c) this.counts.set(name, (c = new TypeCounts()));
+      c.add(record.values[name] ?? null);
+    }
+  }
+
+  /** The schema of `columns` (the id column is always text). */
+  schema(columns: readonly string[], opts: { label?: string; id?: string }): DatasetSchema {
+    const specs = columns.map((name): ColumnSpec => ({
+      name,
+      type: name === opts.id ? "string" : (this.counts.get(name)?.type() ?? "string"),
+    }));
+    return { columns: specs, ...(opts.label ? { label: opts.label } : {}), ...(opts.id ? { id: opts.id } : {}) };
+  }
 }
 
 /** Infers column types from the records (the id column is always text). */
@@ -98,11 +129,9 @@ export function inferSchema(
   records: readonly RawRecord[],
   opts: { label?: string; id?: string },
 ): DatasetSchema {
-  const specs = columns.map((name): ColumnSpec => {
-    if (name === opts.id) return { name, type: "string" };
-    return { name, type: inferType(records.filter((r) => !r.parseError).map((r) => r.values[name] ?? null)) };
-  });
-  return { columns: specs, ...(opts.label ? { label: opts.label } : {}), ...(opts.id ? { id: opts.id } : {}) };
+  const inference = new SchemaInference();
+  for (const r of records) inference.add(r);
+  return inference.schema(columns, opts);
 }
 
 /** Checks that label/id name existing columns; throws naming the flag. */

@@ -8,7 +8,9 @@ import { createHash } from "node:crypto";
 import { ChangeFeedStartFrom } from "@azure/cosmos";
 import type { PlatformData } from "../platform.js";
 import { statusOf } from "../platform.js";
-import { type RowDoc, checkDatasetName, completedIngestRuns, ingestRunPath, loadSchema } from "./ingest.js";
+import { BlobLinesWriter, readBlobLines } from "./blob-lines.js";
+import { checkDatasetName, loadSchema } from "./ingest.js";
+import { type RowDoc, completedIngestRuns, ingestRunPath } from "./ingest-runs.js";
 import type { DatasetSchema } from "./schema.js";
 
 /** A stored dataset version (container `dataset-versions`, partition `/dataset`, id `version-<name>`). */
@@ -66,7 +68,7 @@ export async function readRows(data: PlatformData, dataset: string, afterIngestR
         values: r.values,
       });
   }
-  return out.sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
+  return out.sort(byRowKey);
 }
 
 /**
@@ -81,15 +83,24 @@ export async function readCurrentRows(data: PlatformData, dataset: string): Prom
   const merged = new Map<string, RowDoc>();
   for (const run of runs) {
     if (run.written === 0) continue;
-    const path = ingestRunPath(dataset, run.run);
-    const text = (await data.datasetBlobs.getBlockBlobClient(path).downloadToBuffer()).toString("utf8");
-    for (const line of text.split("\n")) {
-      if (line === "") continue;
+    await readBlobLines(data.datasetBlobs.getBlockBlobClient(ingestRunPath(dataset, run.run)), (line) => {
       const row = JSON.parse(line) as RowDoc;
       merged.set(row.rowKey, row);
-    }
+    });
   }
-  return [...merged.values()].sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
+  return [...merged.values()].sort(byRowKey);
+}
+
+/** Orders rows by key (exports and reads are in this order). */
+function byRowKey(a: RowDoc, b: RowDoc): number {
+  return a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0;
+}
+
+/** Writes rows to a new export blob, line by line; refuses to overwrite one (versions are immutable). */
+async function writeExport(data: PlatformData, path: string, rows: readonly RowDoc[]): Promise<void> {
+  const out = new BlobLinesWriter(data.datasetBlobs.getBlockBlobClient(path), { createOnly: true });
+  for (const r of rows) await out.write(JSON.stringify(r));
+  await out.close();
 }
 
 /** The content hash of a set of rows (order-independent). */
@@ -175,7 +186,6 @@ export async function snapshotWithRows(
   const hash = contentHash(rows);
   if (opts.reuseUnchanged && !opts.name && latest && latest.contentHash === hash) return { version: latest, rows };
   const exportPath = `snapshots/${dataset}/${name}.jsonl`;
-  const body = rows.map((r) => JSON.stringify(r)).join("\n");
   const record: DatasetVersion = {
     id: `version-${name}`,
     type: "version",
@@ -192,10 +202,7 @@ export async function snapshotWithRows(
     createdBy: opts.actor,
   };
   try {
-    await data.datasetBlobs.getBlockBlobClient(exportPath).upload(body, Buffer.byteLength(body), {
-      conditions: { ifNoneMatch: "*" },
-      blobHTTPHeaders: { blobContentType: "application/x-ndjson" },
-    });
+    await writeExport(data, exportPath, rows);
     await data.versions.items.create(record);
   } catch (error) {
     if (statusOf(error) === 409 || statusOf(error) === 412)
@@ -207,8 +214,10 @@ export async function snapshotWithRows(
 
 /** Reads exactly the rows of a version (from its export), verifying the content hash. */
 export async function readDatasetVersion(data: PlatformData, version: DatasetVersion): Promise<RowDoc[]> {
-  const text = (await data.datasetBlobs.getBlockBlobClient(version.exportPath).downloadToBuffer()).toString("utf8");
-  const rows = text.trim() === "" ? [] : text.split("\n").map((l) => JSON.parse(l) as RowDoc);
+  const rows: RowDoc[] = [];
+  await readBlobLines(data.datasetBlobs.getBlockBlobClient(version.exportPath), (line) =>
+    rows.push(JSON.parse(line) as RowDoc),
+  );
   if (contentHash(rows) !== version.contentHash)
     throw new Error(`dataset version ${version.dataset}@${version.version}: export does not match its content hash`);
   return rows;
@@ -231,10 +240,9 @@ export async function snapshotIncremental(
   const changes = await readChangesSince(data, base);
   const merged = new Map((await readDatasetVersion(data, base)).map((r) => [r.rowKey, r]));
   for (const r of changes) merged.set(r.rowKey, r);
-  const rows = [...merged.values()].sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
+  const rows = [...merged.values()].sort(byRowKey);
   const name = opts.name ?? `v${(await listDatasetVersions(data, base.dataset)).length + 1}`;
   const exportPath = `snapshots/${base.dataset}/${name}.jsonl`;
-  const body = rows.map((r) => JSON.stringify(r)).join("\n");
   const record: DatasetVersion = {
     ...base,
     id: `version-${name}`,
@@ -247,9 +255,7 @@ export async function snapshotIncremental(
     createdAt: new Date().toISOString(),
     createdBy: opts.actor,
   };
-  await data.datasetBlobs
-    .getBlockBlobClient(exportPath)
-    .upload(body, Buffer.byteLength(body), { conditions: { ifNoneMatch: "*" } });
+  await writeExport(data, exportPath, rows);
   await data.versions.items.create(record);
   return { version: record, changed: changes.length };
 }
