@@ -32,8 +32,9 @@ interface Evaluation {
   H?: Float64Array;
 }
 
-/** One pass over `set` at weights `w` (intercept last); `curvature` adds the gradient and the Hessian. */
-function evaluate(set: WorkingSet, w: Float64Array, curvature: boolean): Evaluation {
+/** One pass over `set` at weights `w` (intercept last): the loss, and the gradient and the Hessian if asked for. */
+function evaluate(set: WorkingSet, w: Float64Array, take: "loss" | "gradient" | "hessian"): Evaluation {
+  const curvature = take !== "loss";
   const { x, y } = set;
   const d = x.columns;
   const { s, r, v } = set.work;
@@ -53,11 +54,90 @@ function evaluate(set: WorkingSet, w: Float64Array, curvature: boolean): Evaluat
   }
   if (!curvature) return { loss };
   const g = weightedSums(x, r);
-  const H = weightedGram(x, v);
-  return { loss, g, H };
+  return take === "hessian" ? { loss, g, H: weightedGram(x, v) } : { loss, g };
 }
 
-/** Fits on standardised rows with 0/1 targets; `l2` penalises the weights (not the intercept) on the mean loss. */
+/** Below this largest step, the next iteration reuses the current Hessian (the weights barely moved). */
+const reuseHessianBelow = 1e-3;
+/** Rows of the subsample whose fit is the full fit's starting point. */
+const warmStartRows = 10_000;
+
+/**
+ * Newton iterations on `set` from `w` (updated in place) until the largest step is under `tolerance`; with
+ * `validation`, one curve point per iteration (mean train and validation loss after it).
+ */
+function newton(
+  set: WorkingSet,
+  w: Float64Array,
+  l2: number,
+  opts: { tolerance: number; maxIterations: number; validation?: WorkingSet },
+): CurvePoint[] {
+  const d = set.x.columns;
+  const n = d + 1;
+  const rows = set.x.rows;
+  const curve: CurvePoint[] = [];
+  const penalty = (v: Float64Array): number => (l2 / 2) * v.subarray(0, d).reduce((s, x) => s + x * x, 0);
+  let here = evaluate(set, w, "hessian");
+  let H = here.H as Float64Array;
+  for (let iteration = 1; iteration <= opts.maxIterations; iteration++) {
+    if (!here.g) here = evaluate(set, w, "hessian");
+    H = here.H ?? H;
+    const before = here.loss / rows + penalty(w);
+    const A = Array.from({ length: n }, (_, a) =>
+      Array.from({ length: n }, (_, b) => ((a <= b ? H[a * n + b] : H[b * n + a]) as number) / rows),
+    );
+    const grad = Array.from(here.g ?? [], (v, a) => v / rows + (a < d ? l2 * (w[a] as number) : 0));
+    for (let a = 0; a < d; a++) (A[a] as number[])[a] = (A[a]?.[a] ?? 0) + l2 + 1e-12;
+    const step = solve(A, grad);
+    const largest = step.reduce((m, s) => Math.max(m, Math.abs(s)), 0);
+    // Halve the step until the penalised loss does not grow (Newton can overshoot on nearly separable data). The
+    // first try also takes the gradient there (and the Hessian, unless the step was small), for the next iteration.
+    const last = largest < opts.tolerance || iteration === opts.maxIterations;
+    let scale = 1;
+    let next = w;
+    let at: Evaluation = here;
+    for (let k = 0; k < 20; k++, scale /= 2) {
+      next = Float64Array.from(w, (v, a) => v - scale * (step[a] ?? 0));
+      at = evaluate(set, next, last || k > 0 ? "loss" : largest < reuseHessianBelow ? "gradient" : "hessian");
+      if (at.loss / rows + penalty(next) <= before) break;
+    }
+    const moved = largest * scale;
+    w.set(next);
+    here = at;
+    if (opts.validation) {
+      const v = opts.validation;
+      curve.push({
+        step: iteration,
+        train: at.loss / rows,
+        validation: v.x.rows ? evaluate(v, w, "loss").loss / v.x.rows : NaN,
+      });
+    }
+    if (moved < opts.tolerance) break;
+  }
+  return curve;
+}
+
+/** Every k-th row of `set`, about {@link warmStartRows} of them, or undefined when `set` is not several times larger. */
+function subsample(set: BinarySet): BinarySet | undefined {
+  const k = Math.floor(set.x.rows / warmStartRows);
+  if (k < 4) return undefined;
+  const m = Math.ceil(set.x.rows / k);
+  const pick = (c: Float64Array) => Float64Array.from({ length: m }, (_, i) => c[i * k] as number);
+  const cols = Array.from({ length: set.x.columns }, (_, j) => pick(set.x.column(j)));
+  const x = {
+    rows: m,
+    columns: cols.length,
+    column: (j: number) => cols[j] as Float64Array,
+    intercept: new Float64Array(m).fill(1),
+  };
+  return { x, y: pick(set.y) };
+}
+
+/**
+ * Fits on standardised rows with 0/1 targets; `l2` penalises the weights (not the intercept) on the mean loss.
+ * On a large table the full fit starts from the fit of a regular subsample, so it needs only the last few
+ * (quadratically converging) iterations; it stops once the weights settle to 1e-5 (standardised inputs).
+ */
 export function trainBinaryNewton(
   train: BinarySet,
   validation: BinarySet,
@@ -65,42 +145,10 @@ export function trainBinaryNewton(
   maxIterations = 30,
 ): { params: ModelParams; curve: CurvePoint[] } {
   const d = train.x.columns;
-  const n = d + 1;
-  const rows = train.x.rows;
-  const w = new Float64Array(n);
-  const t = working(train),
-    val = working(validation);
-  const curve: CurvePoint[] = [];
-  const penalty = (v: Float64Array): number => (l2 / 2) * v.subarray(0, d).reduce((s, x) => s + x * x, 0);
-  const meanLoss = (set: WorkingSet, at: Float64Array): number =>
-    set.x.rows ? evaluate(set, at, false).loss / set.x.rows : NaN;
-  let here = evaluate(t, w, true);
-  for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    const { g, H } = here.g && here.H ? here : evaluate(t, w, true);
-    const before = here.loss / rows + penalty(w);
-    const A = Array.from({ length: n }, (_, a) =>
-      Array.from({ length: n }, (_, b) => ((a <= b ? H?.[a * n + b] : H?.[b * n + a]) as number) / rows),
-    );
-    const grad = Array.from(g ?? [], (v, a) => v / rows + (a < d ? l2 * (w[a] as number) : 0));
-    for (let a = 0; a < d; a++) (A[a] as number[])[a] = (A[a]?.[a] ?? 0) + l2 + 1e-12;
-    const step = solve(A, grad);
-    const largest = step.reduce((m, s) => Math.max(m, Math.abs(s)), 0);
-    // Halve the step until the penalised loss does not grow (Newton can overshoot on nearly separable data). The
-    // first try also takes the gradient and Hessian there, for the next iteration, unless this one is the last.
-    let scale = 1;
-    let next = w;
-    let at: Evaluation = here;
-    for (let k = 0; k < 20; k++, scale /= 2) {
-      next = Float64Array.from(w, (v, a) => v - scale * (step[a] ?? 0));
-      at = evaluate(t, next, k === 0 && largest >= 1e-5 && iteration < maxIterations);
-      if (at.loss / rows + penalty(next) <= before) break;
-    }
-    const moved = largest * scale;
-    w.set(next);
-    here = at;
-    curve.push({ step: iteration, train: at.loss / rows, validation: meanLoss(val, w) });
-    if (moved < 1e-5) break; // standardised inputs: weights settled to 1e-5
-  }
+  const w = new Float64Array(d + 1);
+  const sample = subsample(train);
+  if (sample) newton(working(sample), w, l2, { tolerance: reuseHessianBelow, maxIterations });
+  const curve = newton(working(train), w, l2, { tolerance: 1e-5, maxIterations, validation: working(validation) });
   const W = Array.from({ length: d }, (_, j) => [0, w[j] as number]);
   return { params: { kind: "softmax", W: f32(W), b: f32([[0, w[d] as number]])[0] ?? [0, 0] }, curve };
 }
