@@ -4,7 +4,7 @@
  * float32 at the same steps as `transform` (and the exported ONNX graph), so the kernels see exactly the numbers
  * the in-memory and exported models compute with; column storage lets each kernel loop be a tight dot product.
  */
-import { type Standardizer, columnStatistics } from "./preprocess.js";
+import { type Standardizer, columnStatistics, standardised } from "./preprocess.js";
 
 /** `rows` × `columns` standardised values; `column(j)` is feature j over all rows (a view, not a copy). */
 export interface DesignMatrix {
@@ -53,13 +53,22 @@ function standardise(data: Float64Array, rows: number, s: Standardizer): DesignM
   views.forEach((c, j) => {
     const mean = s.means[j] as number;
     const std = s.stds[j] as number;
-    for (let i = 0; i < c.length; i++) {
-      const raw = c[i] as number;
-      const v = Math.fround(raw === raw ? raw : mean); // raw === raw: not NaN, so present
-      c[i] = Math.fround(Math.fround(v - mean) / std);
-    }
+    for (let i = 0; i < c.length; i++) c[i] = standardised(c[i] as number, mean, std);
   });
-  return { rows, columns: d, column: (j) => views[j] as Float64Array, intercept: new Float64Array(rows).fill(1) };
+  return columnMatrix(views, rows);
+}
+
+/** A design matrix over `columns` (each `rows` long); the intercept's column of ones is made on first use. */
+export function columnMatrix(columns: readonly Float64Array[], rows: number): DesignMatrix {
+  let ones: Float64Array | undefined;
+  return {
+    rows,
+    columns: columns.length,
+    column: (j) => columns[j] as Float64Array,
+    get intercept() {
+      return (ones ??= new Float64Array(rows).fill(1));
+    },
+  };
 }
 
 /** `b + Σ_j w[j]·x[:, j]` for every row, adding features in order j = 0..d-1 (the order `predict` uses). */

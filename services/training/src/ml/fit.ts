@@ -4,7 +4,7 @@
  */
 import { predictForest, trainForest } from "./forest.js";
 import { designMatrix, fitDesignMatrix } from "./design-matrix.js";
-import { linearMse, predictLinear, trainLinear } from "./linear.js";
+import { linearMse, linearMseOfRows, predictLinear, trainLinear } from "./linear.js";
 import { classificationMetrics, regressionMetrics } from "./metrics.js";
 import type { Algorithm, CurvePoint, Predictions, Task, TrainedModel } from "./model.js";
 import { predictNet, trainNet } from "./neural.js";
@@ -65,21 +65,20 @@ export function fitModel(
   const h = { ...defaultHyperparameters[algorithm], ...hp };
   const meta = { algorithm, task: data.task, outputs: data.task === "classification" ? data.classes : 1 };
   if (algorithm === "linear" || (algorithm === "logistic" && data.classes === 2 && train.length >= newtonMinRows)) {
-    // The closed form and Newton read one standardised matrix per split, built straight from the raw rows.
+    // The closed form and Newton read the standardised training rows as one matrix, built straight from the raw rows.
     const { standardizer, matrix } = fitDesignMatrix(data.x, train);
     const t = { x: matrix, y: Float64Array.from(train, (i) => data.y[i] as number) };
+    const base = { ...meta, standardizer, hyperparameters: h };
+    if (algorithm === "linear") {
+      const params = trainLinear(t.x, t.y, h.l2 ?? 0);
+      const validationMse = linearMseOfRows(params, data.x, data.y, validation, standardizer);
+      return { ...base, params, curve: [{ step: 1, train: linearMse(params, t.x, t.y), validation: validationMse }] };
+    }
     const v = {
       x: designMatrix(data.x, validation, standardizer),
       y: Float64Array.from(validation, (i) => data.y[i] as number),
     };
-    const base = { ...meta, standardizer, hyperparameters: h };
-    if (algorithm === "logistic") return { ...base, ...trainBinaryNewton(t, v, h.l2 ?? 0) };
-    const params = trainLinear(t.x, t.y, h.l2 ?? 0);
-    return {
-      ...base,
-      params,
-      curve: [{ step: 1, train: linearMse(params, t.x, t.y), validation: linearMse(params, v.x, v.y) }],
-    };
+    return { ...base, ...trainBinaryNewton(t, v, h.l2 ?? 0) };
   }
   const xTrain = pick(data.x, train),
     yTrain = pick(data.y, train);

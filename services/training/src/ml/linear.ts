@@ -2,6 +2,7 @@
 import { type DesignMatrix, linearScores } from "./design-matrix.js";
 import { weightedGram, weightedSums } from "./gram.js";
 import type { ModelParams } from "./model.js";
+import { type Standardizer, standardised } from "./preprocess.js";
 
 /** Solves A x = b by Gaussian elimination with partial pivoting (A is small: features + 1). */
 export function solve(A: number[][], b: number[]): number[] {
@@ -27,7 +28,7 @@ export function solve(A: number[][], b: number[]): number[] {
 export function trainLinear(x: DesignMatrix, y: Float64Array, l2: number): ModelParams {
   const d = x.columns;
   const n = d + 1;
-  const G = weightedGram(x, new Float64Array(x.rows).fill(1)); // XᵀX, upper triangle
+  const G = weightedGram(x, x.intercept); // XᵀX (weights all 1), upper triangle
   const b = Array.from(weightedSums(x, y)); // Xᵀy
   const A = Array.from({ length: n }, (_, p) =>
     Array.from({ length: n }, (_, q) => (p <= q ? G[p * n + q] : G[q * n + p]) as number),
@@ -48,6 +49,32 @@ export function linearMse(params: ModelParams, x: DesignMatrix, y: Float64Array)
     se += e * e;
   }
   return se / x.rows;
+}
+
+/**
+ * Mean squared error of `params` on rows `idx` of the raw rows `x` (NaN = missing) with targets `y`, standardised
+ * with `s` on the fly: the same values as `predict` then the MSE, without building the rows (NaN when none).
+ */
+export function linearMseOfRows(
+  params: ModelParams,
+  x: readonly (readonly number[])[],
+  y: readonly number[],
+  idx: readonly number[],
+  s: Standardizer,
+): number {
+  if (params.kind !== "linear") throw new Error(`linearMseOfRows: not linear (${params.kind})`);
+  if (idx.length === 0) return NaN;
+  const d = params.w.length;
+  let se = 0;
+  for (const i of idx) {
+    const row = x[i] as readonly number[];
+    let p = params.b;
+    for (let j = 0; j < d; j++)
+      p += standardised(row[j] as number, s.means[j] as number, s.stds[j] as number) * (params.w[j] as number);
+    const e = (y[i] as number) - p;
+    se += e * e;
+  }
+  return se / idx.length;
 }
 
 /** Predictions of standardised rows. */

@@ -6,7 +6,7 @@
  * loss costs no extra pass; only an overshoot (nearly separable data) backtracks with loss-only passes. The
  * result is softmax parameters (class 0's logit fixed at 0), the shape the ONNX export and `predictNet` handle.
  */
-import { type DesignMatrix, linearScores } from "./design-matrix.js";
+import { type DesignMatrix, columnMatrix, linearScores } from "./design-matrix.js";
 import { weightedGram, weightedSums } from "./gram.js";
 import { solve } from "./linear.js";
 import { type CurvePoint, type ModelParams, f32 } from "./model.js";
@@ -124,12 +124,7 @@ function subsample(set: BinarySet): BinarySet | undefined {
   const m = Math.ceil(set.x.rows / k);
   const pick = (c: Float64Array) => Float64Array.from({ length: m }, (_, i) => c[i * k] as number);
   const cols = Array.from({ length: set.x.columns }, (_, j) => pick(set.x.column(j)));
-  const x = {
-    rows: m,
-    columns: cols.length,
-    column: (j: number) => cols[j] as Float64Array,
-    intercept: new Float64Array(m).fill(1),
-  };
+  const x = columnMatrix(cols, m);
   return { x, y: pick(set.y) };
 }
 

@@ -61,7 +61,11 @@ export function impute(rows: readonly (readonly number[])[], s: Standardizer): n
 
 /** Imputes then standardises, rounding each step to float32 exactly as the ONNX graph does. */
 export function transform(rows: readonly (readonly number[])[], s: Standardizer): number[][] {
-  return impute(rows, s).map((r) =>
-    r.map((v, j) => Math.fround(Math.fround(v - (s.means[j] ?? 0)) / (s.stds[j] ?? 1))),
-  );
+  return rows.map((r) => r.map((v, j) => standardised(v, s.means[j] ?? 0, s.stds[j] ?? 1)));
+}
+
+/** One raw value (NaN = missing) imputed with `mean` and standardised, in float32 steps like the ONNX graph. */
+export function standardised(raw: number, mean: number, std: number): number {
+  const v = Math.fround(raw === raw ? raw : mean); // raw === raw: not NaN, so present
+  return Math.fround(Math.fround(v - mean) / std);
 }
