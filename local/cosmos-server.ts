@@ -121,6 +121,12 @@ async function handle(
     res.statusCode = 400;
     body = { message: "no route" };
   }
+  // `Prefer: return=minimal` on a batch: Azure answers each operation's status without its document; so do we.
+  if (Array.isArray(body) && req.headers.prefer === "return=minimal")
+    body = (body as Record<string, unknown>[]).map(({ resourceBody: _omitted, ...rest }) => rest) as unknown as Record<
+      string,
+      unknown
+    >;
   if (typeof body._etag === "string") res.setHeader("etag", body._etag);
   res.setHeader("content-type", "application/json");
   res.setHeader("content-location", `https://${req.headers.host ?? ""}${req.url ?? ""}`);

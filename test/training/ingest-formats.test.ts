@@ -6,7 +6,12 @@ import { openPlatformData } from "../../services/training/src/platform.js";
 import { ingestWith } from "../../services/training/src/data/ingest.js";
 import { parseCsv, parseJsonArray, parseJsonl } from "../../services/training/src/data/records.js";
 import { inferSchema, parseSchemaSpec, validateRecord } from "../../services/training/src/data/schema.js";
-import { readCurrentRows, readRows } from "../../services/training/src/data/versions.js";
+import {
+  readCurrentRows,
+  readDatasetVersion,
+  readRows,
+  snapshotWithRows,
+} from "../../services/training/src/data/versions.js";
 import { useEmulators } from "../support/emulators";
 
 const rows = [
@@ -113,14 +118,30 @@ describe("the rows a snapshot reads", () => {
         ["c", 3],
         ["d", 4],
       ]);
-      expect(await readCurrentRows(data, "runs")).toEqual(fromCosmos);
+      expect(await readCurrentRows(data, "runs")).toEqual({
+        rows: fromCosmos,
+        parts: ["ingest-runs/runs/00000001.jsonl", "ingest-runs/runs/00000002.jsonl"],
+      });
+      // A version made from them names the exports (written once, never overwritten) and reads back the same rows.
+      const { version } = await snapshotWithRows(data, "runs", { actor: "test" });
+      expect([version.exportParts?.length, version.exportPath]).toEqual([2, undefined]);
+      expect(await readDatasetVersion(data, version)).toEqual(fromCosmos);
+      const rewrite = data.datasetBlobs.getBlockBlobClient("ingest-runs/runs/00000001.jsonl");
+      await expect(rewrite.upload("x", 1, { conditions: { ifNoneMatch: "*" } })).rejects.toMatchObject({
+        statusCode: 409,
+      });
       // A run without its completion record (a crash between the rows and the export) sends reads to Cosmos DB.
       writeFileSync(join(emu.dir, "v3.csv"), "id,x,y\na,100,1\n");
       await ingestWith(data, { file: join(emu.dir, "v3.csv"), dataset: "runs", label: "y", id: "id" });
       await data.versions.item("ingest-run-3", "runs").delete();
       const current = await readCurrentRows(data, "runs");
-      expect(current.find((r) => r.rowKey === "a")?.values.x).toBe(100);
-      expect(current).toEqual(await readRows(data, "runs"));
+      expect(current.parts).toBeUndefined();
+      expect(current.rows.find((r) => r.rowKey === "a")?.values.x).toBe(100);
+      expect(current.rows).toEqual(await readRows(data, "runs"));
+      // A version of rows read from Cosmos DB gets an export of its own.
+      const { version: v2 } = await snapshotWithRows(data, "runs", { actor: "test" });
+      expect([v2.exportParts, v2.exportPath]).toEqual([undefined, "snapshots/runs/v2.jsonl"]);
+      expect(await readDatasetVersion(data, v2)).toEqual(current.rows);
     } finally {
       data.close();
     }

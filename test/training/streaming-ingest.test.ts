@@ -76,6 +76,35 @@ describe("transactional batch writes", () => {
   });
 });
 
+describe("batch answers", () => {
+  const emu = useEmulators();
+
+  it("carry each document back unless the writer asks for statuses only (Prefer: return=minimal), as on Azure", async () => {
+    const data = openPlatformData(emu.conn);
+    try {
+      const op = (id: string) => ({
+        operationType: "Upsert" as const,
+        partitionKey: "answers",
+        resourceBody: { id, dataset: "answers" },
+      });
+      const full = await data.rows.items.batch([op("a"), op("b")], "answers");
+      expect(full.result?.map((r) => [r.statusCode, (r.resourceBody as { id?: string } | undefined)?.id])).toEqual([
+        [201, "a"],
+        [201, "b"],
+      ]);
+      const minimal = await data.rows.items.batch([op("a"), op("c")], "answers", {
+        contentResponseOnWriteEnabled: false,
+      });
+      expect(minimal.result?.map((r) => [r.statusCode, r.resourceBody])).toEqual([
+        [200, undefined],
+        [201, undefined],
+      ]);
+    } finally {
+      data.close();
+    }
+  });
+});
+
 describe("line blobs", () => {
   const emu = useEmulators();
 

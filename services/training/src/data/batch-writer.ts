@@ -77,7 +77,11 @@ export class BatchWriter<T extends { id: string }> {
       let results: { statusCode: number }[];
       this.requests.batches += 1;
       try {
-        results = (await this.container.items.batch(ops, this.partitionKey)).result ?? [];
+        // Statuses only: the service need not send 100 documents back (`Prefer: return=minimal`).
+        const response = await this.container.items.batch(ops, this.partitionKey, {
+          contentResponseOnWriteEnabled: false,
+        });
+        results = response.result ?? [];
       } catch {
         await this.sendOneByOne(pending);
         return;

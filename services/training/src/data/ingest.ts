@@ -62,9 +62,10 @@ export function checkDatasetName(name: string): void {
 }
 
 /** The canonical JSON of a row's values (keys sorted): what its content hash is taken over. */
-function canonicalJson(values: RowValues): string {
-  const keys = Object.keys(values).sort();
-  return JSON.stringify(keys.map((k) => [k, values[k]]));
+function canonicalJson(values: RowValues, sortedKeys: readonly string[]): string {
+  const pairs: [string, RowValues[string]][] = [];
+  for (const k of sortedKeys) if (k in values) pairs.push([k, values[k] ?? null]);
+  return JSON.stringify(pairs);
 }
 
 /** The schema given by `--schema`, or inferred by a first pass over the file (which also counts its records). */
@@ -120,7 +121,10 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
   const rejectedPath = opts.rejectedPath ?? `${opts.file}.rejected.jsonl`;
   const report = new RejectionReport(rejectedPath);
   const firstLine = new Map<string, number>();
-  const exporter = new BlobLinesWriter(data.datasetBlobs.getBlockBlobClient(ingestRunPath(opts.dataset, ingestRun)));
+  const sortedKeys = schema.columns.map((c) => c.name).sort();
+  const exporter = new BlobLinesWriter(data.datasetBlobs.getBlockBlobClient(ingestRunPath(opts.dataset, ingestRun)), {
+    createOnly: true,
+  });
   let written = 0;
   let reported = 0;
   const progress = (): void => {
@@ -145,7 +149,7 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
       rowsRead += 1;
       const result = validateRecord(record, schema);
       if ("reason" in result) return report.add(record.line, result.reason, record.values);
-      const canonical = canonicalJson(result.row);
+      const canonical = canonicalJson(result.row, sortedKeys);
       const rowHash = createHash("sha256").update(canonical).digest("hex");
       const rowKey = schema.id ? String(result.row[schema.id]) : rowHash;
       const seen = firstLine.get(rowKey);

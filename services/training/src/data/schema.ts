@@ -143,23 +143,35 @@ export function checkSchemaColumns(schema: DatasetSchema): void {
     throw new Error(`--id: column "${schema.id}" is not in the file (columns: ${[...names].join(", ")})`);
 }
 
+/** Why `v` does not fit column `c`. */
+function notA(c: ColumnSpec, v: RawValue, what: string): { reason: string } {
+  return { reason: `column "${c.name}": ${JSON.stringify(v)} is not ${what}` };
+}
+
+/** The column names of a schema, as a set (validation runs per row; the schema object is reused). */
+const columnNames = new WeakMap<DatasetSchema, Set<string>>();
+function namesOf(schema: DatasetSchema): Set<string> {
+  let names = columnNames.get(schema);
+  if (!names) columnNames.set(schema, (names = new Set(schema.columns.map((c) => c.name))));
+  return names;
+}
+
 /** One typed value, or why it does not fit the column's type. */
 function typed(c: ColumnSpec, v: RawValue): { value: number | string | boolean } | { reason: string } {
-  const bad = (what: string) => ({ reason: `column "${c.name}": ${JSON.stringify(v)} is not ${what}` });
   switch (c.type) {
     case "number":
     case "integer": {
       const n = asNumber(v);
-      if (n === undefined) return bad("a number");
-      if (c.type === "integer" && !Number.isInteger(n)) return bad("an integer");
+      if (n === undefined) return notA(c, v, "a number");
+      if (c.type === "integer" && !Number.isInteger(n)) return notA(c, v, "an integer");
       return { value: n };
     }
     case "boolean": {
       const b = asBoolean(v);
-      return b === undefined ? bad("true or false") : { value: b };
+      return b === undefined ? notA(c, v, "true or false") : { value: b };
     }
     case "datetime":
-      return isDatetime(v) ? { value: String(v).trim() } : bad("an ISO-8601 date/time");
+      return isDatetime(v) ? { value: String(v).trim() } : notA(c, v, "an ISO-8601 date/time");
     case "string":
       return { value: String(v) };
   }
@@ -181,9 +193,10 @@ export function validateRecord(record: RawRecord, schema: DatasetSchema): { row:
     if ("reason" in t) return c.name === schema.label ? { reason: `invalid label: ${t.reason}` } : t;
     row[c.name] = t.value;
   }
+  const names = namesOf(schema);
   for (const k in record.values)
-    if (!schema.columns.some((c) => c.name === k)) {
-      const extra = Object.keys(record.values).filter((key) => !schema.columns.some((c) => c.name === key));
+    if (!names.has(k)) {
+      const extra = Object.keys(record.values).filter((key) => !names.has(key));
       return { reason: `unknown column(s): ${extra.join(", ")}` };
     }
   return { row };

@@ -27,8 +27,13 @@ export interface DatasetVersion {
   throughIngestRun: number;
   /** Change-feed continuation token at snapshot time (for Azure change-feed consumers). */
   changeFeedContinuation?: string;
-  /** JSONL export of the rows in the `datasets` blob container. */
-  exportPath: string;
+  /**
+   * Where the rows are, in the `datasets` blob container: `exportParts`, the ingest-run exports the snapshot was
+   * merged from (in order, a later run winning per row key; they are written once and never overwritten), or
+   * `exportPath`, one JSONL export written for the version (rows read from Cosmos DB, incremental snapshots).
+   */
+  exportPath?: string;
+  exportParts?: string[];
   schema: DatasetSchema;
   createdAt: string;
   createdBy: string;
@@ -77,17 +82,24 @@ export async function readRows(data: PlatformData, dataset: string, afterIngestR
  * speed where row queries page. Otherwise (a run that crashed midway, one-by-one writes) they come from Cosmos DB,
  * which stays the system of record.
  */
-export async function readCurrentRows(data: PlatformData, dataset: string): Promise<RowDoc[]> {
+export async function readCurrentRows(
+  data: PlatformData,
+  dataset: string,
+): Promise<{ rows: RowDoc[]; parts?: string[] }> {
   const runs = await completedIngestRuns(data, dataset);
-  if (!runs || runs.length === 0) return readRows(data, dataset);
+  if (!runs || runs.length === 0) return { rows: await readRows(data, dataset) };
+  const parts = runs.filter((run) => run.written > 0).map((run) => ingestRunPath(dataset, run.run));
+  return { rows: await readMergedExports(data, parts), parts };
+}
+
+/** The rows of JSONL exports merged in order (a later export wins per row key), sorted by row key. */
+async function readMergedExports(data: PlatformData, paths: readonly string[]): Promise<RowDoc[]> {
   const merged = new Map<string, RowDoc>();
-  for (const run of runs) {
-    if (run.written === 0) continue;
-    await readBlobLines(data.datasetBlobs.getBlockBlobClient(ingestRunPath(dataset, run.run)), (line) => {
+  for (const path of paths)
+    await readBlobLines(data.datasetBlobs.getBlockBlobClient(path), (line) => {
       const row = JSON.parse(line) as RowDoc;
       merged.set(row.rowKey, row);
     });
-  }
   return [...merged.values()].sort(byRowKey);
 }
 
@@ -181,7 +193,7 @@ export async function snapshotWithRows(
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name))
     throw new Error(`--name: "${name}" must be letters, digits, '.', '_' or '-'`);
   const changeFeedContinuation = opts.changeFeedPosition === false ? undefined : await changeFeedNow(data, dataset);
-  const rows = await readCurrentRows(data, dataset);
+  const { rows, parts } = await readCurrentRows(data, dataset);
   const latest = existing.at(-1);
   const hash = contentHash(rows);
   if (opts.reuseUnchanged && !opts.name && latest && latest.contentHash === hash) return { version: latest, rows };
@@ -196,13 +208,15 @@ export async function snapshotWithRows(
     contentHash: hash,
     throughIngestRun: rows.reduce((m, r) => Math.max(m, r.ingestRun), 0),
     ...(changeFeedContinuation ? { changeFeedContinuation } : {}),
-    exportPath,
+    ...(parts ? { exportParts: parts } : { exportPath }),
     schema,
     createdAt: new Date().toISOString(),
     createdBy: opts.actor,
   };
   try {
-    await writeExport(data, exportPath, rows);
+    // Rows from the ingest exports are already in blob storage, immutable: the version names them. Rows read from
+    // Cosmos DB get an export of their own.
+    if (!parts) await writeExport(data, exportPath, rows);
     await data.versions.items.create(record);
   } catch (error) {
     if (statusOf(error) === 409 || statusOf(error) === 412)
@@ -214,10 +228,7 @@ export async function snapshotWithRows(
 
 /** Reads exactly the rows of a version (from its export), verifying the content hash. */
 export async function readDatasetVersion(data: PlatformData, version: DatasetVersion): Promise<RowDoc[]> {
-  const rows: RowDoc[] = [];
-  await readBlobLines(data.datasetBlobs.getBlockBlobClient(version.exportPath), (line) =>
-    rows.push(JSON.parse(line) as RowDoc),
-  );
+  const rows = await readMergedExports(data, version.exportParts ?? [version.exportPath ?? ""]);
   if (contentHash(rows) !== version.contentHash)
     throw new Error(`dataset version ${version.dataset}@${version.version}: export does not match its content hash`);
   return rows;
@@ -243,8 +254,10 @@ export async function snapshotIncremental(
   const rows = [...merged.values()].sort(byRowKey);
   const name = opts.name ?? `v${(await listDatasetVersions(data, base.dataset)).length + 1}`;
   const exportPath = `snapshots/${base.dataset}/${name}.jsonl`;
+  const { exportParts: _parts, ...inherited } = base;
+  void _parts;
   const record: DatasetVersion = {
-    ...base,
+    ...inherited,
     id: `version-${name}`,
     version: name,
     query: `${base.query} AND c.ingestRun > ${base.throughIngestRun} (merged onto ${base.version})`,
