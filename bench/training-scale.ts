@@ -1,28 +1,32 @@
 /**
- * The scale half of `npm run bench -- training`: a synthetic 200,000 × 10 table (a 0/1 label and a continuous
- * target) goes through ingest (rows/s into the Cosmos DB emulator), a dataset snapshot and the version read that
- * `train` does (rows/s), and the linear and logistic fits, timed beside scikit-learn fitting the same rows in the
+ * The scale half of `npm run bench -- training`: a synthetic N × 10 table (a 0/1 label and a continuous target) goes
+ * through the local platform as a user drives it: the data plane `npm start` runs (durable Cosmos DB emulator and
+ * Azurite, in a process of their own) and `ingest` and `train` each in their own process, so each reports its own
+ * time and peak memory. The linear and logistic fits are then timed beside scikit-learn fitting the same rows in the
  * same run (Debian's python3-sklearn; skipped with a message when it is not installed).
  */
-import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { PlatformConnection } from "@ai-platform/registry";
-import { ingestFile } from "@ai-platform/training";
+import { platformDatabaseId } from "../components/data-layout";
+import { createPlatformData } from "../local/emulators";
+import { startEmulatorProcess } from "../local/emulator-process";
 import { openPlatformData } from "../services/training/src/platform.js";
-import { readDatasetVersion, snapshotWithRows } from "../services/training/src/data/versions.js";
+import { getDatasetVersion, readDatasetVersion } from "../services/training/src/data/versions.js";
 import { buildTable } from "../services/training/src/data/table.js";
 import { fitModel } from "../services/training/src/ml/fit.js";
 import { trainValidationTestSplit } from "../services/training/src/ml/split.js";
 import { createRng } from "../services/training/src/ml/random.js";
+import type { StepResult } from "./training-scale-step";
 
 /** What the scale run measured. */
 export interface ScaleResult {
   rows: number;
   features: number;
-  ingestRowsPerSecond: number;
-  snapshotRowsPerSecond: number;
-  readRowsPerSecond: number;
+  ingest: StepResult;
+  train: StepResult;
+  /** Re-reading the version `train` made (`--dataset-version`), rows/s; absent without fits. */
+  rereadRowsPerSecond?: number;
   fits: { algorithm: "linear" | "logistic"; seconds: number; sklearnSeconds: number | undefined }[];
   sklearn: string;
 }
@@ -40,80 +44,111 @@ t = time.perf_counter(); LogisticRegression(max_iter=1000).fit(StandardScaler().
 print(lin, log)
 `;
 
-/** Runs the scale measurements on `conn` (emulators already started) with files under `dir`. */
-export async function runScaleBench(conn: PlatformConnection, dir: string, rows: number): Promise<ScaleResult> {
-  const d = 10;
+/** Writes the synthetic table to `file`, 10,000 lines at a time. */
+function writeTable(file: string, rows: number, d: number): void {
   const rng = createRng(7);
-  const header = [...Array.from({ length: d }, (_, j) => `f${j}`), "y_class", "y_value"].join(",");
-  const lines = [header];
-  for (let i = 0; i < rows; i++) {
-    const x = Array.from({ length: d }, () => rng() * 4 - 2);
-    const z = x.reduce((s, v, j) => s + v * (j % 3 === 0 ? 1 : -0.5), 0) + (rng() - 0.5);
-    lines.push(`${x.map((v) => v.toFixed(4)).join(",")},${z > 0 ? 1 : 0},${(3 * z + 1).toFixed(4)}`);
+  writeFileSync(file, [...Array.from({ length: d }, (_, j) => `f${j}`), "y_class", "y_value"].join(",") + "\n");
+  for (let start = 0; start < rows; start += 10_000) {
+    const lines: string[] = [];
+    for (let i = start; i < Math.min(rows, start + 10_000); i++) {
+      const x = Array.from({ length: d }, () => rng() * 4 - 2);
+      const z = x.reduce((s, v, j) => s + v * (j % 3 === 0 ? 1 : -0.5), 0) + (rng() - 0.5);
+      lines.push(`${x.map((v) => v.toFixed(4)).join(",")},${z > 0 ? 1 : 0},${(3 * z + 1).toFixed(4)}\n`);
+    }
+    appendFileSync(file, lines.join(""));
   }
-  const file = join(dir, "scale.csv");
-  writeFileSync(file, lines.join("\n") + "\n");
-  const ingest = await ingestFile(conn, {
-    file,
-    dataset: "scale",
-    label: "y_class",
-    rejectedPath: join(dir, "scale.rej"),
-  });
-  const data = openPlatformData(conn);
-  let snapshotSeconds: number, readSeconds: number, table: ReturnType<typeof buildTable>;
-  let regression: ReturnType<typeof buildTable>;
-  try {
-    let t = performance.now();
-    const { version } = await snapshotWithRows(data, "scale", { actor: "bench", changeFeedPosition: false });
-    snapshotSeconds = (performance.now() - t) / 1000;
-    t = performance.now();
-    const read = await readDatasetVersion(data, version);
-    readSeconds = (performance.now() - t) / 1000;
-    table = buildTable(read, version.schema, { exclude: ["y_value"] });
-    regression = buildTable(read, version.schema, { label: "y_value", exclude: ["y_class"] });
-  } finally {
-    data.close();
-  }
-  const fits: ScaleResult["fits"] = [];
-  const haveSklearn = spawnSync(python, ["-c", "import sklearn"]).status === 0;
-  const reference = haveSklearn
-    ? spawnSync(python, ["-c", sklearnFit, file], { encoding: "utf8" }).stdout.trim().split(" ").map(Number)
-    : [];
-  for (const [algorithm, t] of [
-    ["linear", regression],
-    ["logistic", table],
-  ] as const) {
-    const split = trainValidationTestSplit(t.data.y, { stratify: algorithm === "logistic", seed: 42 });
-    const started = performance.now();
-    fitModel(algorithm, t.data, split.train, split.validation, {}, 42);
-    fits.push({
-      algorithm,
-      seconds: (performance.now() - started) / 1000,
-      sklearnSeconds: reference[algorithm === "linear" ? 0 : 1],
+}
+
+/** Runs one step in its own process (see `training-scale-step.ts`). */
+function runStep(args: string[]): Promise<StepResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "training-scale-step.ts"), ...args], {
+      stdio: ["ignore", "pipe", "inherit"],
     });
-  }
-  return {
-    rows,
-    features: d,
-    ingestRowsPerSecond: ingest.rowsPerSecond,
-    snapshotRowsPerSecond: rows / snapshotSeconds,
-    readRowsPerSecond: rows / readSeconds,
-    fits,
-    sklearn: haveSklearn
-      ? "scikit-learn (python3-sklearn), same rows, same run"
-      : "scikit-learn not installed (apt-get install -y python3-sklearn): its column is empty",
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
+    child.once("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(out) as StepResult) : reject(new Error(`step ${args[0]} exited ${code}`)),
+    );
+  });
+}
+
+/**
+ * Runs the scale measurements with `rows` rows under `dir`: ingest and train against a fresh data plane, then (with
+ * `fits`) the version re-read and the fits beside scikit-learn.
+ */
+export async function runScaleBench(dir: string, rows: number, opts: { fits: boolean }): Promise<ScaleResult> {
+  const d = 10;
+  const file = join(dir, `scale-${rows}.csv`);
+  writeTable(file, rows, d);
+  const host = await startEmulatorProcess(join(dir, `scale-${rows}-data`));
+  const conn = {
+    cosmos: { endpoint: host.cosmos.endpoint, database: platformDatabaseId, key: host.cosmos.key },
+    storage: host.storage,
   };
+  try {
+    await createPlatformData(conn);
+    const ingest = await runStep(["ingest", JSON.stringify(conn), file, "scale"]);
+    const train = await runStep(["train", JSON.stringify(conn), "scale", "scale"]);
+    const result: ScaleResult = { rows, features: d, ingest, train, fits: [], sklearn: "" };
+    if (!opts.fits) return result;
+    const data = openPlatformData(conn);
+    let read: Awaited<ReturnType<typeof readDatasetVersion>>;
+    let version: NonNullable<Awaited<ReturnType<typeof getDatasetVersion>>>;
+    try {
+      version = (await getDatasetVersion(data, "scale", "v1")) as typeof version;
+      const t = performance.now();
+      read = await readDatasetVersion(data, version);
+      result.rereadRowsPerSecond = read.length / ((performance.now() - t) / 1000);
+    } finally {
+      data.close();
+    }
+    const table = buildTable(read, version.schema, { exclude: ["y_value"] });
+    const regression = buildTable(read, version.schema, { label: "y_value", exclude: ["y_class"] });
+    const haveSklearn = spawnSync(python, ["-c", "import sklearn"]).status === 0;
+    const reference = haveSklearn
+      ? spawnSync(python, ["-c", sklearnFit, file], { encoding: "utf8" }).stdout.trim().split(" ").map(Number)
+      : [];
+    for (const [algorithm, t] of [
+      ["linear", regression],
+      ["logistic", table],
+    ] as const) {
+      const split = trainValidationTestSplit(t.data.y, { stratify: algorithm === "logistic", seed: 42 });
+      const started = performance.now();
+      fitModel(algorithm, t.data, split.train, split.validation, {}, 42);
+      result.fits.push({
+        algorithm,
+        seconds: (performance.now() - started) / 1000,
+        sklearnSeconds: reference[algorithm === "linear" ? 0 : 1],
+      });
+    }
+    result.sklearn = haveSklearn
+      ? "scikit-learn (python3-sklearn), same rows, same run"
+      : "scikit-learn not installed (apt-get install -y python3-sklearn): its column is empty";
+    return result;
+  } finally {
+    await host.kill("SIGTERM");
+  }
 }
 
 /** The markdown table of a {@link ScaleResult}. */
 export function scaleTable(r: ScaleResult): string {
   const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-  return [
+  const lines = [
     `| ${fmt(r.rows)} rows × ${r.features} features | value |`,
     "|---|---:|",
-    `| ingest (CSV → Cosmos DB emulator, bulk), rows/s | ${fmt(r.ingestRowsPerSecond)} |`,
-    `| train's read: snapshot from the merged ingest-run exports, rows handed to training, rows/s | ${fmt(r.snapshotRowsPerSecond)} |`,
-    `| re-reading an existing version (\`--dataset-version\`: blob export, hash-verified), rows/s | ${fmt(r.readRowsPerSecond)} |`,
+    `| ingest (CSV → durable Cosmos DB emulator, own process), rows/s | ${fmt(r.ingest.rows / r.ingest.seconds)} |`,
+    `| ingest peak memory, MB | ${fmt(r.ingest.maxRssMb)} |`,
+    `| train's read (snapshot from the ingest exports, table built), rows/s | ${fmt(r.train.rows / (r.train.readSeconds ?? NaN))} |`,
+    `| train, logistic, whole pipeline (read, fit, evaluate, ONNX parity, register), s | ${r.train.seconds.toFixed(1)} |`,
+    `| train peak memory, MB | ${fmt(r.train.maxRssMb)} |`,
+    ...(r.rereadRowsPerSecond
+      ? [`| re-reading that version (\`--dataset-version\`, hash-verified), rows/s | ${fmt(r.rereadRowsPerSecond)} |`]
+      : []),
+  ];
+  if (r.fits.length === 0) return lines.join("\n");
+  return [
+    ...lines,
     "",
     "| fit on the 60% training split | ours, s | scikit-learn, s | ratio |",
     "|---|---:|---:|---:|",

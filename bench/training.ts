@@ -19,6 +19,8 @@ export interface TrainingBenchOptions {
   ingestRows?: number;
   /** Rows of the scale run (default 200,000; `BENCH_TRAINING_ROWS` overrides for a quick look). */
   scaleRows?: number;
+  /** Rows of the large run: ingest and train only (default 1,000,000; `BENCH_TRAINING_LARGE_ROWS`, 0 skips it). */
+  largeRows?: number;
 }
 
 interface AlgoRow {
@@ -117,9 +119,14 @@ export async function runTrainingBench(opts: TrainingBenchOptions): Promise<void
         reference: "none published",
       });
     }
-    const scale = await runScaleBench(conn, dir, opts.scaleRows ?? Number(process.env.BENCH_TRAINING_ROWS ?? 200_000));
+    const scale = await runScaleBench(dir, opts.scaleRows ?? Number(process.env.BENCH_TRAINING_ROWS ?? 200_000), {
+      fits: true,
+    });
+    const largeRows = opts.largeRows ?? Number(process.env.BENCH_TRAINING_LARGE_ROWS ?? 1_000_000);
+    const large = largeRows > 0 ? await runScaleBench(dir, largeRows, { fits: false }) : undefined;
     const result = {
       scale,
+      large,
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version },
       ingest: {
         rows: n,
@@ -146,6 +153,7 @@ export async function runTrainingBench(opts: TrainingBenchOptions): Promise<void
       "Train pipeline = read the dataset version, split, fit, evaluate on the 30-row test split, export ONNX, run the onnxruntime parity check, store artifacts and register.",
       "",
       scaleTable(scale),
+      ...(large ? ["", scaleTable(large)] : []),
     ].join("\n");
     mkdirSync(opts.outDir, { recursive: true });
     writeFileSync(join(opts.outDir, "training.json"), JSON.stringify(result, null, 2));
