@@ -133,7 +133,7 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
     opts.onProgress?.(written, total);
   };
   const writeFailed = (doc: RowDoc, why: string): void =>
-    report.add(firstLine.get(doc.rowKey) ?? 0, `write failed: ${why}`, doc.values);
+    report.add(firstLine.get(doc.id) ?? 0, `write failed: ${why}`, doc.values);
   const writer = new BatchWriter<RowDoc>(data.rows, opts.dataset, {
     onWritten: async (docs) => {
       for (const doc of docs) await exporter.write(JSON.stringify(doc));
@@ -152,15 +152,17 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
       const canonical = canonicalJson(result.row, sortedKeys);
       const rowHash = createHash("sha256").update(canonical).digest("hex");
       const rowKey = schema.id ? String(result.row[schema.id]) : rowHash;
-      const seen = firstLine.get(rowKey);
+      // The document id is a hash of the row key: rows with one id are one document, and the id is short however
+      // long the key, so the only per-row state ingest keeps stays small.
+      const id = createHash("sha256").update(rowKey).digest("hex").slice(0, 40);
+      const seen = firstLine.get(id);
       if (seen !== undefined) {
         const why = schema.id
           ? `duplicate id "${rowKey}" (first on line ${seen})`
           : `duplicate row (same values as line ${seen})`;
         return report.add(record.line, why, record.values);
       }
-      firstLine.set(rowKey, record.line);
-      const id = createHash("sha256").update(rowKey).digest("hex").slice(0, 40);
+      firstLine.set(id, record.line);
       const doc: RowDoc = { id, dataset: opts.dataset, rowKey, rowHash, ingestRun, values: result.row };
       if (opts.mode !== "single") return writer.add(doc, canonical.length + 300);
       try {
