@@ -154,7 +154,7 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
       const rowKey = schema.id ? String(result.row[schema.id]) : rowHash;
       // The document id is a hash of the row key: rows with one id are one document, and the id is short however
       // long the key, so the only per-row state ingest keeps stays small.
-      const id = createHash("sha256").update(rowKey).digest("hex").slice(0, 40);
+      const id = createHash("sha256").update(rowKey).digest().toString("hex", 0, 20);
       const seen = firstLine.get(id);
       if (seen !== undefined) {
         const why = schema.id
