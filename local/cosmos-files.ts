@@ -92,9 +92,11 @@ export function loadState(dir: string, dataDir: string): { generation: number; d
   return { generation: 0, databases };
 }
 
-/** Replaces `state.json` atomically (flushed to disk), then removes the older per-database files. */
-export function saveState(dir: string, generation: number, databases: readonly DatabaseSnapshot[]): void {
+/** Replaces `state.json` atomically (flushed to disk), then removes the older per-database files; returns its length. */
+export function saveState(dir: string, generation: number, databases: readonly DatabaseSnapshot[]): number {
   const state: CosmosState = { format: stateFormat, version: 1, generation, databases: [...databases] };
-  writeFileAtomic(join(dir, stateFileName), JSON.stringify(state));
+  const text = JSON.stringify(state);
+  writeFileAtomic(join(dir, stateFileName), text);
   for (const name of legacyFiles(dir)) rmSync(join(dir, name));
+  return text.length;
 }

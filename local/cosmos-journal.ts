@@ -108,7 +108,11 @@ export interface JournalWriterOptions {
    * synchronously and then return `restart(nextGeneration)`.
    */
   compact?: () => Promise<void>;
-  /** The journal size that triggers `compact`. Default 64 MiB. */
+  /**
+   * The journal size that triggers `compact`. Default 64 MiB. After a compaction the trigger is at least the size of
+   * the snapshot it wrote, so each compaction rewrites no more than the journal has grown since the last one:
+   * compaction costs stay proportional to what is written, however large the state gets.
+   */
   compactBytes?: number;
 }
 
@@ -120,25 +124,42 @@ export class JournalWriter {
   private pumping = false;
   private failure: Error | undefined;
   private bytes = 0;
+  private compactAt: number;
   private compactRequested = false;
 
   private constructor(
     private readonly file: string,
     private readonly opts: JournalWriterOptions,
-  ) {}
+  ) {
+    this.compactAt = opts.compactBytes ?? 64 << 20;
+  }
 
   /** Starts a fresh journal of `generation` (atomically replacing any old one) and opens it for appending. */
-  static async create(file: string, generation: number, opts: JournalWriterOptions = {}): Promise<JournalWriter> {
+  static async create(
+    file: string,
+    generation: number,
+    opts: JournalWriterOptions = {},
+    snapshotBytes = 0,
+  ): Promise<JournalWriter> {
     const writer = new JournalWriter(file, opts);
-    await writer.restart(generation);
+    await writer.restart(generation, snapshotBytes);
     return writer;
   }
 
-  /** Opens an existing journal of `validBytes` (already read back and truncated) for appending. */
-  static async append(file: string, validBytes: number, opts: JournalWriterOptions = {}): Promise<JournalWriter> {
+  /**
+   * Opens an existing journal of `validBytes` (already read back and truncated) for appending; `snapshotBytes` is the
+   * size of the snapshot it continues.
+   */
+  static async append(
+    file: string,
+    validBytes: number,
+    opts: JournalWriterOptions = {},
+    snapshotBytes = 0,
+  ): Promise<JournalWriter> {
     const writer = new JournalWriter(file, opts);
     writer.handle = await open(file, "a");
     writer.bytes = validBytes;
+    writer.compactAt = Math.max(writer.compactAt, snapshotBytes);
     return writer;
   }
 
@@ -171,9 +192,11 @@ export class JournalWriter {
   /**
    * Replaces the journal with an empty one of `generation`, synchronously with respect to recorded changes: call it
    * right after a snapshot that holds every change so far. Changes recorded and not yet written are in that
-   * snapshot, so they are dropped here and their waiters resolve on the next commit round.
+   * snapshot, so they are dropped here and their waiters resolve on the next commit round. `snapshotBytes`, the
+   * snapshot's size, sets the next compaction trigger.
    */
-  async restart(generation: number): Promise<void> {
+  async restart(generation: number, snapshotBytes = 0): Promise<void> {
+    this.compactAt = Math.max(this.opts.compactBytes ?? 64 << 20, snapshotBytes);
     this.changes = [];
     const old = this.handle;
     this.handle = undefined;
@@ -201,7 +224,7 @@ export class JournalWriter {
         this.waiters = [];
         try {
           if (changes.length > 0) await this.append(changes);
-          if (this.opts.compact && (this.compactRequested || this.bytes >= (this.opts.compactBytes ?? 64 << 20))) {
+          if (this.opts.compact && (this.compactRequested || this.bytes >= this.compactAt)) {
             this.compactRequested = false;
             await this.opts.compact();
           }

@@ -11,7 +11,7 @@
  * library's own.
  */
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import * as https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -232,17 +232,17 @@ async function startCosmosServer(
       mkdirSync(dir, { recursive: true });
       const compact = (): Promise<void> => {
         generation += 1;
-        saveState(dir, generation, exportAccount(created));
-        return writer!.restart(generation);
+        return writer!.restart(generation, saveState(dir, generation, exportAccount(created)));
       };
       const writerOpts = { fsync: opts.fsync, compactBytes: opts.compactBytes, compact };
       if (replay && replay.commits.length === 0 && replay.tornBytes === 0) {
-        writer = await JournalWriter.append(journalFile, replay.validBytes, writerOpts);
+        const stateBytes = existsSync(join(dir, stateFileName)) ? statSync(join(dir, stateFileName)).size : 0;
+        writer = await JournalWriter.append(journalFile, replay.validBytes, writerOpts, stateBytes);
       } else {
         // Fresh directory, older files, a replayed or torn journal: start from a compacted state.
         generation += 1;
-        saveState(dir, generation, exportAccount(created));
-        writer = await JournalWriter.create(journalFile, generation, writerOpts);
+        const stateBytes = saveState(dir, generation, exportAccount(created));
+        writer = await JournalWriter.create(journalFile, generation, writerOpts, stateBytes);
       }
       recordChanges(created, (change) => writer!.record(change));
     }

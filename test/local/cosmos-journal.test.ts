@@ -117,6 +117,27 @@ describe("the Cosmos emulator's write-ahead journal", () => {
     expect(await everything(second.client)).toEqual(before);
   });
 
+  it("compacts less often as the state grows: each compaction waits for as many journal bytes as the state holds", async () => {
+    const dir = tempDir();
+    const { client } = await start(dir, 4096);
+    const { database } = await client.databases.create({ id: "db" });
+    const { container } = await database.containers.create({ id: "c", partitionKey: { paths: ["/pk"] } });
+    for (let i = 0; i < 400; i += 20)
+      await Promise.all(
+        Array.from({ length: 20 }, (_, k) =>
+          container.items.create({ id: `r${i + k}`, pk: "p", pad: "x".repeat(300) }),
+        ),
+      );
+    // About 150 KB of journal: a fixed 4 KB trigger compacts about 20 times here; a trigger that grows with the
+    // state doubles it each time.
+    const generation = readJournal(join(dir, "journal.log"), dir).generation!;
+    expect(generation).toBeGreaterThan(3);
+    expect(generation).toBeLessThan(12);
+    const second = await start(crashImage(dir));
+    const { resources } = await second.client.database("db").container("c").items.readAll().fetchAll();
+    expect(resources).toHaveLength(400);
+  });
+
   it("drops a torn last line (a write that was never answered) and keeps everything before it", async () => {
     const dir = tempDir();
     const { client } = await start(dir);
