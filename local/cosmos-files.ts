@@ -1,10 +1,15 @@
 /**
  * The durable Cosmos emulator's files under `.platform/cosmos/`: `state.json`, the last compaction (every database,
  * with the journal generation it was taken at), and `journal.log` (see `cosmos-journal.ts`), the changes since.
- * Databases saved by older versions as one `<database>.json` each are still read, and replaced by `state.json` at
- * the first compaction.
+ *
+ * `state.json` is JSON Lines (format version 2): a header line with the generation, then per database one line with
+ * its resources and containers (documents left out), followed by its documents, up to 1,000 per line. It is written
+ * and read a line at a time, so its size is not bounded by the longest string V8 allows (about 512 MB, reached near a
+ * million dataset rows). Version 1 (one JSON document) and the older per-database `<database>.json` files are still
+ * read, and replaced at the first compaction.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, rmSync } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
 import { join } from "node:path";
 import { z } from "zod";
 import { CorruptDataError } from "./errors";
@@ -19,21 +24,29 @@ export const journalFileName = "journal.log";
 /** The `format` marker of `state.json`. */
 export const stateFormat = "ai-platform.cosmos-state";
 
-/** The content of `state.json`. */
-export interface CosmosState {
-  format: typeof stateFormat;
-  version: 1;
-  /** The journal generation that continues this state. */
-  generation: number;
-  databases: DatabaseSnapshot[];
-}
-
-const stateSchema = z.object({
+/** Version 1 of `state.json`: one JSON document (still read). */
+const stateV1Schema = z.object({
   format: z.literal(stateFormat),
   version: z.literal(1),
   generation: z.number().int().nonnegative(),
   databases: z.array(z.unknown()),
 });
+
+/** The header line of version 2. */
+const stateHeaderSchema = z.object({
+  format: z.literal(stateFormat),
+  version: z.literal(2),
+  generation: z.number().int().nonnegative(),
+});
+
+/** A line after the header: a database (containers without documents), or documents of its container `container`. */
+const stateLineSchema = z.union([
+  z.object({ database: z.record(z.string(), z.unknown()) }),
+  z.object({ container: z.number().int().nonnegative(), documents: z.array(z.unknown()) }),
+]);
+
+/** Documents per line of `state.json`. */
+const documentsPerLine = 1000;
 
 /** The file a database's snapshot lived in before `state.json`; the id is URI-encoded. */
 export function snapshotFileName(databaseId: string): string {
@@ -59,6 +72,84 @@ function describeIssue(error: z.ZodError): string {
   return `${issue && issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue?.message ?? "invalid"}`;
 }
 
+/** The lines of a file, read in 1 MB pieces (the file is never one string). */
+function* fileLines(file: string): Generator<string> {
+  const fd = openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    const decoder = new StringDecoder("utf8");
+    let rest = "";
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
+      const text = rest + decoder.write(buffer.subarray(0, n));
+      let start = 0;
+      for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
+        yield text.slice(start, end);
+        start = end + 1;
+      }
+      rest = text.slice(start);
+    }
+    rest += decoder.end();
+    if (rest !== "") yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Validates one database snapshot, naming its position in a failure. */
+function checkedDatabase(value: unknown, index: number): DatabaseSnapshot {
+  try {
+    return parseDatabaseSnapshot(value);
+  } catch (error) {
+    throw new Error(`databases.${index}.${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Reads `state.json` (version 2 line by line; version 1 whole). */
+function readStateFile(file: string): { generation: number; databases: DatabaseSnapshot[] } {
+  let generation = 0;
+  const raw: { database: Record<string, unknown> & { containers?: { documents: unknown[] }[] } }[] = [];
+  let lineNumber = 0;
+  for (const line of fileLines(file)) {
+    lineNumber += 1;
+    try {
+      const value: unknown = JSON.parse(line);
+      if (lineNumber === 1) {
+        const v1 = stateV1Schema.safeParse(value);
+        if (v1.success) return { generation: v1.data.generation, databases: v1.data.databases.map(checkedDatabase) };
+        const header = stateHeaderSchema.safeParse(value);
+        if (!header.success) throw new Error(describeIssue(header.error));
+        generation = header.data.generation;
+        continue;
+      }
+      const entry = stateLineSchema.safeParse(value);
+      if (!entry.success) throw new Error(describeIssue(entry.error));
+      if ("database" in entry.data) raw.push({ database: entry.data.database });
+      else {
+        const container = raw.at(-1)?.database.containers?.[entry.data.container];
+        if (!container) throw new Error(`documents of container ${entry.data.container} before its database`);
+        for (const document of entry.data.documents) container.documents.push(document);
+      }
+    } catch (error) {
+      throw new Error(`line ${lineNumber}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return { generation, databases: raw.map((r, i) => checkedDatabase(r.database, i)) };
+}
+
+/** The lines of `state.json` version 2 for `databases`. */
+function* stateLines(generation: number, databases: readonly DatabaseSnapshot[]): Generator<string> {
+  yield `${JSON.stringify({ format: stateFormat, version: 2, generation })}\n`;
+  for (const database of databases) {
+    const containers = database.containers.map((c) => ({ ...c, documents: [] }));
+    yield `${JSON.stringify({ database: { ...database, containers } })}\n`;
+    for (let container = 0; container < database.containers.length; container++) {
+      const documents = database.containers[container]?.documents ?? [];
+      for (let at = 0; at < documents.length; at += documentsPerLine)
+        yield `${JSON.stringify({ container, documents: documents.slice(at, at + documentsPerLine) })}\n`;
+    }
+  }
+}
+
 /**
  * Reads the compacted state under `dir`: `state.json`, else the older per-database files (generation 0), else
  * nothing. A file that does not parse throws `CorruptDataError` naming it (and `dataDir` in the reset hint); nothing
@@ -68,18 +159,11 @@ export function loadState(dir: string, dataDir: string): { generation: number; d
   if (!existsSync(dir)) return { generation: 0, databases: [] };
   const stateFile = join(dir, stateFileName);
   if (existsSync(stateFile)) {
-    return parseFile(stateFile, dataDir, (value) => {
-      const result = stateSchema.safeParse(value);
-      if (!result.success) throw new Error(describeIssue(result.error));
-      const databases = result.data.databases.map((db, i) => {
-        try {
-          return parseDatabaseSnapshot(db);
-        } catch (error) {
-          throw new Error(`databases.${i}.${(error as Error).message}`, { cause: error });
-        }
-      });
-      return { generation: result.data.generation, databases };
-    });
+    try {
+      return readStateFile(stateFile);
+    } catch (error) {
+      throw new CorruptDataError(stateFile, (error as Error).message, dataDir);
+    }
   }
   const databases = legacyFiles(dir).map((name) => {
     const file = join(dir, name);
@@ -92,11 +176,12 @@ export function loadState(dir: string, dataDir: string): { generation: number; d
   return { generation: 0, databases };
 }
 
-/** Replaces `state.json` atomically (flushed to disk), then removes the older per-database files; returns its length. */
+/**
+ * Replaces `state.json` atomically (flushed to disk) with `databases`, a line at a time, then removes the older
+ * per-database files; returns its size in bytes.
+ */
 export function saveState(dir: string, generation: number, databases: readonly DatabaseSnapshot[]): number {
-  const state: CosmosState = { format: stateFormat, version: 1, generation, databases: [...databases] };
-  const text = JSON.stringify(state);
-  writeFileAtomic(join(dir, stateFileName), text);
+  const bytes = writeFileAtomic(join(dir, stateFileName), stateLines(generation, databases));
   for (const name of legacyFiles(dir)) rmSync(join(dir, name));
-  return text.length;
+  return bytes;
 }

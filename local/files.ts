@@ -5,14 +5,16 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "n
 import { basename, dirname, join } from "node:path";
 
 /**
- * Replaces `path` with `content` atomically: writes a temporary sibling, flushes it to disk, then renames it over
- * the target, and flushes the directory. A crash leaves either the old or the new file, never a truncated one.
+ * Replaces `path` with `content` (a string, or pieces written one after another, so a large file never has to be one
+ * string) atomically: writes a temporary sibling, flushes it to disk, then renames it over the target, and flushes
+ * the directory. A crash leaves either the old or the new file, never a truncated one. Returns the bytes written.
  */
-export function writeFileAtomic(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: string | Iterable<string>): number {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(tmp, "w", 0o600);
+  let bytes = 0;
   try {
-    writeSync(fd, content);
+    for (const piece of typeof content === "string" ? [content] : content) bytes += writeSync(fd, piece);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -24,6 +26,7 @@ export function writeFileAtomic(path: string, content: string): void {
     throw error;
   }
   syncDirectory(dirname(path));
+  return bytes;
 }
 
 /**

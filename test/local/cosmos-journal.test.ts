@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { cosmosEmulatorAgent } from "../../local/emulators";
 import { startPersistentCosmos, type PersistentCosmos } from "../../local/cosmos-server";
 import { journalLine, readJournal } from "../../local/cosmos-journal";
+import { loadState } from "../../local/cosmos-files";
 import { CorruptDataError } from "../../local/errors";
 
 const dirs: string[] = [];
@@ -111,7 +112,7 @@ describe("the Cosmos emulator's write-ahead journal", () => {
     for (let i = 0; i < 40; i++) await container.items.create({ id: `r${i}`, pk: "p", pad: "x".repeat(200) });
     const generation = readJournal(join(dir, "journal.log"), dir).generation!;
     expect(generation).toBeGreaterThan(2);
-    expect(JSON.parse(readFileSync(join(dir, "state.json"), "utf8")).generation).toBe(generation);
+    expect(loadState(dir, dir).generation).toBe(generation);
     const before = await everything(client);
     const second = await start(crashImage(dir));
     expect(await everything(second.client)).toEqual(before);

@@ -1,11 +1,12 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CosmosClient } from "@azure/cosmos";
+import { BulkOperationType, CosmosClient } from "@azure/cosmos";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { cosmosEmulatorAgent } from "../../local/emulators";
 import { startPersistentCosmos, type PersistentCosmos } from "../../local/cosmos-server";
 import { CorruptDataError } from "../../local/errors";
+import { loadState } from "../../local/cosmos-files";
 
 const dirs: string[] = [];
 const running: PersistentCosmos[] = [];
@@ -123,14 +124,65 @@ describe("startPersistentCosmos", () => {
     const first = await start(dir);
     await first.client.databases.create({ id: "db1" });
     await first.cosmos.stop();
-    const state = JSON.parse(readFileSync(join(dir, "state.json"), "utf8"));
-    expect(state).toMatchObject({ format: "ai-platform.cosmos-state", version: 1 });
+    const state = loadState(dir, dir);
     writeFileSync(join(dir, "db1.json"), JSON.stringify(state.databases[0]));
     rmSync(join(dir, "state.json"));
     rmSync(join(dir, "journal.log"));
     const second = await start(dir);
     expect(second.cosmos.restoredDatabases).toBe(1);
     expect(readdirSync(dir).sort()).toEqual(["journal.log", "state.json"]);
+  });
+
+  it("writes state.json a line at a time (documents 1,000 to a line) and reads it back exactly", async () => {
+    const dir = tempDir();
+    const first = await start(dir);
+    const { database } = await first.client.databases.create({ id: "db1" });
+    const { container } = await database.containers.create({ id: "c", partitionKey: { paths: ["/pk"] } });
+    const ops = Array.from({ length: 2500 }, (_, i) => ({
+      operationType: BulkOperationType.Create,
+      partitionKey: "p",
+      resourceBody: { id: `r${i}`, pk: "p", n: i },
+    }));
+    await container.items.executeBulkOperations(ops);
+    await first.cosmos.save();
+    const before = (await container.items.readAll().fetchAll()).resources;
+    await first.cosmos.stop();
+    const lines = readFileSync(join(dir, "state.json"), "utf8").trimEnd().split("\n");
+    expect(JSON.parse(lines[0]!)).toMatchObject({ format: "ai-platform.cosmos-state", version: 2 });
+    expect(lines.map((l) => Object.keys(JSON.parse(l) as object)[0])).toEqual([
+      "format",
+      "database",
+      "container",
+      "container",
+      "container",
+    ]);
+    const second = await start(dir);
+    const after = (await second.client.database("db1").container("c").items.readAll().fetchAll()).resources;
+    expect(after).toEqual(before);
+    expect(after).toHaveLength(2500);
+  });
+
+  it("still reads a version-1 state.json (one JSON document) and rewrites it as lines at the first compaction", async () => {
+    const dir = tempDir();
+    const first = await start(dir);
+    await first.client.databases.create({ id: "db1" });
+    await first.cosmos.stop();
+    const { generation, databases } = loadState(dir, dir);
+    const v1 = JSON.stringify({ format: "ai-platform.cosmos-state", version: 1, generation, databases });
+    writeFileSync(join(dir, "state.json"), v1);
+    const second = await start(dir);
+    expect(second.cosmos.restoredDatabases).toBe(1);
+    await second.cosmos.save();
+    expect(JSON.parse(readFileSync(join(dir, "state.json"), "utf8").split("\n")[0]!)).toMatchObject({ version: 2 });
+  });
+
+  it("names the line of a state.json whose documents come before their database", async () => {
+    const dir = tempDir();
+    const header = JSON.stringify({ format: "ai-platform.cosmos-state", version: 2, generation: 1 });
+    writeFileSync(join(dir, "state.json"), `${header}\n${JSON.stringify({ container: 0, documents: [] })}\n`);
+    const error = await startPersistentCosmos({ snapshotDir: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorruptDataError);
+    expect((error as Error).message).toMatch(/state\.json is corrupted: line 2: documents of container 0 before/);
   });
 
   it("reports a corrupted snapshot by file and never deletes it", async () => {
