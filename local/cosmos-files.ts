@@ -8,12 +8,11 @@
  * million dataset rows). Version 1 (one JSON document) and the older per-database `<database>.json` files are still
  * read, and replaced at the first compaction.
  */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, rmSync } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { CorruptDataError } from "./errors";
-import { writeFileAtomic } from "./files";
+import { fileLines, writeFileAtomic } from "./files";
 import { parseDatabaseSnapshot, type DatabaseSnapshot } from "./cosmos-snapshot";
 
 /** The snapshot file (compacted state) in the Cosmos directory. */
@@ -72,29 +71,6 @@ function describeIssue(error: z.ZodError): string {
   return `${issue && issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue?.message ?? "invalid"}`;
 }
 
-/** The lines of a file, read in 1 MB pieces (the file is never one string). */
-function* fileLines(file: string): Generator<string> {
-  const fd = openSync(file, "r");
-  try {
-    const buffer = Buffer.alloc(1 << 20);
-    const decoder = new StringDecoder("utf8");
-    let rest = "";
-    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
-      const text = rest + decoder.write(buffer.subarray(0, n));
-      let start = 0;
-      for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
-        yield text.slice(start, end);
-        start = end + 1;
-      }
-      rest = text.slice(start);
-    }
-    rest += decoder.end();
-    if (rest !== "") yield rest;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Validates one database snapshot, naming its position in a failure. */
 function checkedDatabase(value: unknown, index: number): DatabaseSnapshot {
   try {
@@ -109,7 +85,7 @@ function readStateFile(file: string): { generation: number; databases: DatabaseS
   let generation = 0;
   const raw: { database: Record<string, unknown> & { containers?: { documents: unknown[] }[] } }[] = [];
   let lineNumber = 0;
-  for (const line of fileLines(file)) {
+  for (const { text: line } of fileLines(file)) {
     lineNumber += 1;
     try {
       const value: unknown = JSON.parse(line);

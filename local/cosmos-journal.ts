@@ -14,11 +14,11 @@
  * mid-append) and is dropped. A bad line followed by a good one is corruption: reported with the file's path, never
  * repaired or deleted silently.
  */
-import { closeSync, existsSync, openSync, readFileSync, ftruncateSync } from "node:fs";
+import { closeSync, existsSync, openSync, statSync, ftruncateSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { crc32 } from "node:zlib";
 import { CorruptDataError } from "./errors";
-import { writeFileAtomic } from "./files";
+import { fileLines, writeFileAtomic } from "./files";
 
 /** The `format` marker of the journal's header line. */
 export const journalFormat = "ai-platform.cosmos-journal";
@@ -54,14 +54,15 @@ function parseLine(line: string): unknown {
  */
 export function readJournal(file: string, dataDir: string): JournalContent {
   if (!existsSync(file)) return { generation: undefined, commits: [], tornBytes: 0, validBytes: 0 };
-  const text = readFileSync(file, "utf8");
-  const lines = text.split("\n");
-  const complete = lines.slice(0, -1);
   const values: unknown[] = [];
   let validBytes = 0;
   let badAt: number | undefined;
   let badReason = "";
-  for (const [index, line] of complete.entries()) {
+  let index = -1;
+  // Line by line: a journal may grow to the size of the state it continues, past what one string can hold.
+  for (const { text: line, terminated } of fileLines(file)) {
+    if (!terminated) break; // a torn tail: never acknowledged
+    index += 1;
     let value: unknown;
     try {
       value = parseLine(line);
@@ -76,7 +77,7 @@ export function readJournal(file: string, dataDir: string): JournalContent {
     values.push(value);
     validBytes += Buffer.byteLength(line) + 1;
   }
-  const tornBytes = Buffer.byteLength(text) - validBytes;
+  const tornBytes = statSync(file).size - validBytes;
   const [header, ...commits] = values;
   if (header === undefined) return { generation: undefined, commits: [], tornBytes, validBytes: 0 };
   const h = header as { format?: unknown; generation?: unknown };

@@ -1,8 +1,9 @@
 /**
  * Small file primitives the local platform's state relies on: atomic replacement and process liveness.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 
 /**
  * Replaces `path` with `content` (a string, or pieces written one after another, so a large file never has to be one
@@ -27,6 +28,32 @@ export function writeFileAtomic(path: string, content: string | Iterable<string>
   }
   syncDirectory(dirname(path));
   return bytes;
+}
+
+/**
+ * The lines of a file, read 1 MB at a time, so a file of any size is never one string (V8 caps strings near 512 MB).
+ * `terminated` is false only for a last line without its newline.
+ */
+export function* fileLines(file: string): Generator<{ text: string; terminated: boolean }> {
+  const fd = openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    const decoder = new StringDecoder("utf8");
+    let rest = "";
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
+      const text = rest + decoder.write(buffer.subarray(0, n));
+      let start = 0;
+      for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
+        yield { text: text.slice(start, end), terminated: true };
+        start = end + 1;
+      }
+      rest = text.slice(start);
+    }
+    rest += decoder.end();
+    if (rest !== "") yield { text: rest, terminated: false };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
