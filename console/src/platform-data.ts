@@ -14,7 +14,7 @@ import {
   type RegistryEvent,
   type TrafficSplit,
 } from "@ai-platform/registry";
-import { listDatasetVersionsOf, type DatasetVersion } from "@ai-platform/training";
+import { listDatasetVersionsOf, type DatasetVersion, type IngestRunRecord } from "@ai-platform/training";
 import type { Container } from "@azure/cosmos";
 
 /** A model with its versions (ascending) and aliases. */
@@ -32,19 +32,11 @@ export interface DatasetDetail {
   /** Ingest runs so far (each `ingest` of a file is one). */
   ingestRuns: number;
   /** Rows rejected by ingest runs, as recorded with each run (newest run first); empty when none were recorded. */
-  rejections: IngestRunRecord[];
+  rejections: IngestRunSummary[];
 }
 
-/** What an ingest run recorded about the rows it rejected. */
-export interface IngestRunRecord {
-  run: number;
-  at: string;
-  rowsRead: number;
-  written: number;
-  rejected: number;
-  /** The first rejected rows with their reasons. */
-  sample: { line: number; reason: string }[];
-}
+/** What an ingest run recorded about the rows it read, wrote and rejected (the first rejected rows with reasons). */
+export type IngestRunSummary = Pick<IngestRunRecord, "run" | "at" | "rowsRead" | "written" | "rejected" | "sample">;
 
 /** The console's read access to the platform; `close()` releases the clients. */
 export class PlatformData {
@@ -120,7 +112,7 @@ export class PlatformData {
   /** One dataset: schema, versions, ingest runs and recorded rejections; undefined when never ingested. */
   async dataset(name: string): Promise<DatasetDetail | undefined> {
     const { resources } = await this.datasetVersions.items
-      .query<{ id: string; type: string; schema?: DatasetDetail["schema"]; last?: number } & Partial<IngestRunRecord>>(
+      .query<{ id: string; type: string; schema?: DatasetDetail["schema"]; last?: number } & Partial<IngestRunSummary>>(
         {
           query: "SELECT * FROM c WHERE c.dataset = @d AND c.type != 'version'",
           parameters: [{ name: "@d", value: name }],

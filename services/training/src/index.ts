@@ -9,6 +9,7 @@ import { listDatasetVersions, snapshotDataset, type DatasetVersion } from "./dat
 
 export { ingestFile, type IngestOptions, type IngestSummary } from "./data/ingest.js";
 export type { DatasetVersion } from "./data/versions.js";
+export type { IngestRunRecord } from "./data/ingest-runs.js";
 export { trainModel, type TrainOptions, type TrainResult } from "./pipeline/train.js";
 export { registerModel, type RegisterOptions, type RegisterResult } from "./pipeline/register.js";
 export { promoteModel, rollbackModel, type PromoteOptions, type PromoteResult } from "./pipeline/promote.js";
