@@ -8,6 +8,7 @@ import { linearMse, linearMseOfRows, predictLinear, trainLinear } from "./linear
 import { classificationMetrics, regressionMetrics } from "./metrics.js";
 import type { Algorithm, CurvePoint, Predictions, Task, TrainedModel } from "./model.js";
 import { predictNet, trainNet } from "./neural.js";
+import { multinomialNewtonFits, trainMultinomialNewton } from "./multinomial.js";
 import { trainBinaryNewton } from "./newton.js";
 import { fitStandardizer, impute, transform } from "./preprocess.js";
 
@@ -64,7 +65,12 @@ export function fitModel(
   }
   const h = { ...defaultHyperparameters[algorithm], ...hp };
   const meta = { algorithm, task: data.task, outputs: data.task === "classification" ? data.classes : 1 };
-  if (algorithm === "linear" || (algorithm === "logistic" && data.classes === 2 && train.length >= newtonMinRows)) {
+  const width = data.x[0]?.length ?? 0;
+  const newton =
+    algorithm === "logistic" &&
+    train.length >= newtonMinRows &&
+    (data.classes === 2 || multinomialNewtonFits(data.classes, width));
+  if (algorithm === "linear" || newton) {
     // The closed form and Newton read the standardised training rows as one matrix, built straight from the raw rows.
     const { standardizer, matrix } = fitDesignMatrix(data.x, train);
     const t = { x: matrix, y: Float64Array.from(train, (i) => data.y[i] as number) };
@@ -78,7 +84,12 @@ export function fitModel(
       x: designMatrix(data.x, validation, standardizer),
       y: Float64Array.from(validation, (i) => data.y[i] as number),
     };
-    return { ...base, ...trainBinaryNewton(t, v, h.l2 ?? 0) };
+    return {
+      ...base,
+      ...(data.classes === 2
+        ? trainBinaryNewton(t, v, h.l2 ?? 0)
+        : trainMultinomialNewton(t, v, data.classes, h.l2 ?? 0)),
+    };
   }
   const xTrain = pick(data.x, train),
     yTrain = pick(data.y, train);

@@ -118,7 +118,7 @@ function newton(
 }
 
 /** Every k-th row of `set`, about {@link warmStartRows} of them, or undefined when `set` is not several times larger. */
-function subsample(set: BinarySet): BinarySet | undefined {
+export function subsample(set: BinarySet): BinarySet | undefined {
   const k = Math.floor(set.x.rows / warmStartRows);
   if (k < 4) return undefined;
   const m = Math.ceil(set.x.rows / k);
