@@ -20,6 +20,7 @@ import { dirname, join } from "node:path";
 import { assertEmulatorAccount, exportAccount, importAccount, type EmulatorAccount } from "./cosmos-snapshot";
 import { journalFileName, loadState, saveState, stateFileName } from "./cosmos-files";
 import { applyChanges, recordChanges } from "./cosmos-changes";
+import { linearizeEmulatorQueries } from "./cosmos-query-fix";
 import { JournalWriter, readJournal } from "./cosmos-journal";
 import { CorruptDataError } from "./errors";
 
@@ -91,6 +92,7 @@ interface Library {
 function loadLibrary(): Library {
   const load = createRequire(__filename);
   const main = load.resolve("@vercel/cosmosdb-server");
+  linearizeEmulatorQueries(main);
   const root = join(dirname(main), "..");
   return {
     Account: (load(join(root, "lib", "account")) as { default: Library["Account"] }).default,
