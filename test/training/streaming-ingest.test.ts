@@ -11,6 +11,7 @@ import { BatchWriter } from "../../services/training/src/data/batch-writer.js";
 import { BlobLinesWriter, readBlobLines } from "../../services/training/src/data/blob-lines.js";
 import { ingestWith } from "../../services/training/src/data/ingest.js";
 import { type RawRecord, readTable, scanRecords } from "../../services/training/src/data/records.js";
+import { snapshotWithRows } from "../../services/training/src/data/versions.js";
 import { useEmulators } from "../support/emulators";
 
 async function scanned(file: string): Promise<{ columns: string[]; records: RawRecord[] }> {
@@ -144,6 +145,23 @@ describe("line blobs", () => {
         (line) => void lines.push(line),
       );
       expect(new Set(lines.map((l) => (JSON.parse(l) as { rowKey: string }).rowKey)).size).toBe(1234);
+    } finally {
+      data.close();
+    }
+  });
+
+  it("a one-by-one ingest has no export, so a snapshot of its dataset reads the rows from Cosmos DB", async () => {
+    const file = join(emu.dir, "single.csv");
+    writeFileSync(file, "id,x,y\na,1,0\nb,2,1\nc,3,0\n");
+    const data = openPlatformData(emu.conn);
+    try {
+      const s = await ingestWith(data, { file, dataset: "single", label: "y", id: "id", mode: "single" });
+      expect(s.written).toBe(3);
+      const { resource: run } = await data.versions.item("ingest-run-1", "single").read();
+      expect(run).toMatchObject({ written: 3, exported: false });
+      const { version, rows } = await snapshotWithRows(data, "single", { actor: "test" });
+      expect(rows.map((r) => r.rowKey)).toEqual(["a", "b", "c"]);
+      expect([version.exportParts, version.exportPath]).toEqual([undefined, "snapshots/single/v1.jsonl"]);
     } finally {
       data.close();
     }
