@@ -167,6 +167,33 @@ describe("line blobs", () => {
     }
   });
 
+  it("a file that stops parsing midway (with --schema) fails clearly; what was stored stays readable", async () => {
+    const file = join(emu.dir, "broken-late.csv");
+    const good = Array.from({ length: 450 }, (_, i) => `${i},${i % 2}`);
+    writeFileSync(file, ["x,y", ...good, '1,"unterminated'].join("\n"));
+    const data = openPlatformData(emu.conn);
+    try {
+      await expect(
+        ingestWith(data, {
+          file,
+          dataset: "late",
+          schema: "x:number,y:integer",
+          label: "y",
+          rejectedPath: `${file}.rej`,
+        }),
+      ).rejects.toThrow(/--file: not a readable CSV file/);
+      const { rows } = await snapshotWithRows(data, "late", { actor: "test" });
+      const stored = await data.rows.items
+        .query({ query: "SELECT VALUE COUNT(1) FROM c WHERE c.dataset = 'late'" }, { partitionKey: "late" })
+        .fetchAll();
+      expect(rows.length).toBe(stored.resources[0]);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => typeof r.values.x === "number")).toBe(true);
+    } finally {
+      data.close();
+    }
+  });
+
   it("an empty file with --schema is refused, and the run it took is still recorded", async () => {
     const file = join(emu.dir, "empty.csv");
     writeFileSync(file, "");

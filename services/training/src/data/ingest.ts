@@ -144,6 +144,7 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
   });
   let rowsRead = 0;
   let columnsSeen: number;
+  let schemaSaved = false;
   try {
     const { columns } = await scanRecords(opts.file, async (record) => {
       rowsRead += 1;
@@ -164,6 +165,8 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
       }
       firstLine.set(id, record.line);
       const doc: RowDoc = { id, dataset: opts.dataset, rowKey, rowHash, ingestRun, values: result.row };
+      // The schema goes first, so stored rows always have one, even if the file stops parsing later.
+      if (!schemaSaved) await saveSchema(data, opts.dataset, schema).then(() => (schemaSaved = true));
       if (opts.mode !== "single") return writer.add(doc, canonical.length + 300);
       try {
         await data.rows.items.upsert(doc);
@@ -176,10 +179,17 @@ export async function ingestWith(data: PlatformData, opts: IngestOptions): Promi
     columnsSeen = columns.length;
     await writer.close();
     if (written > 0 && opts.mode !== "single") await exporter.close();
+  } catch (error) {
+    // A file that stops parsing midway (only possible with --schema; inference reads it all first): let the batches
+    // in flight finish (their rows are valid, and a re-run upserts the same documents), then report the error. The
+    // run records no export, so this dataset's snapshots read Cosmos DB, the system of record, from then on.
+    await writer.close().catch(() => undefined);
+    throw error;
   } finally {
     report.close();
   }
-  if (columnsSeen > 0 && (written > 0 || !(await loadSchema(data, opts.dataset))))
+  // A run with no valid row keeps the dataset's schema; it records its own only when the dataset has none.
+  if (columnsSeen > 0 && !schemaSaved && !(await loadSchema(data, opts.dataset)))
     await saveSchema(data, opts.dataset, schema);
   // The run's outcome stays with the dataset (the console shows it); `exported` lets snapshots read the export.
   const run: IngestRunRecord = {
