@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { openPlatformData } from "../../services/training/src/platform.js";
 import { ingestWith } from "../../services/training/src/data/ingest.js";
 import {
+  contentHash,
   listDatasetVersions,
   readChangesSince,
   readDatasetVersion,
@@ -14,6 +15,8 @@ import {
 import { parseCsv } from "../../services/training/src/data/records.js";
 import { inferSchema, validateRecord } from "../../services/training/src/data/schema.js";
 import { useEmulators } from "../support/emulators";
+import { createHash } from "node:crypto";
+import type { RowDoc } from "../../services/training/src/data/ingest.js";
 
 describe("schema and validation (pure)", () => {
   const table = parseCsv("id,a,b,label\n1,1.5,x,yes\n2,oops,y,no\n3,,z,yes\n4,2,w,\n5,3,v,no,extra\n");
@@ -34,6 +37,37 @@ describe("schema and validation (pure)", () => {
     [4, { reason: "expected 4 fields, got 5" }],
   ])("record %i → %j", (i, expected) => {
     expect(validateRecord(table.records[i]!, schema)).toEqual(expected);
+  });
+});
+
+describe("content hash", () => {
+  const row = (rowKey: string, rowHash: string): RowDoc => ({
+    id: rowKey,
+    dataset: "d",
+    rowKey,
+    rowHash,
+    ingestRun: 1,
+    values: {},
+  });
+  /** The definition: sha256 over the sorted `rowKey\trowHash` lines. */
+  const reference = (rows: RowDoc[]) =>
+    createHash("sha256")
+      .update(
+        rows
+          .map((r) => `${r.rowKey}\t${r.rowHash}\n`)
+          .sort()
+          .join(""),
+      )
+      .digest("hex");
+
+  it("is the hash of the sorted lines whatever the row order, keys that sort before a tab included", () => {
+    const rows = ["b", "a", "a\u0001", "ab", "c", "a!"].map((k, i) => row(k, `h${i}`));
+    const byKey = [...rows].sort((x, y) => (x.rowKey < y.rowKey ? -1 : 1));
+    const plain = byKey.filter((r) => !r.rowKey.includes("\u0001"));
+    expect(contentHash(byKey)).toBe(reference(rows));
+    expect(contentHash(rows)).toBe(reference(rows));
+    expect(contentHash(plain)).toBe(reference(plain));
+    expect(contentHash(plain)).not.toBe(contentHash(byKey));
   });
 });
 
