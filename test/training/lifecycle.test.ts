@@ -232,6 +232,10 @@ describe("train → register → promote → rollback → score, on the emulator
     } finally {
       data.close();
     }
+    // Scores never land among a dataset's ingested rows (whose snapshots read the ingest exports).
+    await expect(scoreDataset(emu.conn, { model: "iris@1", dataset: "iris", out: "iris" })).rejects.toThrow(
+      '--out: dataset "iris" holds ingested rows; write the scores to a dataset of their own',
+    );
   });
 });
 

@@ -6,11 +6,11 @@
  */
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, statSync, truncateSync, writeSync } from "node:fs";
-import type { JSONObject } from "@azure/cosmos";
 import { openRegistry, type ModelVersion, type PlatformConnection } from "@ai-platform/registry";
 import * as ort from "onnxruntime-node";
-import { type RowDoc, checkDatasetName } from "../data/ingest.js";
-import { readRows } from "../data/versions.js";
+import { BatchWriter } from "../data/batch-writer.js";
+import { type RowDoc, checkDatasetName, loadSchema } from "../data/ingest.js";
+import { readCurrentRows } from "../data/versions.js";
 import { readTable } from "../data/records.js";
 import { feedsFor, readOutputs, type ModelOutputs } from "../onnx/feeds.js";
 import { openPlatformData, statusOf, type PlatformData } from "../platform.js";
@@ -120,13 +120,17 @@ export async function scoreDataset(conn: PlatformConnection, o: ScoreOptions): P
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ["cpu"] });
   try {
     if (o.dataset) checkDatasetName(o.dataset);
-    const all = o.dataset ? await readRows(data, o.dataset) : readInput(o.file as string);
+    // A dataset's current rows come from its ingest exports when every run completed one (Cosmos DB otherwise),
+    // as a snapshot reads them: paging 200,000 rows through queries took 56 s on the emulator, the exports 1.2 s.
+    const all = o.dataset ? (await readCurrentRows(data, o.dataset)).rows : readInput(o.file as string);
     const rows = all
       .filter((r) => shardOf(r.rowKey, shard.count) === shard.index)
       .sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
     const toFile = isOutFile(o.out);
     if (!toFile && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(o.out))
       throw new Error(`--out: "${o.out}" is neither a .jsonl file path nor a dataset name`);
+    if (!toFile && (await loadSchema(data, o.out)))
+      throw new Error(`--out: dataset "${o.out}" holds ingested rows; write the scores to a dataset of their own`);
     const outputPath = toFile ? (shard.count > 1 ? `${o.out}.shard-${shard.index}-of-${shard.count}` : o.out) : o.out;
     const cpId = `${runId}-${shard.index}-of-${shard.count}`;
     let cp = await readCheckpoint(data, runId, cpId);
@@ -162,24 +166,25 @@ export async function scoreDataset(conn: PlatformConnection, o: ScoreOptions): P
           closeSync(fd);
         }
       } else {
-        const ops = results.map((res) => ({
-          operationType: "Upsert" as const,
-          partitionKey: o.out,
-          resourceBody: {
+        // Transactional batches, as ingest writes: the SDK's bulk helper sleeps 1 s before each call's last batch.
+        const failed: string[] = [];
+        const writer = new BatchWriter<{ id: string }>(data.rows, o.out, {
+          onWritten: () => undefined,
+          onFailed: (_, reason) => void failed.push(reason),
+        });
+        for (const res of results) {
+          const doc = {
             id: createHash("sha256").update(res.rowKey).digest("hex").slice(0, 40),
             dataset: o.out,
             rowKey: res.rowKey,
             rowHash: "",
             ingestRun: 0,
             values: res,
-          } as unknown as JSONObject,
-        }));
-        const written = await data.rows.items.executeBulkOperations(ops);
-        const failed = written.filter((w) => (w.response?.statusCode ?? 500) >= 300);
-        if (failed.length)
-          throw new Error(
-            `score: ${failed.length} output rows failed to write (first: ${failed[0]?.error?.message ?? failed[0]?.response?.statusCode})`,
-          );
+          };
+          await writer.add(doc, JSON.stringify(res).length + 300);
+        }
+        await writer.close();
+        if (failed.length) throw new Error(`score: ${failed.length} output rows failed to write (first: ${failed[0]})`);
       }
       o.afterBatchWritten?.(b);
       cp = await saveCheckpoint(data, {
