@@ -15,6 +15,7 @@ import { demoDataset, ingestFile, promoteModel, registerModel, scoreDataset, tra
 import { platformDatabaseId } from "../components/data-layout";
 import { cosmosEmulatorAgent, createPlatformData } from "../local/emulators";
 import { startEmulatorProcess, type EmulatorProcess } from "../local/emulator-process";
+import { createRng } from "../services/training/src/ml/random.js";
 
 /** The commands a crash interrupts. */
 export const crashOperations = ["ingest", "train", "register", "promote", "score"] as const;
@@ -37,18 +38,6 @@ export interface CrashIterationResult {
   registryProblems: string[];
   /** Problems re-running the interrupted command: must be empty. */
   rerunProblems: string[];
-}
-
-/** A small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A platform connection to the emulator host, with its key and connection string known to be there. */
@@ -251,7 +240,7 @@ const killWindowMs: Record<CrashOperation, number> = {
 
 /** Runs one iteration; see the module comment. The kill time is seeded within the command's window. */
 export async function runCrashIteration(seed: number): Promise<CrashIterationResult> {
-  const random = seededRandom(seed);
+  const random = createRng(seed); // deterministic, so a failing seed can be replayed
   const operation = crashOperations[seed % crashOperations.length]!;
   const killAfterMs = Math.floor(random() * killWindowMs[operation]);
   const dir = mkdtempSync(join(tmpdir(), "ai-platform-crash-"));

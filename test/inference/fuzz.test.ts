@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededRandom } from "../../bench/crash-iteration";
+import { createRng } from "../../services/training/src/ml/random.js";
 import { addOffset, identity, tabularClassifier, twoInputs } from "../support/onnx-models";
 import { buildApp, makeRepo, removeRepo } from "./helpers";
 
@@ -31,7 +31,7 @@ describe(`fuzz (seed ${SEED})`, () => {
   });
 
   it(`answers ${REQUESTS} hostile requests without a 5xx, and stays ready`, async () => {
-    const random = seededRandom(SEED);
+    const random = createRng(SEED);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
     const int = (max: number): number => Math.floor(random() * max);
     const number = (): unknown =>

@@ -1,9 +1,9 @@
 /**
  * Line-oriented blobs (JSON Lines exports of dataset rows) written and read as streams: the writer stages blocks of
- * a few MB and commits the block list at the end, the reader splits the download stream into lines. Neither ever
+ * a few MB and commits the block list at the end, the reader reads the download stream line by line. Neither ever
  * holds the whole blob, so an export's size is bounded by storage, not by memory or the longest string V8 allows.
  */
-import { StringDecoder } from "node:string_decoder";
+import { createInterface } from "node:readline";
 import type { BlockBlobClient } from "@azure/storage-blob";
 
 /** Block size of the writer: large enough that a 1M-row export is a few hundred requests. */
@@ -66,17 +66,5 @@ export class BlobLinesWriter {
 export async function readBlobLines(blob: BlockBlobClient, visit: (line: string) => void): Promise<void> {
   const stream = (await blob.download()).readableStreamBody;
   if (!stream) return;
-  const decoder = new StringDecoder("utf8");
-  let rest = "";
-  for await (const chunk of stream) {
-    const text = rest + decoder.write(chunk as Buffer);
-    let start = 0;
-    for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
-      if (end > start) visit(text.slice(start, end));
-      start = end + 1;
-    }
-    rest = text.slice(start);
-  }
-  rest += decoder.end();
-  if (rest !== "") visit(rest);
+  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) if (line !== "") visit(line);
 }
